@@ -1,0 +1,113 @@
+// Friends: roster items merged with presence and pending requests. Who may subscribe to us is
+// decided here by the owner's policy, never by a peer and never by default acceptance.
+import type { Roster, RosterItem } from '../xmpp/roster/roster.ts';
+import type { Presence, PeerPresence } from '../xmpp/presence/presence.ts';
+import { Emitter } from '../xmpp/emitter.ts';
+import { parseBareJid } from '../xmpp/address.ts';
+import { fail, ok, type Result } from '../xmpp/result.ts';
+import type { TidepoolError } from '../xmpp/errors.ts';
+
+/** ask: keep the request for the owner; accept: approve everyone; reject: refuse everyone. */
+export type SubscriptionPolicy = 'ask' | 'accept' | 'reject';
+
+export interface Contact {
+  jid: string;
+  name?: string;
+  /** They see our presence and we see theirs. */
+  mutual: boolean;
+  subscription: RosterItem['subscription'];
+  pendingOut: boolean;
+  presence: PeerPresence;
+}
+
+export interface FriendRequest {
+  from: string;
+  nick?: string;
+  at: number;
+}
+
+export interface ContactsEvents extends Record<string, unknown> {
+  changed: Contact[];
+  requests: FriendRequest[];
+  listenerError: unknown;
+}
+
+export function createContacts(deps: { roster: Roster; presence: Presence; policy: () => SubscriptionPolicy; ownNick: () => string }) {
+  const { roster, presence } = deps;
+  const events = new Emitter<ContactsEvents>();
+  const requests = new Map<string, FriendRequest>();
+
+  const view = (item: RosterItem): Contact => ({
+    jid: item.jid,
+    name: item.name,
+    mutual: item.subscription === 'both',
+    subscription: item.subscription,
+    pendingOut: item.pendingOut,
+    presence: presence.of(item.jid),
+  });
+  const list = () => roster.list().map(view);
+  const emitChanged = () => events.emit('changed', list());
+  const emitRequests = () => events.emit('requests', [...requests.values()]);
+
+  roster.events.on('changed', emitChanged);
+  presence.events.on('peer', (p) => {
+    if (roster.get(p.jid)) emitChanged();
+  });
+
+  presence.events.on('subscription', async (ev) => {
+    if (ev.type !== 'subscribe') {
+      if (ev.type === 'unsubscribe' || ev.type === 'unsubscribed') requests.delete(ev.from) && emitRequests();
+      return;
+    }
+    const item = roster.get(ev.from);
+    // Already approved (a resent request), or we asked them first: that is our owner's intent already.
+    if (item && (item.subscription === 'from' || item.subscription === 'both' || item.pendingOut || item.subscription === 'to')) {
+      await presence.approve(ev.from);
+      return;
+    }
+    const policy = deps.policy();
+    if (policy === 'accept') return void (await accept(ev.from));
+    if (policy === 'reject') return void (await presence.deny(ev.from));
+    requests.set(ev.from, { from: ev.from, nick: ev.nick, at: Date.now() });
+    emitRequests();
+  });
+
+  async function accept(jid: string): Promise<Result<void, TidepoolError>> {
+    requests.delete(jid);
+    emitRequests();
+    const a = await presence.approve(jid);
+    if (!a.ok) return a;
+    // Friendship is mutual: ask to see their presence too unless we already do.
+    const item = roster.get(jid);
+    if (!item || (item.subscription !== 'to' && item.subscription !== 'both' && !item.pendingOut)) {
+      return presence.subscribe(jid, deps.ownNick());
+    }
+    return ok(undefined);
+  }
+
+  return {
+    events,
+    list,
+    requests: () => [...requests.values()],
+    async add(text: string, name?: string): Promise<Result<string, TidepoolError>> {
+      const jid = parseBareJid(text);
+      if (!jid) return fail({ kind: 'invalid', message: `"${text.slice(0, 80)}" is not a valid JID (expected name@domain)` });
+      const set = await roster.set(jid, name);
+      if (!set.ok) return set;
+      const sub = await presence.subscribe(jid, deps.ownNick());
+      if (!sub.ok) return sub;
+      // Pre-approve (RFC 6121 §3.4) so their request back is answered at once.
+      if (requests.has(jid)) return (await accept(jid)).ok ? ok(jid) : fail({ kind: 'network', message: 'could not approve' });
+      return ok(jid);
+    },
+    accept,
+    async decline(jid: string): Promise<Result<void, TidepoolError>> {
+      requests.delete(jid);
+      emitRequests();
+      return presence.deny(jid);
+    },
+    remove: (jid: string) => roster.remove(jid),
+  };
+}
+
+export type Contacts = ReturnType<typeof createContacts>;

@@ -1,0 +1,46 @@
+// Command-line options of the headless node.
+import type { SubscriptionPolicy } from '../agent/contacts.ts';
+
+export interface NodeArgs {
+  name: string;
+  service: string;
+  domain: string;
+  state: string;
+  persona: string;
+  accept: SubscriptionPolicy;
+}
+
+export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
+                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject]`;
+
+export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') return { ok: false, error: USAGE };
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) return { ok: false, error: `unexpected argument "${a}"\n${USAGE}` };
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
+    flags.set(m[1]!, value);
+  }
+  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept']);
+  for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
+  const name = flags.get('name');
+  if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
+  const accept = flags.get('accept') ?? 'ask';
+  if (accept !== 'ask' && accept !== 'accept' && accept !== 'reject') return { ok: false, error: `--accept must be ask, accept or reject` };
+  const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
+  if (!/^wss?:\/\//.test(service)) return { ok: false, error: `--service must be a ws:// or wss:// URL` };
+  return {
+    ok: true,
+    value: {
+      name,
+      service,
+      domain: flags.get('domain') ?? env.TIDEPOOL_DOMAIN ?? 'localhost',
+      state: flags.get('state') ?? `.tidepool/nodes/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+      persona: flags.get('persona') ?? '',
+      accept,
+    },
+  };
+}

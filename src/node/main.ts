@@ -1,0 +1,60 @@
+// Headless node: `npm run node -- --name NAME`. Stdout carries exactly one line, `online <full JID>`,
+// so scripts can wait for it; everything else goes to stderr.
+import { installWebSocket } from './websocket.ts';
+import { parseArgs } from './args.ts';
+import { createFileStore } from '../store/file-store.ts';
+import { createAgentNode } from '../agent/node.ts';
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), process.env);
+  if (!args.ok) {
+    console.error(args.error);
+    return 2;
+  }
+  const a = args.value;
+  installWebSocket();
+  const store = await createFileStore(a.state);
+  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept });
+  if (!created.ok) {
+    console.error(`cannot create the agent: ${created.error.message}`);
+    return 1;
+  }
+  const node = created.value;
+  let announced = false;
+  node.events.on('status', (s) => {
+    if (s.state === 'online' && !announced) {
+      announced = true;
+      process.stdout.write(`online ${s.jid}\n`);
+    } else if (s.state === 'online') console.error(`back online ${s.jid}${s.resumed ? ' (resumed)' : ''}`);
+    else if (s.state === 'connecting' && s.lastError) console.error(`reconnecting (attempt ${s.attempt}, in ${s.retryInMs} ms): ${s.lastError.message}`);
+    else if (s.state === 'error') console.error(`stopped: ${s.error.message}`);
+  });
+  node.conversations.events.on('message', (m) => {
+    if (m.direction === 'in') console.error(`message from ${m.peer}: ${m.body.slice(0, 200)}`);
+  });
+  node.contacts.events.on('requests', (r) => r.length && console.error(`friend requests pending: ${r.map((x) => x.from).join(', ')}`));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= node.stop().then(() => store.close());
+    return stopping;
+  };
+  const done = new Promise<number>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop().then(() => resolve(0)));
+  });
+  const first = await node.start();
+  if (!first.ok) {
+    console.error(`cannot go online: ${first.error.message}`);
+    await stop();
+    return 1;
+  }
+  return done;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,86 @@
+// One storage interface for the agent; IndexedDB in the browser (idb-store.ts), files in Node (file-store.ts).
+
+export interface Identity {
+  /** Local, stable id of this agent on this device (not the JID: a JID may change before registration). */
+  id: string;
+  jid: string;
+  password: string;
+  service: string;
+  domain: string;
+  /** True once the server accepted the account (XEP-0077 or an imported identity). */
+  registered: boolean;
+  name: string;
+  persona: string;
+  createdAt: number;
+}
+
+export interface ContactRecord {
+  jid: string;
+  /** What we call them locally; their own name comes from their card/nick. */
+  name?: string;
+  addedAt: number;
+}
+
+export interface ChatRecord {
+  id: string;
+  peer: string;
+  direction: 'in' | 'out';
+  body: string;
+  at: number;
+  /** Outgoing only: 'queued' until the server took it. */
+  status?: 'queued' | 'sent' | 'failed';
+  error?: string;
+}
+
+export interface AgentStore {
+  readonly kind: 'indexeddb' | 'file' | 'memory';
+  getIdentity(): Promise<Identity | undefined>;
+  putIdentity(identity: Identity): Promise<void>;
+  listContacts(): Promise<ContactRecord[]>;
+  putContact(contact: ContactRecord): Promise<void>;
+  deleteContact(jid: string): Promise<void>;
+  /** Insert or replace (same id) a chat record. */
+  putMessage(message: ChatRecord): Promise<void>;
+  /** The most recent `limit` messages with a peer, oldest first. */
+  messages(peer: string, limit?: number): Promise<ChatRecord[]>;
+  /** Outgoing messages still waiting for a connection, oldest first. */
+  queuedMessages(): Promise<ChatRecord[]>;
+  close(): Promise<void>;
+}
+
+/** The portable form of an identity, written only when the person explicitly exports it. */
+export interface IdentityExport {
+  format: 'tidepool-identity';
+  version: 1;
+  jid: string;
+  password: string;
+  service: string;
+  domain: string;
+  name: string;
+  persona: string;
+}
+
+export function exportIdentity(i: Identity): IdentityExport {
+  return { format: 'tidepool-identity', version: 1, jid: i.jid, password: i.password, service: i.service, domain: i.domain, name: i.name, persona: i.persona };
+}
+
+export type ParsedIdentity = { ok: true; value: IdentityExport } | { ok: false; error: { kind: 'invalid'; message: string } };
+
+export function parseIdentityExport(text: string): ParsedIdentity {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { kind: 'invalid', message: 'not a Tidepool identity file (not JSON)' } };
+  }
+  const d = doc as Partial<IdentityExport>;
+  if (d?.format !== 'tidepool-identity' || d.version !== 1) return { ok: false, error: { kind: 'invalid', message: 'not a Tidepool identity file (unknown format or version)' } };
+  for (const k of ['jid', 'password', 'service', 'domain'] as const) {
+    if (typeof d[k] !== 'string' || !d[k]) return { ok: false, error: { kind: 'invalid', message: `identity file is missing "${k}"` } };
+  }
+  if (!/^[^@/\s]+@[^@/\s]+$/.test(d.jid!)) return { ok: false, error: { kind: 'invalid', message: 'identity file has a malformed JID' } };
+  return {
+    ok: true,
+    value: { format: 'tidepool-identity', version: 1, jid: d.jid!, password: d.password!, service: d.service!, domain: d.domain!, name: String(d.name ?? '').slice(0, 128), persona: String(d.persona ?? '').slice(0, 4000) },
+  };
+}

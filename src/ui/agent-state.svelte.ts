@@ -1,0 +1,95 @@
+// Reactive view of the agent for the components. Components read this and call its methods;
+// they never touch the XMPP layer directly.
+import type { AgentNode } from '../agent/node.ts';
+import type { Contact, FriendRequest } from '../agent/contacts.ts';
+import type { ChatRecord, Identity } from '../store/types.ts';
+import type { ConnectionStatus } from '../xmpp/connection/client.ts';
+import { parseIdentityExport } from '../store/types.ts';
+import { createIdbStore } from '../store/idb-store.ts';
+import { identityFromExport } from '../agent/identity.ts';
+import { rememberAgentId } from './tab-claim.ts';
+import { getContext, setContext } from 'svelte';
+
+export class AgentState {
+  status = $state<ConnectionStatus>({ state: 'offline' });
+  identity = $state<Identity>() as Identity;
+  contacts = $state<Contact[]>([]);
+  requests = $state<FriendRequest[]>([]);
+  selected = $state<string | undefined>();
+  messages = $state<ChatRecord[]>([]);
+  typing = $state<Record<string, string>>({});
+  unread = $state<Record<string, number>>({});
+  notice = $state<string | undefined>();
+
+  constructor(readonly node: AgentNode) {
+    this.identity = node.identity;
+    this.status = node.status();
+    node.events.on('status', (s) => (this.status = s));
+    node.events.on('identity', (i) => (this.identity = i));
+    node.events.on('problem', (p) => (this.notice = p.message));
+    node.contacts.events.on('changed', (c) => (this.contacts = c));
+    node.contacts.events.on('requests', (r) => (this.requests = r));
+    node.conversations.events.on('typing', (t) => (this.typing = { ...this.typing, [t.peer]: t.state }));
+    node.conversations.events.on('message', (m) => {
+      if (m.peer === this.selected) {
+        const i = this.messages.findIndex((x) => x.id === m.id);
+        this.messages = i === -1 ? [...this.messages, m] : this.messages.map((x, j) => (j === i ? m : x));
+      } else if (m.direction === 'in') {
+        this.unread = { ...this.unread, [m.peer]: (this.unread[m.peer] ?? 0) + 1 };
+      }
+    });
+  }
+
+  get online() {
+    return this.status.state === 'online';
+  }
+
+  async select(peer: string | undefined) {
+    this.selected = peer;
+    this.messages = peer ? await this.node.conversations.history(peer) : [];
+    if (peer) this.unread = { ...this.unread, [peer]: 0 };
+  }
+
+  private report(r: { ok: boolean; error?: { message: string } }) {
+    this.notice = r.ok ? undefined : r.error?.message;
+    return r.ok;
+  }
+
+  async addContact(jid: string) {
+    const r = await this.node.contacts.add(jid);
+    if (r.ok) await this.select(r.value);
+    return this.report(r);
+  }
+  accept = async (jid: string) => this.report(await this.node.contacts.accept(jid));
+  decline = async (jid: string) => this.report(await this.node.contacts.decline(jid));
+  remove = async (jid: string) => this.report(await this.node.contacts.remove(jid));
+
+  async send(body: string) {
+    if (!this.selected) return false;
+    return this.report(await this.node.conversations.send(this.selected, body));
+  }
+
+  saveProfile = (name: string, persona: string) => this.node.setProfile({ name, persona });
+
+  exportJson(): string {
+    return JSON.stringify(this.node.exportIdentity(), null, 2);
+  }
+
+  /** Store an exported identity as a new local agent and make this tab load it. */
+  async importJson(text: string): Promise<boolean> {
+    const parsed = parseIdentityExport(text);
+    if (!parsed.ok) return this.report(parsed);
+    const identity = identityFromExport(parsed.value);
+    const store = await createIdbStore(identity.id);
+    await store.putIdentity(identity);
+    await store.close();
+    rememberAgentId(identity.id);
+    await this.node.stop();
+    location.reload();
+    return true;
+  }
+}
+
+const KEY = Symbol('agent-state');
+export const setAgentState = (s: AgentState) => setContext(KEY, s);
+export const getAgentState = () => getContext<AgentState>(KEY);

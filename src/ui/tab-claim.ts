@@ -1,0 +1,49 @@
+// Each tab is its own agent. A tab claims one stored identity with a Web Lock held for its lifetime,
+// so two tabs never log in as the same agent. Reload: sessionStorage remembers which identity this
+// tab had, and the lock is released as the old page goes. New tab: it takes a stored identity that
+// no tab holds (your agent from last time), or starts a new one.
+import { listIdentities } from '../store/idb-store.ts';
+
+const SESSION_KEY = 'tidepool.agent';
+const LOCK_PREFIX = 'tidepool-agent:';
+
+/** Acquire a lock and keep it until the page goes; resolves true if acquired. */
+function hold(name: string, wait: boolean, timeoutMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ctrl = new AbortController();
+    const timer = wait ? setTimeout(() => ctrl.abort(), timeoutMs) : undefined;
+    navigator.locks
+      .request(name, wait ? { signal: ctrl.signal } : { ifAvailable: true }, (lock) => {
+        clearTimeout(timer);
+        if (!lock) {
+          resolve(false);
+          return undefined;
+        }
+        resolve(true);
+        return new Promise<void>(() => {}); // held until the document is gone
+      })
+      .catch(() => resolve(false));
+  });
+}
+
+export async function claimAgentId(): Promise<string> {
+  const remembered = sessionStorage.getItem(SESSION_KEY);
+  // A reload: wait briefly for the previous document of this tab to let go.
+  if (remembered && (await hold(LOCK_PREFIX + remembered, true))) return remembered;
+  const stored = (await listIdentities()).sort((a, b) => a.createdAt - b.createdAt);
+  for (const identity of stored) {
+    if (identity.id !== remembered && (await hold(LOCK_PREFIX + identity.id, false))) {
+      sessionStorage.setItem(SESSION_KEY, identity.id);
+      return identity.id;
+    }
+  }
+  const id = crypto.randomUUID();
+  await hold(LOCK_PREFIX + id, false);
+  sessionStorage.setItem(SESSION_KEY, id);
+  return id;
+}
+
+/** After importing an identity: make this tab take it on the next load. */
+export function rememberAgentId(id: string): void {
+  sessionStorage.setItem(SESSION_KEY, id);
+}

@@ -1,0 +1,78 @@
+// One-to-one chat messages (RFC 6121 §5) with XEP-0085 chat states.
+import xml, { type Element } from '@xmpp/xml';
+import xid from '@xmpp/id';
+import type { XmppConnection } from '../connection/client.ts';
+import { Emitter } from '../emitter.ts';
+import { errorReply, parseStanzaError, stanzaError, type TidepoolError } from '../errors.ts';
+import { parseBareJid } from '../address.ts';
+import { ok, type Result } from '../result.ts';
+
+export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+/** Bodies beyond this are refused, not processed (docs/SECURITY.md). */
+export const MAX_BODY_CHARS = 64 * 1024;
+
+export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
+
+export interface IncomingChat {
+  id: string;
+  from: string;
+  fromBare: string;
+  body: string;
+  /** XEP-0203 delay stamp when the server stored it for us, else now. */
+  at: number;
+}
+
+export interface ChatEvents extends Record<string, unknown> {
+  message: IncomingChat;
+  state: { from: string; state: ChatState };
+  /** A message we sent bounced. */
+  bounced: { id: string; from: string; error: TidepoolError };
+  listenerError: unknown;
+}
+
+const STATES = new Set(['active', 'composing', 'paused', 'inactive', 'gone']);
+
+export function createChat({ connection }: { connection: XmppConnection }) {
+  const events = new Emitter<ChatEvents>();
+
+  connection.events.on('stanza', (s) => {
+    if (s.name !== 'message' || !s.attrs.from) return;
+    const fromBare = parseBareJid(s.attrs.from);
+    if (!fromBare) return;
+    const type = s.attrs.type ?? 'normal';
+    if (type === 'error') {
+      events.emit('bounced', { id: s.attrs.id ?? '', from: fromBare, error: parseStanzaError(s) });
+      return;
+    }
+    if (type !== 'chat' && type !== 'normal') return;
+    const stateEl = s.getChildElements().find((c) => c.attrs.xmlns === NS_CHATSTATES && STATES.has(c.name));
+    if (stateEl) events.emit('state', { from: fromBare, state: stateEl.name as ChatState });
+    const bodyEl = s.getChild('body');
+    if (!bodyEl) return;
+    const body = bodyEl.text();
+    if (body.length > MAX_BODY_CHARS) {
+      void connection.send(errorReply(s, stanzaError('policy-violation', `message bodies are limited to ${MAX_BODY_CHARS} characters`)));
+      return;
+    }
+    const stamp = s.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
+    const at = stamp ? Date.parse(stamp) : NaN;
+    events.emit('message', { id: s.attrs.id ?? xid(), from: s.attrs.from, fromBare, body, at: Number.isFinite(at) ? at : Date.now() });
+  });
+
+  return {
+    events,
+    async send(to: string, body: string, id: string = xid()): Promise<Result<string, TidepoolError>> {
+      if (body.length > MAX_BODY_CHARS) return { ok: false, error: { kind: 'invalid', message: `messages are limited to ${MAX_BODY_CHARS} characters` } };
+      const r = await connection.send(
+        xml('message', { to, type: 'chat', id }, xml('body', {}, body), xml('active', { xmlns: NS_CHATSTATES })),
+      );
+      return r.ok ? ok(id) : r;
+    },
+    sendState(to: string, state: ChatState) {
+      return connection.send(xml('message', { to, type: 'chat' }, xml(state, { xmlns: NS_CHATSTATES }), xml('no-store', { xmlns: 'urn:xmpp:hints' })));
+    },
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;
+export type { Element };

@@ -1,0 +1,332 @@
+// The login connection: xmpp.js parts composed by hand so that we own SASL (WebCrypto SCRAM, no clear
+// passwords off loopback), the IQ router and caller, reconnection with backoff, keepalive and CSI.
+// Wiring order matters: middleware sees stanzas in registration order, and stream management must
+// count every inbound stanza before our dispatcher consumes it.
+import type { Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
+import middlewareFactory from '@xmpp/middleware';
+import streamFeaturesFactory from '@xmpp/stream-features';
+import saslFactoryPlugin from '@xmpp/sasl';
+import resourceBinding from '@xmpp/resource-binding';
+import streamManagementFactory from '@xmpp/stream-management';
+import SaslFactory from 'saslmechanisms';
+import { createEntity } from './socket.ts';
+import { scramMechanism, PlainMechanism, type ScramSession } from './scram.ts';
+import { chooseMechanism } from './sasl-policy.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { createIqCaller, type IqCaller } from '../iq/caller.ts';
+import { createIqRouter, type IqRouter } from '../iq/router.ts';
+import { Emitter } from '../emitter.ts';
+import { fail, ok, type Result } from '../result.ts';
+import type { TidepoolError } from '../errors.ts';
+import { startKeepalive } from './keepalive.ts';
+
+const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+const NS_STREAM = 'http://etherx.jabber.org/streams';
+const NS_CSI = 'urn:xmpp:csi:0';
+
+export type ConnectionStatus =
+  | { state: 'offline' }
+  | { state: 'connecting'; attempt: number; retryInMs: number; lastError?: TidepoolError }
+  | { state: 'online'; jid: string; resumed: boolean }
+  | { state: 'error'; error: TidepoolError };
+
+export interface ConnectionEvents extends Record<string, unknown> {
+  status: ConnectionStatus;
+  /** Every inbound message/presence, and iqs not consumed by the caller/router. */
+  stanza: Element;
+  /** A new session (not a resumption): presence and roster must be sent/fetched again. */
+  session: { jid: string };
+  /** Something went wrong that the person may want to read; the connection keeps going. */
+  problem: TidepoolError;
+  listenerError: { event: unknown; err: unknown };
+}
+
+export interface ConnectOptions {
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource?: string;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  /** Ping the server after this much inbound silence (XEP-0199); 0 disables. */
+  keepaliveMs?: number;
+  /** How long one connection attempt may take before it is abandoned. */
+  attemptTimeoutMs?: number;
+}
+
+export interface XmppConnection {
+  readonly status: ConnectionStatus;
+  readonly events: Emitter<ConnectionEvents>;
+  readonly iq: IqCaller;
+  readonly router: IqRouter;
+  /** Resolves at the first online, or with the fatal error (bad password, insecure server). */
+  start(): Promise<Result<string, TidepoolError>>;
+  stop(): Promise<void>;
+  send(el: Element): Promise<Result<void, TidepoolError>>;
+  /** XEP-0352: tell the server whether the person is looking at us. */
+  setActive(active: boolean): void;
+  /** Drop the socket now (tests, "network changed"); reconnection follows. */
+  drop(): void;
+  jid(): string | undefined;
+}
+
+export function createConnection(o: ConnectOptions): XmppConnection {
+  const events = new Emitter<ConnectionEvents>();
+  const entity = createEntity(o.service, o.domain, 5000);
+  let status: ConnectionStatus = { state: 'offline' };
+  let stopped = true;
+  let active = true;
+  let csiAvailable = false;
+  let lastScram: ScramSession | undefined;
+  let wake: (() => void) | undefined;
+
+  const setStatus = (s: ConnectionStatus) => {
+    status = s;
+    events.emit('status', s);
+  };
+
+  // 1. Stanza middleware and stream-feature negotiation.
+  const mw = middlewareFactory({ entity });
+  const streamFeatures = streamFeaturesFactory({ middleware: mw });
+
+  // 2. IQ caller/router: ours, so replies are checked against the addressee and errors are values.
+  const iq = createIqCaller({
+    send: (el) => entity.send(el),
+    ownJid: () => entity.jid?.toString(),
+    domain: o.domain,
+    defaultTimeoutMs: o.requestTimeoutMs ?? 15_000,
+  });
+  const router = createIqRouter({ onHandlerError: (err) => events.emit('problem', { kind: 'invalid', message: `IQ handler failed: ${String(err)}` }) });
+  router.get('urn:xmpp:ping', 'ping', () => ok(undefined));
+
+  // 3. SASL: strongest mechanism first; PLAIN only where sasl-policy allows it.
+  const saslFactory = new SaslFactory();
+  saslFactory.use(scramMechanism('SHA-256', (s) => (lastScram = s)));
+  saslFactory.use(scramMechanism('SHA-1', (s) => (lastScram = s)));
+  saslFactory.use(PlainMechanism);
+  saslFactoryPlugin({ streamFeatures, saslFactory }, async (done, mechanisms) => {
+    const choice = chooseMechanism(mechanisms, o.service);
+    if (!choice.ok) throw new InsecureError(choice.reason);
+    lastScram = undefined;
+    await done({ username: o.username, password: o.password }, choice.mechanism);
+  });
+  // The server's final SCRAM message proves it knows our password too; xmpp.js does not check it.
+  entity.on('nonza', (el: Element) => {
+    if (el.is('success', NS_SASL) && lastScram) {
+      const text = el.text();
+      if (!text || !lastScram.verifyServerFinal(atob(text))) {
+        entity.emit('error', new InsecureError('the server failed SCRAM mutual authentication'));
+        entity.disconnect().catch(() => {});
+      }
+    }
+    if (el.is('features', NS_STREAM)) csiAvailable = Boolean(el.getChild('csi', NS_CSI)) || csiAvailable;
+  });
+
+  // 4. XEP-0198 (registers its own middleware and features, so it counts stanzas before us), then binding.
+  const sm = streamManagementFactory({ streamFeatures, entity, middleware: mw });
+  sm.timeout = 20_000;
+  resourceBinding(
+    {
+      streamFeatures,
+      iqCaller: {
+        async set(el) {
+          const r = await iq.request('set', el);
+          if (!r.ok) throw new Error(r.error.message);
+          return r.value.getChild(el.name, el.attrs.xmlns)!;
+        },
+      },
+    },
+    o.resource ?? `tidepool-${Math.random().toString(36).slice(2, 8)}`,
+  );
+
+  // 5. Our dispatcher, last: replies to our requests, then routed requests, then everything else.
+  mw.use(async (ctx, next) => {
+    const s = ctx.stanza;
+    if (s.name === 'iq') {
+      if (iq.handleReply(s)) return;
+      if (s.attrs.type === 'get' || s.attrs.type === 'set') {
+        const reply = await router.handle(s);
+        if (reply) await entity.send(reply).catch(() => {});
+        return;
+      }
+    }
+    if (s.name === 'iq' || s.name === 'message' || s.name === 'presence') events.emit('stanza', s);
+    return next();
+  });
+
+  entity.on('error', () => {}); // surfaced through attempt results and 'problem'
+  sm.on('resumed', () => {
+    setStatus({ state: 'online', jid: entity.jid!.toString(), resumed: true });
+    sendCsi();
+  });
+  entity.on('online', (jid: { toString(): string }) => {
+    setStatus({ state: 'online', jid: jid.toString(), resumed: false });
+    sendCsi();
+    events.emit('session', { jid: jid.toString() });
+  });
+
+  function sendCsi() {
+    // A fresh stream starts active (XEP-0352 §4), so only 'inactive' needs repeating after reconnects.
+    if (csiAvailable && !active) entity.send(xml('inactive', { xmlns: NS_CSI })).catch(() => {});
+  }
+
+  const keepalive = startKeepalive({
+    intervalMs: o.keepaliveMs ?? 45_000,
+    isOnline: () => status.state === 'online',
+    ping: () => iq.request('get', xml('ping', { xmlns: 'urn:xmpp:ping' }), { timeoutMs: 10_000 }),
+    onDead: () => drop(),
+  });
+  entity.on('element', () => keepalive.heard());
+
+  async function attempt(): Promise<Result<string, TidepoolError>> {
+    const timeoutMs = o.attemptTimeoutMs ?? 15_000;
+    return new Promise((resolve) => {
+      let settled = false;
+      const offs: Array<() => void> = [];
+      const finish = (r: Result<string, TidepoolError>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        for (const off of offs) off();
+        resolve(r);
+      };
+      const onOnline = () => finish(ok(entity.jid!.toString()));
+      const onError = (e: unknown) => finish(fail(classify(e)));
+      const onDisconnect = () => finish(fail({ kind: 'network', message: 'connection closed during login' }));
+      offs.push(events.on('status', (s) => s.state === 'online' && onOnline()));
+      entity.on('error', onError);
+      entity.on('disconnect', onDisconnect);
+      offs.push(() => entity.removeListener('error', onError), () => entity.removeListener('disconnect', onDisconnect));
+      const timer = setTimeout(() => {
+        finish(fail({ kind: 'timeout', ms: timeoutMs, message: `login did not finish within ${timeoutMs} ms` }));
+        entity.disconnect().catch(() => {});
+      }, timeoutMs);
+      entity
+        .connect(o.service)
+        .then(() => entity.open({ domain: o.domain }))
+        .catch((e) => finish(fail(classify(e))));
+    });
+  }
+
+  function waitForDisconnect(): Promise<void> {
+    return new Promise((resolve) => {
+      if (entity.status === 'disconnect' || entity.status === 'offline') return resolve();
+      const fn = () => {
+        entity.removeListener('disconnect', fn);
+        resolve();
+      };
+      entity.on('disconnect', fn);
+    });
+  }
+
+  function sleep(ms: number) {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  let firstResult: ((r: Result<string, TidepoolError>) => void) | undefined;
+
+  async function loop() {
+    let failures = 0;
+    let lastError: TidepoolError | undefined;
+    while (!stopped) {
+      const delay = backoffDelay(failures, o.backoff ?? DEFAULT_BACKOFF);
+      setStatus({ state: 'connecting', attempt: failures + 1, retryInMs: delay, lastError });
+      if (delay) await sleep(delay);
+      if (stopped) break;
+      const r = await attempt();
+      if (stopped) break;
+      if (r.ok) {
+        failures = 0;
+        lastError = undefined;
+        firstResult?.(r);
+        firstResult = undefined;
+        await waitForDisconnect();
+        iq.rejectAll({ kind: 'offline', message: 'connection lost' });
+        continue;
+      }
+      lastError = r.error;
+      if (r.error.kind === 'auth' || r.error.kind === 'insecure') {
+        setStatus({ state: 'error', error: r.error });
+        firstResult?.(r);
+        firstResult = undefined;
+        stopped = true;
+        break;
+      }
+      failures++;
+      events.emit('problem', r.error);
+      if (entity.status !== 'disconnect' && entity.status !== 'offline') await entity.disconnect().catch(() => {});
+    }
+  }
+
+  function drop() {
+    // Closing the raw socket looks like a network failure to xmpp.js, which is what we want here.
+    const sock = (entity as unknown as { socket?: { end(): void } }).socket;
+    if (sock) sock.end();
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    events,
+    iq,
+    router,
+    start() {
+      if (!stopped) return Promise.resolve(fail({ kind: 'invalid', message: 'already started' }));
+      stopped = false;
+      const first = new Promise<Result<string, TidepoolError>>((r) => (firstResult = r));
+      void loop();
+      return first;
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      keepalive.stop();
+      firstResult?.(fail({ kind: 'offline', message: 'stopped' }));
+      firstResult = undefined;
+      if (entity.status !== 'offline') await entity.stop().catch(() => {});
+      iq.rejectAll({ kind: 'offline', message: 'stopped' });
+      setStatus({ state: 'offline' });
+    },
+    async send(el) {
+      if (status.state !== 'online') return fail({ kind: 'offline', message: 'not connected; try again when back online' });
+      try {
+        await entity.send(el);
+        return ok(undefined);
+      } catch (e) {
+        return fail({ kind: 'offline', message: `send failed: ${(e as Error).message}` });
+      }
+    },
+    setActive(value) {
+      if (active === value) return;
+      active = value;
+      if (status.state === 'online' && csiAvailable) entity.send(xml(value ? 'active' : 'inactive', { xmlns: NS_CSI })).catch(() => {});
+    },
+    drop,
+    jid: () => entity.jid?.toString(),
+  };
+}
+
+class InsecureError extends Error {
+  readonly insecure = true;
+}
+
+function classify(e: unknown): TidepoolError {
+  if (e instanceof InsecureError) return { kind: 'insecure', message: e.message };
+  const err = e as { name?: string; condition?: string; message?: string };
+  if (err?.name === 'SASLError') {
+    const why = err.condition === 'not-authorized' ? 'wrong username or password' : `authentication failed (${err.condition})`;
+    return { kind: 'auth', condition: err.condition, message: why };
+  }
+  return { kind: 'network', message: err?.message || String(e) };
+}

@@ -1,0 +1,105 @@
+// RFC 6121 presence: our own availability, peers' availability per resource, subscription requests.
+import xml, { type Element } from '@xmpp/xml';
+import type { XmppConnection } from '../connection/client.ts';
+import { Emitter } from '../emitter.ts';
+import { bareOf, resourceOf, parseBareJid } from '../address.ts';
+import type { Result } from '../result.ts';
+import type { TidepoolError } from '../errors.ts';
+
+export type Show = 'chat' | 'away' | 'xa' | 'dnd';
+
+export interface PeerPresence {
+  jid: string;
+  available: boolean;
+  show?: Show;
+  status?: string;
+  resources: number;
+}
+
+export type SubscriptionEvent = { type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed'; from: string; nick?: string };
+
+export interface PresenceEvents extends Record<string, unknown> {
+  peer: PeerPresence;
+  subscription: SubscriptionEvent;
+  /** Presence stanzas for others to inspect (caps, MUC); already validated as presence. */
+  raw: Element;
+  listenerError: unknown;
+}
+
+interface ResourceState {
+  show?: Show;
+  status?: string;
+  priority: number;
+}
+
+const SHOWS = new Set(['chat', 'away', 'xa', 'dnd']);
+
+export function createPresence({ connection }: { connection: XmppConnection }) {
+  const events = new Emitter<PresenceEvents>();
+  const peers = new Map<string, Map<string, ResourceState>>();
+
+  function summary(bare: string): PeerPresence {
+    const res = peers.get(bare);
+    if (!res || res.size === 0) return { jid: bare, available: false, resources: 0 };
+    const best = [...res.values()].sort((a, b) => b.priority - a.priority)[0]!;
+    return { jid: bare, available: true, show: best.show, status: best.status, resources: res.size };
+  }
+
+  connection.events.on('stanza', (s) => {
+    if (s.name !== 'presence' || !s.attrs.from) return;
+    const from = s.attrs.from;
+    const bare = parseBareJid(from);
+    if (!bare) return;
+    const type = s.attrs.type;
+    if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') {
+      const nick = s.getChild('nick', 'http://jabber.org/protocol/nick')?.text().slice(0, 128);
+      events.emit('subscription', { type, from: bare, nick });
+      return;
+    }
+    events.emit('raw', s);
+    if (type === 'error' || type === 'probe') return;
+    let res = peers.get(bare);
+    if (type === 'unavailable') {
+      res?.delete(resourceOf(from));
+      if (res && res.size === 0) peers.delete(bare);
+    } else if (!type) {
+      if (!res) peers.set(bare, (res = new Map()));
+      const show = s.getChildText('show') ?? undefined;
+      const priority = Number.parseInt(s.getChildText('priority') ?? '0', 10);
+      res.set(resourceOf(from), {
+        show: show && SHOWS.has(show) ? (show as Show) : undefined,
+        status: s.getChildText('status')?.slice(0, 1024) ?? undefined,
+        priority: Number.isFinite(priority) ? priority : 0,
+      });
+    } else return;
+    events.emit('peer', summary(bare));
+  });
+
+  // After a connection loss nobody's presence is known until the server re-sends it.
+  connection.events.on('session', () => {
+    const known = [...peers.keys()];
+    peers.clear();
+    for (const jid of known) events.emit('peer', summary(jid));
+  });
+
+  const send = (el: Element): Promise<Result<void, TidepoolError>> => connection.send(el);
+
+  return {
+    events,
+    of: (jid: string) => summary(bareOf(jid)),
+    /** Initial/updated presence; extra children carry caps, nick, etc. */
+    announce(opts: { show?: Show; status?: string; children?: Element[] } = {}) {
+      return send(
+        xml('presence', {}, opts.show ? xml('show', {}, opts.show) : null, opts.status ? xml('status', {}, opts.status) : null, ...(opts.children ?? [])),
+      );
+    },
+    unavailable: () => send(xml('presence', { type: 'unavailable' })),
+    subscribe: (to: string, nick?: string) =>
+      send(xml('presence', { to, type: 'subscribe' }, nick ? xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, nick) : null)),
+    approve: (to: string) => send(xml('presence', { to, type: 'subscribed' })),
+    deny: (to: string) => send(xml('presence', { to, type: 'unsubscribed' })),
+    unsubscribe: (to: string) => send(xml('presence', { to, type: 'unsubscribe' })),
+  };
+}
+
+export type Presence = ReturnType<typeof createPresence>;

@@ -1,0 +1,80 @@
+// XEP-0077 in-band registration on a short-lived, unauthenticated stream of its own.
+// Kept apart from login so the login path stays the ordinary one any server supports.
+import xml, { type Element } from '@xmpp/xml';
+import { createEntity } from '../connection/socket.ts';
+import { createIqCaller } from '../iq/caller.ts';
+import { fail, ok, type Result } from '../result.ts';
+import type { TidepoolError } from '../errors.ts';
+
+export const NS_REGISTER = 'jabber:iq:register';
+const NS_FEATURE = 'http://jabber.org/features/iq-register';
+const NS_STREAM = 'http://etherx.jabber.org/streams';
+
+export interface RegisterOptions {
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  timeoutMs?: number;
+}
+
+export type RegisterError = TidepoolError & { kind: 'registration' | 'timeout' | 'network' | 'offline' };
+
+export async function registerAccount(o: RegisterOptions): Promise<Result<{ jid: string }, TidepoolError>> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  let entity;
+  try {
+    entity = createEntity(o.service, o.domain, timeoutMs);
+  } catch (e) {
+    return fail({ kind: 'network', message: (e as Error).message });
+  }
+  const caller = createIqCaller({ send: (el) => entity.send(el), ownJid: () => undefined, domain: o.domain, defaultTimeoutMs: timeoutMs });
+  const features = new Promise<Element>((resolve) => {
+    entity.on('element', (el: Element) => {
+      if (el.is('features', NS_STREAM)) resolve(el);
+      else if (el.name === 'iq') caller.handleReply(el);
+    });
+  });
+  entity.on('error', () => {});
+  try {
+    await entity.connect(o.service);
+    await entity.open({ domain: o.domain });
+    const feat = await Promise.race([features, sleep(timeoutMs).then(() => undefined)]);
+    if (!feat) return fail({ kind: 'timeout', ms: timeoutMs, message: 'no stream features from the server' });
+    if (!feat.getChild('register', NS_FEATURE)) {
+      return fail({ kind: 'registration', condition: 'not-allowed', message: `${o.domain} does not offer in-band registration (XEP-0077); create the account another way (see docs/SERVER.md)` });
+    }
+    // XEP-0077 §3.1: ask which fields the server wants before submitting.
+    const form = await caller.request('get', xml('query', { xmlns: NS_REGISTER }));
+    if (!form.ok) return fail(asRegistration(form.error));
+    const query = form.value.getChild('query', NS_REGISTER);
+    if (query && !query.getChild('username') && !query.getChild('password') && query.getChild('x', 'jabber:x:data')) {
+      return fail({ kind: 'registration', condition: 'not-acceptable', message: `${o.domain} requires a registration form (e.g. a CAPTCHA) that an agent cannot fill in` });
+    }
+    const set = await caller.request(
+      'set',
+      xml('query', { xmlns: NS_REGISTER }, xml('username', {}, o.username), xml('password', {}, o.password)),
+    );
+    if (!set.ok) return fail(asRegistration(set.error));
+    return ok({ jid: `${o.username}@${o.domain}` });
+  } catch (e) {
+    return fail({ kind: 'network', message: `cannot reach ${o.service}: ${(e as Error).message}` });
+  } finally {
+    await entity.stop().catch(() => {});
+  }
+}
+
+function asRegistration(e: TidepoolError): TidepoolError {
+  if (e.kind !== 'stanza') return e;
+  const why: Record<string, string> = {
+    conflict: 'that name is already taken',
+    'not-acceptable': 'the server refused the username or password',
+    'not-allowed': 'the server does not allow registration from here',
+    'resource-constraint': 'the server is throttling registrations; try again later',
+  };
+  return { kind: 'registration', condition: e.condition, message: why[e.condition] ?? `registration failed: ${e.message}` };
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
