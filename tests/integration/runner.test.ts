@@ -1,0 +1,71 @@
+// `npm run node`: one stdout line `online <full JID>`, clean exit on SIGTERM/SIGINT, state reused.
+import { describe, expect, inject, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { tempDir } from '../helpers/nodes.ts';
+
+const service = inject('service');
+const domain = inject('domain');
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const online = new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no online line; stderr: ${stderr}`)), 20_000);
+    child.stdout.on('data', () => {
+      const m = /^online (\S+)\n/.exec(stdout);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+    void exit.then(() => reject(new Error(`exited early; stderr: ${stderr}`)));
+  });
+  online.catch(() => {}); // tests that expect an early exit never await it
+  return { child, online, exit, out: () => stdout, err: () => stderr };
+}
+
+describe('headless runner', () => {
+  const name = `probe${Date.now()}`;
+  const state = tempDir('tidepool-runner-');
+
+  test('prints exactly one line "online <full JID>" and exits 0 on SIGTERM', async () => {
+    const p = run(['--name', name, '--service', service, '--domain', domain, '--state', state]);
+    const jid = await p.online;
+    expect(jid).toMatch(new RegExp(`^${name}@${domain}/.+`));
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+    expect(p.out()).toBe(`online ${jid}\n`);
+  });
+
+  test('the same state directory brings back the same JID; SIGINT also stops it cleanly', async () => {
+    const p = run(['--name', name, '--service', service, '--domain', domain, '--state', state]);
+    expect((await p.online).split('/')[0]).toBe(`${name}@${domain}`);
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
+  });
+
+  test('a taken name with fresh state registers a suffixed JID instead', async () => {
+    const p = run(['--name', name, '--service', service, '--domain', domain, '--state', tempDir('tidepool-runner-')]);
+    const jid = await p.online;
+    expect(jid).toMatch(new RegExp(`^${name}-[0-9a-f]{6}@${domain}/`));
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+  });
+
+  test('bad arguments exit 2 with usage, and nothing on stdout', async () => {
+    const p = run(['--nam', 'x']);
+    expect(await p.exit).toBe(2);
+    expect(p.err()).toMatch(/usage: npm run node/);
+    expect(p.out()).toBe('');
+  });
+
+  test('an unreachable server is reported, not crashed on', async () => {
+    const p = run(['--name', 'nobody', '--service', 'ws://127.0.0.1:9/xmpp-websocket', '--state', tempDir('tidepool-runner-')]);
+    expect(await p.exit).toBe(1);
+    expect(p.err()).toMatch(/cannot (create the agent|go online)/);
+  });
+});
