@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
+import type { ConnectionStatus } from '../../src/xmpp/connection/client.ts';
 import { bare, makeNode, startNode, tempDir, until, waitFor } from '../helpers/nodes.ts';
 
 const service = inject('service');
@@ -74,7 +75,7 @@ describe('two Node nodes', () => {
   test('a message written while offline is queued and sent once after reconnecting', async () => {
     const received: string[] = [];
     bob.conversations.events.on('message', (m) => m.direction === 'in' && received.push(m.body));
-    const dropped = waitFor((fn) => alice.events.on('status', fn), (s) => s.state === 'connecting', 5000);
+    const dropped = waitFor<ConnectionStatus>((fn) => alice.events.on('status', fn), (s) => s.state === 'connecting', 5000);
     alice.connection.drop();
     await dropped;
     // Sent in the same tick as the status change, before the reconnection can finish.
