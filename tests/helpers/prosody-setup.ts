@@ -9,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     service: string;
     domain: string;
+    /** Plain c2s (TCP) port on 127.0.0.1, for third-party clients that do not speak WebSocket. */
+    c2sPort: number;
     prosodyDir: string;
     pageUrl: string;
   }
@@ -19,6 +21,7 @@ export default async function setup(project: TestProject) {
   const server = await startProsody({ dir });
   project.provide('service', server.service);
   project.provide('domain', server.domain);
+  project.provide('c2sPort', server.c2sPort);
   project.provide('prosodyDir', dir);
   return async () => {
     await server.stop();
