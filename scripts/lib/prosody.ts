@@ -83,8 +83,6 @@ whitelist_registration_only = true
 min_seconds_between_registrations = 0
 registration_throttle_max = 100000
 registration_throttle_period = 1
--- Loopback tests send bursts; the default c2s rate limit would stall them.
-limits = { c2s = { rate = "10mb/s"; burst = "4mb" } }
 smacks_hibernation_time = 60
 archive_expires_after = "1w"
 ${o.extraGlobal ?? ''}

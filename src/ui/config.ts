@@ -1,5 +1,6 @@
-// Which XMPP service the page talks to, in order: URL parameters, config.json next to index.html,
-// XEP-0156 discovery from ?domain= alone, the built-in default.
+// Which XMPP service a new agent uses, in order: ?service= (with ?domain=), ?domain= alone through
+// XEP-0156 discovery, a config.json next to index.html, the built-in default. An existing agent keeps
+// the service it registered on (its account lives there).
 import { discoverWebSocket } from '../xmpp/hostmeta/host-meta.ts';
 
 export interface ServiceConfig {

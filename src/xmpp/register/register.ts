@@ -71,6 +71,8 @@ function asRegistration(e: TidepoolError): TidepoolError {
     'not-acceptable': 'the server refused the username or password',
     'not-allowed': 'the server does not allow registration from here',
     'resource-constraint': 'the server is throttling registrations; try again later',
+    // Prosody's mod_register_limits answers throttling with policy-violation.
+    'policy-violation': 'the server refused the registration by policy (too many from this address?); try again later',
   };
   return { kind: 'registration', condition: e.condition, message: why[e.condition] ?? `registration failed: ${e.message}` };
 }
