@@ -19,10 +19,11 @@ export function randomId(): string {
 export function usernameFrom(name: string): string {
   const base = name
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // accents: "Renée" -> "renee", not "rene-e"
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 40);
+    .slice(0, 40)
+    .replace(/^[-.]+|[-.]+$/g, '');
   return base || 'agent';
 }
 

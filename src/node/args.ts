@@ -20,7 +20,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (a === '-h' || a === '--help') return { ok: false, error: USAGE };
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) return { ok: false, error: `unexpected argument "${a}"\n${USAGE}` };
-    const value = m[2] ?? argv[++i];
+    const value = m[2] ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
     if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
     flags.set(m[1]!, value);
   }

@@ -1,6 +1,6 @@
 // Node: the agent's state in a directory. JSON documents are replaced atomically (write + rename)
 // so a crash mid-write never leaves a half-written identity; chat history is one JSON-lines file per peer.
-import { mkdir, readFile, rename, writeFile, appendFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, appendFile, readdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
 
@@ -16,9 +16,27 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
   await rename(tmp, path);
+}
+
+async function endsWithNewline(file: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return true; // no file yet
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return true;
+    const buf = Buffer.alloc(1);
+    await fh.read(buf, 0, 1, size - 1);
+    return buf[0] === 0x0a;
+  } finally {
+    await fh.close();
+  }
 }
 
 function peerFile(dir: string, peer: string): string {
@@ -77,7 +95,14 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
         contacts.delete(jid);
         await writeJson(join(dir, 'contacts.json'), [...contacts.values()]);
       }),
-    putMessage: (m) => serial(() => appendFile(peerFile(dir, m.peer), JSON.stringify(m) + '\n', { mode: 0o600 })),
+    putMessage: (m) =>
+      serial(async () => {
+        const file = peerFile(dir, m.peer);
+        // After a torn write (crash mid-append) the file lacks its final newline; start a fresh line
+        // so this record is not glued onto the broken one and lost with it.
+        const prefix = (await endsWithNewline(file)) ? '' : '\n';
+        await appendFile(file, prefix + JSON.stringify(m) + '\n', { mode: 0o600 });
+      }),
     messages: async (peer, limit = 200) => (await readPeer(peer)).slice(-limit),
     queuedMessages: async () => {
       const files = await readdir(join(dir, 'messages'));

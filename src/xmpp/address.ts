@@ -27,9 +27,14 @@ export function resourceOf(address: string): string {
 export function parseBareJid(text: string): string | undefined {
   const t = text.trim();
   if (!t || t.length > 3071 || /\s/.test(t)) return undefined;
+  // RFC 7622: at most one '@', and a localpart, if the '@' is there, is not empty.
+  const at = t.indexOf('@');
+  const slash = t.indexOf('/');
+  const bareText = slash === -1 ? t : t.slice(0, slash);
+  if (bareText.indexOf('@', at + 1) !== -1 || at === 0) return undefined;
   try {
     const j = jid(t);
-    if (!j.domain) return undefined;
+    if (!j.domain || j.domain.includes('@')) return undefined;
     return j.bare().toString().toLowerCase();
   } catch {
     return undefined;

@@ -4,7 +4,7 @@ import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
 import { parseStanzaError, type TidepoolError } from '../errors.ts';
 import { fail, ok, type Result } from '../result.ts';
-import { bareOf } from '../address.ts';
+import { bareOf, resourceOf } from '../address.ts';
 
 export interface IqCaller {
   request(type: 'get' | 'set', payload: Element, opts?: { to?: string; timeoutMs?: number }): Promise<Result<Element, TidepoolError>>;
@@ -42,7 +42,8 @@ export function createIqCaller(deps: IqCallerDeps): IqCaller {
       const f = from.toLowerCase();
       return f === deps.domain.toLowerCase() || (own !== undefined && (f === bareOf(own) || from === own));
     }
-    return from === p.to;
+    // Servers normalise case in local and domain parts, never in the resource.
+    return from !== undefined && bareOf(from) === bareOf(p.to) && resourceOf(from) === resourceOf(p.to);
   }
 
   return {

@@ -1,0 +1,118 @@
+// Command-line options of the headless node.
+import { describe, expect, test } from 'vitest';
+import { parseArgs, USAGE } from '../../src/node/args.ts';
+
+function okArgs(argv: string[], env: Record<string, string | undefined> = {}) {
+  const r = parseArgs(argv, env);
+  if (!r.ok) throw new Error(`expected ok, got: ${r.error}`);
+  return r.value;
+}
+
+function errArgs(argv: string[], env: Record<string, string | undefined> = {}) {
+  const r = parseArgs(argv, env);
+  if (r.ok) throw new Error(`expected an error, got: ${JSON.stringify(r.value)}`);
+  return r.error;
+}
+
+describe('parseArgs', () => {
+  test('defaults', () => {
+    expect(okArgs(['--name', 'scout'])).toEqual({
+      name: 'scout',
+      service: 'ws://127.0.0.1:5280/xmpp-websocket',
+      domain: 'localhost',
+      state: '.tidepool/nodes/scout',
+      persona: '',
+      accept: 'ask',
+    });
+  });
+
+  test('--flag value and --flag=value forms', () => {
+    const a = okArgs(['--name', 'scout', '--domain', 'example.org', '--accept', 'accept', '--persona', 'a helpful crab']);
+    const b = okArgs(['--name=scout', '--domain=example.org', '--accept=accept', '--persona=a helpful crab']);
+    expect(a).toEqual(b);
+    expect(a.domain).toBe('example.org');
+    expect(a.accept).toBe('accept');
+    expect(a.persona).toBe('a helpful crab');
+  });
+
+  test('--flag=value keeps everything after the first =', () => {
+    expect(okArgs(['--name=scout', '--persona=x=y, z']).persona).toBe('x=y, z');
+  });
+
+  test('--flag= gives an empty value', () => {
+    expect(okArgs(['--name=scout', '--persona=']).persona).toBe('');
+  });
+
+  test('every option', () => {
+    const v = okArgs(['--name', 'n', '--service', 'wss://xmpp.example.org/ws', '--domain', 'example.org', '--state', '/tmp/st', '--persona', 'p', '--accept', 'reject']);
+    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject' });
+  });
+
+  test('the default state directory is made safe from the name', () => {
+    expect(okArgs(['--name', '../../etc/passwd']).state).toBe('.tidepool/nodes/.._.._etc_passwd');
+    expect(okArgs(['--name', 'Crab Bot #1']).state).toBe('.tidepool/nodes/Crab_Bot__1');
+    expect(okArgs(['--name', 'Crab Bot #1']).name).toBe('Crab Bot #1');
+  });
+
+  test('environment supplies service and domain; flags win over it', () => {
+    const env = { TIDEPOOL_SERVICE: 'wss://env.example/ws', TIDEPOOL_DOMAIN: 'env.example' };
+    expect(okArgs(['--name', 'n'], env)).toMatchObject({ service: 'wss://env.example/ws', domain: 'env.example' });
+    expect(okArgs(['--name', 'n', '--service', 'ws://127.0.0.1:1/x', '--domain', 'flag.example'], env)).toMatchObject({
+      service: 'ws://127.0.0.1:1/x',
+      domain: 'flag.example',
+    });
+  });
+
+  test('a repeated flag: the last one wins', () => {
+    expect(okArgs(['--name', 'a', '--name', 'b']).name).toBe('b');
+  });
+
+  test('missing --name', () => {
+    expect(errArgs([])).toMatch(/--name is required/);
+    expect(errArgs(['--domain', 'example.org'])).toMatch(/--name is required/);
+    expect(errArgs(['--name='])).toMatch(/--name is required/);
+  });
+
+  test('a flag without a value', () => {
+    expect(errArgs(['--name'])).toMatch(/--name needs a value/);
+    expect(errArgs(['--name', 'n', '--domain'])).toMatch(/--domain needs a value/);
+  });
+
+  test('unknown option', () => {
+    const e = errArgs(['--name', 'n', '--colour', 'blue']);
+    expect(e).toMatch(/unknown option --colour/);
+    expect(e).toContain(USAGE);
+  });
+
+  test('a stray positional argument', () => {
+    expect(errArgs(['scout'])).toMatch(/unexpected argument "scout"/);
+    expect(errArgs(['-n', 'scout'])).toMatch(/unexpected argument "-n"/);
+  });
+
+  test('--help and -h give the usage', () => {
+    expect(errArgs(['--help'])).toBe(USAGE);
+    expect(errArgs(['--name', 'n', '-h'])).toBe(USAGE);
+  });
+
+  test('bad --accept', () => {
+    expect(errArgs(['--name', 'n', '--accept', 'maybe'])).toMatch(/--accept must be ask, accept or reject/);
+    expect(errArgs(['--name', 'n', '--accept', 'ACCEPT'])).toMatch(/--accept must be/);
+  });
+
+  test('bad --service', () => {
+    expect(errArgs(['--name', 'n', '--service', 'http://127.0.0.1:5280/xmpp-websocket'])).toMatch(/--service must be a ws:\/\/ or wss:\/\/ URL/);
+    expect(errArgs(['--name', 'n', '--service', '127.0.0.1:5280'])).toMatch(/--service must be/);
+  });
+
+  test('a bad service from the environment is refused too', () => {
+    expect(errArgs(['--name', 'n'], { TIDEPOOL_SERVICE: 'https://example.org/ws' })).toMatch(/--service must be/);
+  });
+});
+
+describe('flags without values', () => {
+  test('a flag followed by another flag reports the missing value instead of swallowing it', () => {
+    const r = parseArgs(['--name', '--domain', 'x']);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(/--name needs a value/);
+  });
+});
