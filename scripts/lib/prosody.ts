@@ -66,7 +66,7 @@ https_ports = { }
 admins = { }
 modules_enabled = {
   "roster"; "saslauth"; "disco"; "carbons"; "pep"; "private"; "blocklist"; "vcard4"; "vcard_legacy";
-  "version"; "uptime"; "time"; "ping"; "register"; "mam"; "csi_simple"; "smacks"; "websocket"; "bosh";
+  "version"; "uptime"; "time"; "ping"; "register"; "mam"; "csi_simple"; "smacks"; "websocket"; "bosh"; "offline";
 }
 modules_disabled = { "s2s"; "offline_email" }
 -- Plain ws:// on loopback: the socket is not TLS, so declare it secure and allow PLAIN for clients that need it.

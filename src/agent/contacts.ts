@@ -89,6 +89,7 @@ export function createContacts(deps: { roster: Roster; presence: Presence; polic
     events,
     list,
     requests: () => [...requests.values()],
+    onlineResource: (jid: string) => presence.bestResource(jid),
     async add(text: string, name?: string): Promise<Result<string, TidepoolError>> {
       const jid = parseBareJid(text);
       if (!jid) return fail({ kind: 'invalid', message: `"${text.slice(0, 80)}" is not a valid JID (expected name@domain)` });

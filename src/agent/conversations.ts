@@ -18,9 +18,14 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
   const { chat, store } = deps;
   const events = new Emitter<ConversationEvents>();
   let flushing: Promise<void> | undefined;
+  let again = false;
 
   chat.events.on('message', async (m) => {
-    const rec: ChatRecord = { id: `in-${m.id}-${m.at}`, peer: m.fromBare, direction: 'in', body: m.body, at: m.at };
+    // The record id derives from the sender's message id, so a message re-sent after a lost stream
+    // (same id, see requeue) is stored once and shown once.
+    const rec: ChatRecord = { id: `in:${m.fromBare}:${m.id}`, peer: m.fromBare, direction: 'in', body: m.body, at: m.at };
+    const recent = await store.messages(rec.peer, 200).catch(() => []);
+    if (recent.some((r) => r.id === rec.id)) return;
     await store.putMessage(rec).catch(() => {});
     events.emit('message', rec);
   });
@@ -42,9 +47,40 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
     return next;
   }
 
+  /** Send what was queued while offline, in order; a call during a pass asks for one more pass. */
+  function flush(): Promise<void> {
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
+    flushing = (async () => {
+      try {
+        do {
+          again = false;
+          for (const rec of await store.queuedMessages()) {
+            if (!deps.isOnline()) return;
+            await deliver(rec);
+          }
+        } while (again);
+      } finally {
+        flushing = undefined;
+      }
+    })();
+    return flushing;
+  }
+
   return {
     events,
     history: (peer: string, limit?: number) => store.messages(peer, limit),
+    /** A message the server never acknowledged goes back to the outbox (sent again by flush()). */
+    async requeue(id: string, peer: string): Promise<void> {
+      const rec = (await store.messages(peer, 200)).find((m) => m.id === id && m.direction === 'out');
+      if (!rec || rec.status === 'queued') return;
+      const back: ChatRecord = { ...rec, status: 'queued' };
+      await store.putMessage(back);
+      events.emit('message', back);
+      if (deps.isOnline()) void flush();
+    },
     async send(to: string, body: string): Promise<Result<ChatRecord, TidepoolError>> {
       const peer = parseBareJid(to);
       if (!peer) return fail({ kind: 'invalid', message: `"${to.slice(0, 80)}" is not a valid JID` });
@@ -56,20 +92,7 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
       const sent = await deliver(rec);
       return sent.status === 'failed' ? fail({ kind: 'invalid', message: sent.error ?? 'failed' }) : ok(sent);
     },
-    /** Send what was queued while offline, in order; concurrent calls share one pass. */
-    flush(): Promise<void> {
-      flushing ??= (async () => {
-        try {
-          for (const rec of await store.queuedMessages()) {
-            if (!deps.isOnline()) break;
-            await deliver(rec);
-          }
-        } finally {
-          flushing = undefined;
-        }
-      })();
-      return flushing;
-    },
+    flush,
   };
 }
 

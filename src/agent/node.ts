@@ -13,7 +13,21 @@ import { exportIdentity, type IdentityExport } from '../store/types.ts';
 import { ensureIdentity } from './identity.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
-import xml from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
+import { createDisco } from '../xmpp/disco/disco.ts';
+import { createPep } from '../xmpp/pubsub/pep.ts';
+import { createCommandClient } from '../xmpp/commands/client.ts';
+import { bareOf } from '../xmpp/address.ts';
+import { createCapabilities } from './capabilities.ts';
+import { createPeers } from './peers.ts';
+import { TIDEPOOL_VERSION, type AgentCard } from './card.ts';
+import { createSkillRegistry } from './skills/registry.ts';
+import { serveSkills } from './skills/serve.ts';
+import type { RateLimitOptions } from './skills/rate-limit.ts';
+import { echoSkill } from './skills/builtin/echo.ts';
+import { describeSkill } from './skills/builtin/describe.ts';
+import { askSkill, type Brain } from './skills/builtin/ask.ts';
+import { handshakeSkill } from './skills/builtin/handshake.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -26,6 +40,11 @@ export interface AgentOptions {
   subscriptionPolicy?: SubscriptionPolicy;
   keepaliveMs?: number;
   backoff?: { minMs: number; maxMs: number };
+  /** JIDs of the people who own this agent: they may use every enabled skill. */
+  owners?: string[];
+  /** Answers `ask` and chat; none until a brain is configured (src/llm). */
+  brain?: Brain;
+  rateLimit?: RateLimitOptions;
 }
 
 export interface AgentEvents extends Record<string, unknown> {
@@ -41,6 +60,10 @@ export interface AgentNode {
   readonly connection: XmppConnection;
   readonly contacts: ReturnType<typeof createContacts>;
   readonly conversations: ReturnType<typeof createConversations>;
+  readonly skills: Awaited<ReturnType<typeof createSkillRegistry>>;
+  readonly peers: ReturnType<typeof createPeers>;
+  readonly commands: ReturnType<typeof createCommandClient>;
+  card(): AgentCard;
   status(): ConnectionStatus;
   /** Resolves once online for the first time (or with the fatal error). */
   start(): Promise<Result<string, TidepoolError>>;
@@ -74,9 +97,57 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const chat = createChat({ connection });
   const contacts = createContacts({ roster, presence, policy: () => policy, ownNick: () => identity.name });
   const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online' });
+  const pep = createPep({ connection });
 
-  const announce = () =>
-    presence.announce({ children: identity.name ? [xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, identity.name)] : [] });
+  // Skills: policy facts come from our roster and configuration, never from the caller.
+  const owners = new Set((o.owners ?? []).map(bareOf));
+  const skills = await createSkillRegistry({
+    store: o.store,
+    rateLimit: o.rateLimit,
+    facts: (from) => {
+      const bare = bareOf(from);
+      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: roster.get(bare)?.subscription === 'both' };
+    },
+  });
+  const card = (): AgentCard => ({
+    name: identity.name,
+    persona: identity.persona,
+    framework: 'tidepool',
+    version: TIDEPOOL_VERSION,
+    owner: o.owners?.[0],
+    skills: skills.list().filter((s) => s.settings.enabled).map((s) => s.node),
+  });
+  const capabilities = createCapabilities({ card, pep });
+  const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
+  const peers = createPeers({ disco, presence, pep });
+  const commands = createCommandClient({ connection });
+  const commandServer = serveSkills({ connection, disco, registry: skills });
+  skills.add(describeSkill(card));
+  skills.add(echoSkill());
+  skills.add(askSkill(() => o.brain));
+  skills.add(
+    handshakeSkill({
+      store: o.store,
+      ownName: () => identity.name,
+      skillsFor: (from) => skills.visibleTo(from).map((s) => ({ node: s.node, name: s.name })),
+    }),
+  );
+
+  const announce = async () => {
+    const caps = await capabilities.refresh();
+    const children = [identity.name ? xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, identity.name) : null, caps ?? null].filter((c) => c !== null);
+    return presence.announce({ children });
+  };
+  const publishCard = async () => {
+    const r = await capabilities.publishCard();
+    if (!r.ok) events.emit('problem', { ...r.error, message: `could not publish the agent card: ${r.error.message}` });
+  };
+  // The card lists the enabled skills, so switching one on/off changes the caps hash and the PEP card.
+  skills.events.on('changed', () => {
+    if (connection.status.state !== 'online') return;
+    void announce();
+    void publishCard();
+  });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);
@@ -84,11 +155,23 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     if (s.state === 'online') void conversations.flush();
   });
   connection.events.on('problem', (p) => events.emit('problem', p));
+  // Stanzas lost with a stream that could not be resumed: chat goes back to the outbox; subscription
+  // changes are sent again once the new session is up. IQs already failed for their callers.
+  let lostPresence: Element[] = [];
+  connection.events.on('unacked', (s) => {
+    const to = s.attrs.to;
+    if (s.name === 'message' && s.attrs.id && to && s.getChild('body')) void conversations.requeue(s.attrs.id, bareOf(to));
+    else if (s.name === 'presence' && to && /^(un)?subscribed?$/.test(s.attrs.type ?? '')) lostPresence.push(s);
+  });
   connection.events.on('session', async () => {
     // RFC 6121: fetch the roster before the initial presence, so pushes and probes find it.
     const r = await roster.fetch();
     if (!r.ok) events.emit('problem', r.error);
     await announce();
+    const resend = lostPresence;
+    lostPresence = [];
+    for (const p of resend) await connection.send(xml('presence', { to: p.attrs.to, type: p.attrs.type }, ...p.getChildElements()));
+    await publishCard();
   });
 
   const node: AgentNode = {
@@ -99,9 +182,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     connection,
     contacts,
     conversations,
+    skills,
+    peers,
+    commands,
+    card,
     status: () => connection.status,
     start: () => connection.start(),
     async stop() {
+      commandServer.stop();
       if (connection.status.state === 'online') await presence.unavailable();
       await connection.stop();
     },
@@ -109,7 +197,10 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };
       await o.store.putIdentity(identity);
       events.emit('identity', identity);
-      if (connection.status.state === 'online') await announce();
+      if (connection.status.state === 'online') {
+        await announce();
+        await publishCard();
+      }
     },
     setSubscriptionPolicy(p) {
       policy = p;

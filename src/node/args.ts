@@ -8,10 +8,12 @@ export interface NodeArgs {
   state: string;
   persona: string;
   accept: SubscriptionPolicy;
+  /** JIDs allowed to use every enabled skill. */
+  owners: string[];
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
-                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject]`;
+                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject] [--owner JID[,JID…]]`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
@@ -24,7 +26,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
     flags.set(m[1]!, value);
   }
-  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept']);
+  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner']);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
   const name = flags.get('name');
   if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
@@ -41,6 +43,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       state: flags.get('state') ?? `.tidepool/nodes/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
       persona: flags.get('persona') ?? '',
       accept,
+      owners: (flags.get('owner') ?? '').split(',').map((j) => j.trim()).filter(Boolean),
     },
   };
 }

@@ -14,7 +14,7 @@ async function main(): Promise<number> {
   const a = args.value;
   installWebSocket();
   const store = await createFileStore(a.state);
-  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept });
+  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners });
   if (!created.ok) {
     console.error(`cannot create the agent: ${created.error.message}`);
     return 1;

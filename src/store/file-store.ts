@@ -49,6 +49,7 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
   if (meta && meta.schema > SCHEMA_VERSION) throw new Error(`state in ${dir} was written by a newer Tidepool (schema ${meta.schema})`);
   if (!meta) await writeJson(join(dir, 'meta.json'), { schema: SCHEMA_VERSION });
 
+  let settings: Record<string, unknown> = (await readJson<Record<string, unknown>>(join(dir, 'settings.json'))) ?? {};
   let contacts = new Map((await readJson<ContactRecord[]>(join(dir, 'contacts.json')) ?? []).map((c) => [c.jid, c]));
   // Writes are serialised so two quick updates cannot interleave their renames.
   let chain: Promise<unknown> = Promise.resolve();
@@ -109,6 +110,12 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
       const all = await Promise.all(files.filter((f) => f.endsWith('.jsonl')).map((f) => readPeer(decodeURIComponent(f.slice(0, -6)))));
       return all.flat().filter((m) => m.status === 'queued').sort((a, b) => a.at - b.at);
     },
+    getSetting: async <T,>(key: string) => (Object.prototype.hasOwnProperty.call(settings, key) ? (structuredClone(settings[key]) as T) : undefined),
+    putSetting: (key, value) =>
+      serial(async () => {
+        settings = { ...settings, [key]: structuredClone(value) };
+        await writeJson(join(dir, 'settings.json'), settings);
+      }),
     close: () => serial(async () => {}),
   };
 }

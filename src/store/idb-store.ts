@@ -4,11 +4,12 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
 
 export const DB_NAME = 'tidepool';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 interface TidepoolDB extends DBSchema {
   identities: { key: string; value: Identity };
   contacts: { key: [string, string]; value: ContactRecord & { agent: string } };
+  settings: { key: [string, string]; value: { agent: string; key: string; value: unknown } };
   messages: {
     key: [string, string];
     value: ChatRecord & { agent: string };
@@ -26,6 +27,9 @@ export function openTidepoolDb(): Promise<IDBPDatabase<TidepoolDB>> {
         const messages = db.createObjectStore('messages', { keyPath: ['agent', 'id'] });
         messages.createIndex('byPeer', ['agent', 'peer', 'at']);
         messages.createIndex('byStatus', ['agent', 'status']);
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('settings', { keyPath: ['agent', 'key'] });
       }
     },
     blocked() {
@@ -69,6 +73,8 @@ export async function createIdbStore(agentId: string): Promise<AgentStore> {
     },
     queuedMessages: async () =>
       (await db.getAllFromIndex('messages', 'byStatus', [agentId, 'queued'])).map(strip).sort((a, b) => a.at - b.at),
+    getSetting: async <T,>(key: string) => (await db.get('settings', [agentId, key]))?.value as T | undefined,
+    putSetting: async (key, value) => void (await db.put('settings', { agent: agentId, key, value })),
     close: async () => db.close(),
   };
 }

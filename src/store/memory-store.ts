@@ -5,6 +5,7 @@ export function createMemoryStore(): AgentStore {
   let identity: Identity | undefined;
   const contacts = new Map<string, ContactRecord>();
   const messages = new Map<string, ChatRecord>();
+  const settings = new Map<string, string>();
   return {
     kind: 'memory',
     getIdentity: async () => (identity ? { ...identity } : undefined),
@@ -16,6 +17,9 @@ export function createMemoryStore(): AgentStore {
     messages: async (peer, limit = 200) =>
       [...messages.values()].filter((m) => m.peer === peer).sort((a, b) => a.at - b.at).slice(-limit),
     queuedMessages: async () => [...messages.values()].filter((m) => m.status === 'queued').sort((a, b) => a.at - b.at),
+    // Stored as JSON text so callers get copies, as with the other stores.
+    getSetting: async <T,>(key: string) => (settings.has(key) ? (JSON.parse(settings.get(key)!) as T) : undefined),
+    putSetting: async (key, value) => void settings.set(key, JSON.stringify(value)),
     close: async () => {},
   };
 }

@@ -45,6 +45,9 @@ export interface AgentStore {
   messages(peer: string, limit?: number): Promise<ChatRecord[]>;
   /** Outgoing messages still waiting for a connection, oldest first. */
   queuedMessages(): Promise<ChatRecord[]>;
+  /** Small JSON settings and memories (skill access, handshakes), by key. */
+  getSetting<T = unknown>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: unknown): Promise<void>;
   close(): Promise<void>;
 }
 

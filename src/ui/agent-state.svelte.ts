@@ -9,6 +9,9 @@ import { createIdbStore } from '../store/idb-store.ts';
 import { identityFromExport } from '../agent/identity.ts';
 import { rememberAgentId } from './tab-claim.ts';
 import { getContext, setContext } from 'svelte';
+import type { SkillView } from '../agent/skills/registry.ts';
+import type { Access } from '../agent/skills/types.ts';
+import type { PeerSkill } from '../agent/peers.ts';
 
 export class AgentState {
   status = $state<ConnectionStatus>({ state: 'offline' });
@@ -20,10 +23,13 @@ export class AgentState {
   typing = $state<Record<string, string>>({});
   unread = $state<Record<string, number>>({});
   notice = $state<string | undefined>();
+  ownSkills = $state<SkillView[]>([]);
 
   constructor(readonly node: AgentNode) {
     this.identity = node.identity;
     this.status = node.status();
+    this.ownSkills = node.skills.list();
+    node.skills.events.on('changed', (l) => (this.ownSkills = l));
     node.events.on('status', (s) => (this.status = s));
     node.events.on('identity', (i) => (this.identity = i));
     node.events.on('problem', (p) => (this.notice = p.message));
@@ -67,6 +73,16 @@ export class AgentState {
   async send(body: string) {
     if (!this.selected) return false;
     return this.report(await this.node.conversations.send(this.selected, body));
+  }
+
+  configureSkill = async (node: string, patch: { enabled?: boolean; access?: Access }) => this.report(await this.node.skills.configure(node, patch));
+
+  /** The skills a contact lets us use, on its best online resource. */
+  async peerSkills(jid: string): Promise<{ ok: true; value: PeerSkill[] } | { ok: false; error: string }> {
+    const full = this.node.contacts.onlineResource(jid);
+    if (!full) return { ok: false, error: `${jid} is offline; skills can be listed only while it is online` };
+    const r = await this.node.peers.skills(full);
+    return r.ok ? r : { ok: false, error: r.error.message };
   }
 
   saveProfile = (name: string, persona: string) => this.node.setProfile({ name, persona });

@@ -30,7 +30,7 @@ describe('two Node nodes', () => {
   });
 
   test("a friend request waits for the owner's decision under policy 'ask'", async () => {
-    const request = waitFor<Array<{ from: string }>>((fn) => bob.contacts.events.on('requests', fn), (r) => r.length > 0);
+    const request = waitFor<Array<{ from: string }>>((fn) => bob.contacts.events.on('requests', fn), (r) => r.length > 0, 20_000);
     expect((await alice.contacts.add(bob.identity.jid)).ok).toBe(true);
     const [req] = await request;
     expect(req!.from).toBe(alice.identity.jid);

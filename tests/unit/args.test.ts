@@ -23,6 +23,7 @@ describe('parseArgs', () => {
       state: '.tidepool/nodes/scout',
       persona: '',
       accept: 'ask',
+      owners: [],
     });
   });
 
@@ -44,8 +45,8 @@ describe('parseArgs', () => {
   });
 
   test('every option', () => {
-    const v = okArgs(['--name', 'n', '--service', 'wss://xmpp.example.org/ws', '--domain', 'example.org', '--state', '/tmp/st', '--persona', 'p', '--accept', 'reject']);
-    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject' });
+    const v = okArgs(['--name', 'n', '--service', 'wss://xmpp.example.org/ws', '--domain', 'example.org', '--state', '/tmp/st', '--persona', 'p', '--accept', 'reject', '--owner', 'me@example.org, you@example.org']);
+    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject', owners: ['me@example.org', 'you@example.org'] });
   });
 
   test('the default state directory is made safe from the name', () => {

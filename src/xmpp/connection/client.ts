@@ -37,6 +37,11 @@ export interface ConnectionEvents extends Record<string, unknown> {
   stanza: Element;
   /** A new session (not a resumption): presence and roster must be sent/fetched again. */
   session: { jid: string };
+  /**
+   * A stanza we sent that the server never acknowledged, on a stream that could not be resumed
+   * (XEP-0198 §4): it may not have arrived. Emitted before the new session's 'session' event.
+   */
+  unacked: Element;
   /** Something went wrong that the person may want to read; the connection keeps going. */
   problem: TidepoolError;
   listenerError: { event: unknown; err: unknown };
@@ -89,6 +94,29 @@ export function createConnection(o: ConnectOptions): XmppConnection {
 
   // 1. Stanza middleware and stream-feature negotiation.
   const mw = middlewareFactory({ entity });
+  // Registered first, so it wraps the whole negotiation of each <stream:features/>: xmpp.js reports
+  // 'online' as soon as the resource is bound, *before* XEP-0198 is enabled. Anything we sent in that
+  // gap was counted differently by client and server, and Prosody killed the stream ("client
+  // acknowledged more stanzas than sent"), losing what we had just sent. So we call the session
+  // ready only once every feature (bind, then sm enable or resume) is done.
+  let bound: { jid: string } | undefined;
+  let resumed = false;
+  mw.use(async (ctx, next) => {
+    const isFeatures = ctx.stanza.is('features', NS_STREAM);
+    await next();
+    if (!isFeatures) return;
+    if (resumed) {
+      resumed = false;
+      setStatus({ state: 'online', jid: entity.jid!.toString(), resumed: true });
+      sendCsi();
+    } else if (bound) {
+      const { jid } = bound;
+      bound = undefined;
+      setStatus({ state: 'online', jid, resumed: false });
+      sendCsi();
+      events.emit('session', { jid });
+    }
+  });
   const streamFeatures = streamFeaturesFactory({ middleware: mw });
 
   // 2. IQ caller/router: ours, so replies are checked against the addressee and errors are values.
@@ -157,15 +185,9 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   });
 
   entity.on('error', () => {}); // surfaced through attempt results and 'problem'
-  sm.on('resumed', () => {
-    setStatus({ state: 'online', jid: entity.jid!.toString(), resumed: true });
-    sendCsi();
-  });
-  entity.on('online', (jid: { toString(): string }) => {
-    setStatus({ state: 'online', jid: jid.toString(), resumed: false });
-    sendCsi();
-    events.emit('session', { jid: jid.toString() });
-  });
+  sm.on('resumed', () => (resumed = true));
+  sm.on('fail', (stanza: Element) => events.emit('unacked', stanza));
+  entity.on('online', (jid: { toString(): string }) => (bound = { jid: jid.toString() }));
 
   function sendCsi() {
     // A fresh stream starts active (XEP-0352 §4), so only 'inactive' needs repeating after reconnects.

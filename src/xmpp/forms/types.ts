@@ -58,3 +58,6 @@ export const FORM_LIMITS = {
   options: 500,
   items: 1000,
 } as const;
+
+/** Kept out of FORM_LIMITS so that object's shape stays as callers know it; instructions are otherwise unbounded. */
+export const FORM_INSTRUCTIONS_LIMIT = 100;

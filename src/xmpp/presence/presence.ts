@@ -87,6 +87,14 @@ export function createPresence({ connection }: { connection: XmppConnection }) {
   return {
     events,
     of: (jid: string) => summary(bareOf(jid)),
+    /** The full JID of a peer's highest-priority available resource. */
+    bestResource(jid: string): string | undefined {
+      const bare = bareOf(jid);
+      const res = peers.get(bare);
+      if (!res || res.size === 0) return undefined;
+      const [resource] = [...res.entries()].sort((a, b) => b[1].priority - a[1].priority)[0]!;
+      return resource ? `${bare}/${resource}` : bare;
+    },
     /** Initial/updated presence; extra children carry caps, nick, etc. */
     announce(opts: { show?: Show; status?: string; children?: Element[] } = {}) {
       return send(

@@ -1,0 +1,65 @@
+// The agent card: who an agent is and what it offers, as an XEP-0128 extension of its disco#info
+// (so XEP-0115 caps cover it) and as a PEP item (so peers can read it while the agent is offline).
+import type { DataForm, FormField } from '../xmpp/forms/types.ts';
+import type { DiscoInfo } from '../xmpp/caps/types.ts';
+
+export const NS_AGENT_CARD = 'urn:xmpp:tidepool:agent:0';
+export const TIDEPOOL_VERSION = '0.1.0';
+
+export interface AgentCard {
+  name: string;
+  persona: string;
+  /** Brain: model id and backend, when one is configured. */
+  model?: string;
+  backend?: string;
+  framework: string;
+  version: string;
+  /** Where a person can reach the agent's owner (a JID or URI). */
+  owner?: string;
+  /** Command nodes of the skills this agent offers (access still applies per caller). */
+  skills: string[];
+}
+
+const field = (v: string, values: string[], type?: FormField['type'], label?: string): FormField => ({ var: v, type, label, values, options: [] });
+
+export function cardForm(card: AgentCard): DataForm {
+  return {
+    type: 'result',
+    instructions: [],
+    fields: [
+      field('FORM_TYPE', [NS_AGENT_CARD], 'hidden'),
+      field('name', [card.name], 'text-single', 'Name'),
+      field('persona', card.persona ? [card.persona] : [], 'text-multi', 'Persona'),
+      field('model', card.model ? [card.model] : [], 'text-single', 'Model'),
+      field('backend', card.backend ? [card.backend] : [], 'text-single', 'Backend'),
+      field('framework', [card.framework], 'text-single', 'Framework'),
+      field('version', [card.version], 'text-single', 'Version'),
+      field('owner', card.owner ? [card.owner] : [], 'text-single', 'Owner'),
+      field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
+    ],
+  };
+}
+
+export function parseCardForm(form: DataForm): AgentCard | undefined {
+  const get = (v: string) => form.fields.find((f) => f.var === v)?.values ?? [];
+  if (get('FORM_TYPE')[0] !== NS_AGENT_CARD) return undefined;
+  const one = (v: string) => get(v).join('\n').slice(0, 4000) || undefined;
+  return {
+    name: one('name') ?? '',
+    persona: one('persona') ?? '',
+    model: one('model'),
+    backend: one('backend'),
+    framework: one('framework') ?? 'unknown',
+    version: one('version') ?? '',
+    owner: one('owner'),
+    skills: get('skills').slice(0, 200),
+  };
+}
+
+export function cardFromInfo(info: DiscoInfo): AgentCard | undefined {
+  for (const form of info.extensions) {
+    const card = parseCardForm(form);
+    if (card) return card;
+  }
+  return undefined;
+}
