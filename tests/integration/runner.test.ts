@@ -1,10 +1,14 @@
 // `npm run node`: one stdout line `online <full JID>`, clean exit on SIGTERM/SIGINT, state reused.
 import { describe, expect, inject, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/nodes.ts';
+import { registerAccount } from '../../src/xmpp/register/register.ts';
+import { randomSecret } from '../../src/agent/identity.ts';
 
 const service = inject('service');
 const domain = inject('domain');
+const c2sPort = inject('c2sPort');
 
 function run(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,5 +71,25 @@ describe('headless runner', () => {
     const p = run(['--name', 'nobody', '--service', 'ws://127.0.0.1:9/xmpp-websocket', '--state', tempDir('tidepool-runner-')]);
     expect(await p.exit).toBe(1);
     expect(p.err()).toMatch(/cannot (create the agent|go online)/);
+  });
+
+  test('an ordinary XMPP client (slixmpp) lists the skills of `npm run node` and runs echo and describe', async () => {
+    const p = run(['--name', `cli${Date.now()}`, '--service', service, '--domain', domain, '--state', tempDir('tidepool-runner-')]);
+    const jid = await p.online;
+    const user = `slixcli-${randomSecret(4)}`;
+    const password = randomSecret();
+    expect((await registerAccount({ service, domain, username: user, password })).ok).toBe(true);
+    const script = fileURLToPath(new URL('../interop/slixmpp_commands.py', import.meta.url));
+    const peer = spawn('/usr/bin/python3', [script, `${user}@${domain}`, password, '127.0.0.1', String(c2sPort), jid, '20', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    peer.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((r) => peer.on('exit', (c) => r(c)));
+    const events = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(code, out).toBe(0);
+    expect((events.find((e) => e.event === 'commands')?.nodes as string[]).sort()).toEqual(['describe', 'echo', 'handshake']);
+    expect(events.find((e) => e.event === 'echo_done')).toMatchObject({ status: 'completed', text: ['hello from slixmpp', 'hello from slixmpp'] });
+    expect(events.find((e) => e.event === 'describe_done')).toMatchObject({ status: 'completed', framework: 'tidepool' });
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
   });
 });

@@ -219,6 +219,15 @@ class Commands(slixmpp.ClientXMPP):
         emit('echo_done', type=iq['type'], status=iq['command']['status'], text=text, json=json_payload(iq))
         check(iq['command']['status'] == 'completed' and text == ['hello from slixmpp', 'hello from slixmpp'], 'echo result')
 
+        # 3b. describe: no input stage, so the first answer is already the completed result.
+        session = {}
+        iq = await self.flow(session, lambda: adhoc.start_command(self.target, 'describe', session))
+        result = form_of(iq)
+        card = result.get_values() if result is not None else {}
+        emit('describe_done', type=iq['type'], status=iq['command']['status'], name=card.get('name'),
+             framework=card.get('framework'), json=json_payload(iq))
+        check(iq['type'] == 'result' and iq['command']['status'] == 'completed' and card.get('framework') == 'tidepool', 'describe result')
+
         # 4. cancel between stages (XEP-0050 §3.4.3).
         session = {}
         iq = await self.flow(session, lambda: adhoc.start_command(self.target, 'echo', session))
