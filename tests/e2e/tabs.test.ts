@@ -75,6 +75,15 @@ describe('two tabs', () => {
     expect(await a.locator('header img').count()).toBe(0);
   });
 
+  test('closing a tab frees its agent: the next new tab takes it instead of creating another', async () => {
+    await b.close({ runBeforeUnload: true });
+    const c = await ctx.newPage();
+    await c.goto(url);
+    expect(bare(await waitOnline(c))).toBe(bare(jidB));
+    // A is still open and keeps its own agent.
+    expect(bare((await a.locator('[data-testid="jid"]').getAttribute('data-full'))!)).toBe(bare(jidA));
+  });
+
   test('no uncaught page errors', () => {
     expect(errors).toEqual([]);
   });

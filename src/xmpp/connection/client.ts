@@ -332,6 +332,8 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     setActive(value) {
       if (active === value) return;
       active = value;
+      // Any bytes from us make the server flush what CSI held back; while hidden, ask for acks rarely.
+      sm.requestAckInterval = value ? 30_000 : 300_000;
       if (status.state === 'online' && csiAvailable) entity.send(xml(value ? 'active' : 'inactive', { xmlns: NS_CSI })).catch(() => {});
     },
     drop,
