@@ -18,12 +18,17 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
   const { chat, store } = deps;
   const events = new Emitter<ConversationEvents>();
   let flushing: Promise<void> | undefined;
+  const seen = new Set<string>();
   let again = false;
 
   chat.events.on('message', async (m) => {
     // The record id derives from the sender's message id, so a message re-sent after a lost stream
     // (same id, see requeue) is stored once and shown once.
-    const rec: ChatRecord = { id: `in:${m.fromBare}:${m.id}`, peer: m.fromBare, direction: 'in', body: m.body, at: m.at };
+    const rec: ChatRecord = { id: `in:${m.fromBare}:${m.id}`, peer: m.fromBare, direction: 'in', body: m.body, at: m.at, ...(m.generated ? { generated: true } : {}) };
+    // Two copies can arrive back to back, before either is stored: remember ids synchronously too.
+    if (seen.has(rec.id)) return;
+    seen.add(rec.id);
+    if (seen.size > 5000) seen.delete(seen.values().next().value!);
     const recent = await store.messages(rec.peer, 200).catch(() => []);
     if (recent.some((r) => r.id === rec.id)) return;
     await store.putMessage(rec).catch(() => {});
@@ -40,7 +45,7 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
   });
 
   async function deliver(rec: ChatRecord): Promise<ChatRecord> {
-    const r = await chat.send(rec.peer, rec.body, rec.id);
+    const r = await chat.send(rec.peer, rec.body, rec.id, { generated: rec.generated });
     const next: ChatRecord = r.ok ? { ...rec, status: 'sent' } : r.error.kind === 'offline' ? { ...rec, status: 'queued' } : { ...rec, status: 'failed', error: r.error.message };
     await store.putMessage(next);
     events.emit('message', next);
@@ -81,11 +86,11 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
       events.emit('message', back);
       if (deps.isOnline()) void flush();
     },
-    async send(to: string, body: string): Promise<Result<ChatRecord, TidepoolError>> {
+    async send(to: string, body: string, opts: { generated?: boolean } = {}): Promise<Result<ChatRecord, TidepoolError>> {
       const peer = parseBareJid(to);
       if (!peer) return fail({ kind: 'invalid', message: `"${to.slice(0, 80)}" is not a valid JID` });
       if (!body.trim()) return fail({ kind: 'invalid', message: 'empty message' });
-      const rec: ChatRecord = { id: randomId(), peer, direction: 'out', body, at: Date.now(), status: 'queued' };
+      const rec: ChatRecord = { id: randomId(), peer, direction: 'out', body, at: Date.now(), status: 'queued', ...(opts.generated ? { generated: true } : {}) };
       await store.putMessage(rec);
       events.emit('message', rec);
       if (!deps.isOnline()) return ok(rec);

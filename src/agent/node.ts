@@ -26,7 +26,11 @@ import { serveSkills } from './skills/serve.ts';
 import type { RateLimitOptions } from './skills/rate-limit.ts';
 import { echoSkill } from './skills/builtin/echo.ts';
 import { describeSkill } from './skills/builtin/describe.ts';
-import { askSkill, type Brain } from './skills/builtin/ask.ts';
+import { askSkill, type Answerer } from './skills/builtin/ask.ts';
+import { createBrain, type ModelFactory } from './brain.ts';
+import { startAutoReply } from './auto-reply.ts';
+import { systemPrompt } from './thinking.ts';
+import type { LlmBackend } from '../llm/types.ts';
 import { handshakeSkill } from './skills/builtin/handshake.ts';
 
 export interface AgentOptions {
@@ -42,8 +46,8 @@ export interface AgentOptions {
   backoff?: { minMs: number; maxMs: number };
   /** JIDs of the people who own this agent: they may use every enabled skill. */
   owners?: string[];
-  /** Answers `ask` and chat; none until a brain is configured (src/llm). */
-  brain?: Brain;
+  /** Brain backends this environment offers (the page: web-llm, wllama, OpenAI; Node: OpenAI, node-llama-cpp). */
+  models?: Partial<Record<LlmBackend, ModelFactory>>;
   rateLimit?: RateLimitOptions;
 }
 
@@ -63,6 +67,7 @@ export interface AgentNode {
   readonly skills: Awaited<ReturnType<typeof createSkillRegistry>>;
   readonly peers: ReturnType<typeof createPeers>;
   readonly commands: ReturnType<typeof createCommandClient>;
+  readonly brain: Awaited<ReturnType<typeof createBrain>>;
   card(): AgentCard;
   status(): ConnectionStatus;
   /** Resolves once online for the first time (or with the fatal error). */
@@ -109,9 +114,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: roster.get(bare)?.subscription === 'both' };
     },
   });
+  const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
   const card = (): AgentCard => ({
     name: identity.name,
     persona: identity.persona,
+    ...(() => {
+      const b = brain.state();
+      return b.status === 'ready' ? { model: b.model, backend: b.backend } : {};
+    })(),
     framework: 'tidepool',
     version: TIDEPOOL_VERSION,
     owner: o.owners?.[0],
@@ -124,7 +134,27 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
-  skills.add(askSkill(() => o.brain));
+  const answer: Answerer = async (question, ctx) => {
+    const model = brain.model();
+    if (!model) return { ok: false, error: { message: 'no brain loaded' } };
+    let pending = '';
+    let last = Date.now();
+    // Partial output as XEP-0050 progress, batched so a fast model does not flood the caller.
+    const r = await model.chat([{ role: 'system', content: systemPrompt(identity.name, identity.persona) }, { role: 'user', content: question.slice(0, 8000) }], {
+      maxTokens: 256,
+      signal: ctx.signal,
+      onToken: (t) => {
+        pending += t;
+        if (Date.now() - last > 500) {
+          ctx.progress(pending);
+          pending = '';
+          last = Date.now();
+        }
+      },
+    });
+    return r.ok ? r : { ok: false, error: { message: r.error.message } };
+  };
+  skills.add(askSkill(() => (brain.model() ? answer : undefined)));
   skills.add(
     handshakeSkill({
       store: o.store,
@@ -142,12 +172,15 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     const r = await capabilities.publishCard();
     if (!r.ok) events.emit('problem', { ...r.error, message: `could not publish the agent card: ${r.error.message}` });
   };
-  // The card lists the enabled skills, so switching one on/off changes the caps hash and the PEP card.
-  skills.events.on('changed', () => {
+  // The card lists the enabled skills and the loaded model: a change re-announces caps and the PEP card.
+  const cardChanged = () => {
     if (connection.status.state !== 'online') return;
     void announce();
     void publishCard();
-  });
+  };
+  skills.events.on('changed', cardChanged);
+  brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
+  startAutoReply({ brain, conversations, chat, self: () => identity, problem: (e) => events.emit('problem', e) });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);
@@ -185,11 +218,13 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     skills,
     peers,
     commands,
+    brain,
     card,
     status: () => connection.status,
     start: () => connection.start(),
     async stop() {
       commandServer.stop();
+      await brain.unload();
       if (connection.status.state === 'online') await presence.unavailable();
       await connection.stop();
     },

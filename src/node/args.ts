@@ -10,10 +10,16 @@ export interface NodeArgs {
   accept: SubscriptionPolicy;
   /** JIDs allowed to use every enabled skill. */
   owners: string[];
+  brain?:
+    | { backend: 'openai'; baseUrl: string; model: string; apiKey?: string }
+    | { backend: 'node-llama-cpp'; path: string };
+  autoReply: boolean;
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
-                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject] [--owner JID[,JID…]]`;
+                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject] [--owner JID[,JID…]]
+                     [--llm-url URL --llm-model NAME | --gguf FILE] [--auto-reply]
+  The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
@@ -22,17 +28,28 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (a === '-h' || a === '--help') return { ok: false, error: USAGE };
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) return { ok: false, error: `unexpected argument "${a}"\n${USAGE}` };
+    if (m[1] === 'auto-reply' && m[2] === undefined) {
+      flags.set('auto-reply', 'true');
+      continue;
+    }
     const value = m[2] ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
     if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
     flags.set(m[1]!, value);
   }
-  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner']);
+  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply']);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
   const name = flags.get('name');
   if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
   const accept = flags.get('accept') ?? 'ask';
   if (accept !== 'ask' && accept !== 'accept' && accept !== 'reject') return { ok: false, error: `--accept must be ask, accept or reject` };
   const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
+  const llmUrl = flags.get('llm-url');
+  const llmModel = flags.get('llm-model');
+  const gguf = flags.get('gguf');
+  if (llmUrl && gguf) return { ok: false, error: 'use either --llm-url or --gguf, not both' };
+  if (Boolean(llmUrl) !== Boolean(llmModel)) return { ok: false, error: '--llm-url and --llm-model go together' };
+  if (llmUrl && !/^https?:\/\//.test(llmUrl)) return { ok: false, error: '--llm-url must be an http:// or https:// URL' };
+  const brain: NodeArgs['brain'] = llmUrl && llmModel ? { backend: 'openai', baseUrl: llmUrl, model: llmModel, apiKey: env.TIDEPOOL_LLM_KEY } : gguf ? { backend: 'node-llama-cpp', path: gguf } : undefined;
   if (!/^wss?:\/\//.test(service)) return { ok: false, error: `--service must be a ws:// or wss:// URL` };
   return {
     ok: true,
@@ -44,6 +61,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       persona: flags.get('persona') ?? '',
       accept,
       owners: (flags.get('owner') ?? '').split(',').map((j) => j.trim()).filter(Boolean),
+      ...(brain ? { brain } : {}),
+      autoReply: flags.get('auto-reply') === 'true',
     },
   };
 }

@@ -30,6 +30,8 @@ export interface ChatRecord {
   /** Outgoing only: 'queued' until the server took it. */
   status?: 'queued' | 'sent' | 'failed';
   error?: string;
+  /** Written by an agent's brain (ours or theirs), not typed by a person. */
+  generated?: boolean;
 }
 
 export interface AgentStore {

@@ -12,6 +12,7 @@ import { getContext, setContext } from 'svelte';
 import type { SkillView } from '../agent/skills/registry.ts';
 import type { Access } from '../agent/skills/types.ts';
 import type { PeerSkill } from '../agent/peers.ts';
+import type { BrainState } from '../agent/brain.ts';
 
 export class AgentState {
   status = $state<ConnectionStatus>({ state: 'offline' });
@@ -24,11 +25,14 @@ export class AgentState {
   unread = $state<Record<string, number>>({});
   notice = $state<string | undefined>();
   ownSkills = $state<SkillView[]>([]);
+  brain = $state<BrainState>({ status: 'none' });
 
   constructor(readonly node: AgentNode) {
     this.identity = node.identity;
     this.status = node.status();
     this.ownSkills = node.skills.list();
+    this.brain = node.brain.state();
+    node.brain.events.on('state', (b) => (this.brain = b));
     node.skills.events.on('changed', (l) => (this.ownSkills = l));
     node.events.on('status', (s) => (this.status = s));
     node.events.on('identity', (i) => (this.identity = i));

@@ -6,6 +6,7 @@ import { resolveServiceConfig } from './config.ts';
 import { createIdbStore } from '../store/idb-store.ts';
 import { createAgentNode } from '../agent/node.ts';
 import { AgentState } from './agent-state.svelte.ts';
+import { pageModels } from './brains.ts';
 
 const target = document.getElementById('app')!;
 
@@ -33,6 +34,7 @@ async function boot() {
       service: existing?.service ?? config.service,
       domain: existing?.domain ?? config.domain,
       name: existing?.name ?? new URLSearchParams(location.search).get('name') ?? randomName(),
+      models: pageModels,
     });
     if (!created.ok) {
       say(`Could not create the agent: ${created.error.message}`);

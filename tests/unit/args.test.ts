@@ -24,6 +24,7 @@ describe('parseArgs', () => {
       persona: '',
       accept: 'ask',
       owners: [],
+      autoReply: false,
     });
   });
 
@@ -46,7 +47,7 @@ describe('parseArgs', () => {
 
   test('every option', () => {
     const v = okArgs(['--name', 'n', '--service', 'wss://xmpp.example.org/ws', '--domain', 'example.org', '--state', '/tmp/st', '--persona', 'p', '--accept', 'reject', '--owner', 'me@example.org, you@example.org']);
-    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject', owners: ['me@example.org', 'you@example.org'] });
+    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject', owners: ['me@example.org', 'you@example.org'], autoReply: false });
   });
 
   test('the default state directory is made safe from the name', () => {
@@ -115,5 +116,24 @@ describe('flags without values', () => {
     const r = parseArgs(['--name', '--domain', 'x']);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatch(/--name needs a value/);
+  });
+});
+
+describe('brain flags', () => {
+  test('--llm-url with --llm-model selects the OpenAI-compatible backend; the key comes from the environment', () => {
+    const r = parseArgs(['--name', 'n', '--llm-url', 'http://127.0.0.1:8080/v1', '--llm-model', 'tiny', '--auto-reply'], { TIDEPOOL_LLM_KEY: 'sk-x' });
+    expect(r.ok && r.value).toMatchObject({ brain: { backend: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', model: 'tiny', apiKey: 'sk-x' }, autoReply: true });
+  });
+  test('--gguf selects node-llama-cpp', () => {
+    const r = parseArgs(['--name', 'n', '--gguf', '/m/tiny.gguf']);
+    expect(r.ok && r.value.brain).toEqual({ backend: 'node-llama-cpp', path: '/m/tiny.gguf' });
+  });
+  test.each([
+    [['--llm-url', 'http://x/v1'], /go together/],
+    [['--llm-url', 'ftp://x', '--llm-model', 'm'], /http/],
+    [['--llm-url', 'http://x/v1', '--llm-model', 'm', '--gguf', 'f'], /either/],
+  ])('refuses %j', (extra, why) => {
+    const r = parseArgs(['--name', 'n', ...extra]);
+    expect(!r.ok && r.error).toMatch(why);
   });
 });

@@ -8,6 +8,8 @@ import { parseBareJid } from '../address.ts';
 import { ok, type Result } from '../result.ts';
 
 export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+/** Marks a message written by an agent's brain, so other agents do not answer it automatically. */
+export const NS_GENERATED = 'urn:xmpp:tidepool:generated:0';
 /** Bodies beyond this are refused, not processed (docs/SECURITY.md). */
 export const MAX_BODY_CHARS = 64 * 1024;
 
@@ -20,6 +22,7 @@ export interface IncomingChat {
   body: string;
   /** XEP-0203 delay stamp when the server stored it for us, else now. */
   at: number;
+  generated: boolean;
 }
 
 export interface ChatEvents extends Record<string, unknown> {
@@ -56,15 +59,15 @@ export function createChat({ connection }: { connection: XmppConnection }) {
     }
     const stamp = s.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
     const at = stamp ? Date.parse(stamp) : NaN;
-    events.emit('message', { id: s.attrs.id ?? xid(), from: s.attrs.from, fromBare, body, at: Number.isFinite(at) ? at : Date.now() });
+    events.emit('message', { id: s.attrs.id ?? xid(), from: s.attrs.from, fromBare, body, at: Number.isFinite(at) ? at : Date.now(), generated: Boolean(s.getChild('generated', NS_GENERATED)) });
   });
 
   return {
     events,
-    async send(to: string, body: string, id: string = xid()): Promise<Result<string, TidepoolError>> {
+    async send(to: string, body: string, id: string = xid(), opts: { generated?: boolean } = {}): Promise<Result<string, TidepoolError>> {
       if (body.length > MAX_BODY_CHARS) return { ok: false, error: { kind: 'invalid', message: `messages are limited to ${MAX_BODY_CHARS} characters` } };
       const r = await connection.send(
-        xml('message', { to, type: 'chat', id }, xml('body', {}, body), xml('active', { xmlns: NS_CHATSTATES })),
+        xml('message', { to, type: 'chat', id }, xml('body', {}, body), xml('active', { xmlns: NS_CHATSTATES }), opts.generated ? xml('generated', { xmlns: NS_GENERATED }) : null),
       );
       return r.ok ? ok(id) : r;
     },

@@ -7,9 +7,9 @@ import { field, first, form } from '../form-builders.ts';
 
 export const ASK_NODE = 'ask';
 
-export type Brain = (question: string, ctx: { from: string; signal: AbortSignal; progress(text: string): void }) => Promise<Result<string, { message: string }>>;
+export type Answerer = (question: string, ctx: { from: string; signal: AbortSignal; progress(text: string): void }) => Promise<Result<string, { message: string }>>;
 
-export function askSkill(brain: () => Brain | undefined): Skill {
+export function askSkill(answerer: () => Answerer | undefined): Skill {
   return {
     node: ASK_NODE,
     name: 'Ask',
@@ -17,7 +17,7 @@ export function askSkill(brain: () => Brain | undefined): Skill {
     defaultAccess: { kind: 'friends' },
     stages: [() => form('form', 'Ask', [field('question', 'text-multi', { label: 'Question', required: true })])],
     async run(input, ctx) {
-      const b = brain();
+      const b = answerer();
       if (!b) return fail(stanzaError('feature-not-implemented', 'no brain configured: this agent cannot answer questions yet'));
       const question = (input.question ?? []).join('\n');
       const answer = await b(question, { from: ctx.from, signal: ctx.signal, progress: (t) => ctx.progress(t) });
