@@ -138,7 +138,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     const model = brain.model();
     if (!model) return { ok: false, error: { message: 'no brain loaded' } };
     let pending = '';
-    let last = Date.now();
+    let last = 0; // the first piece goes out at once, later ones at most twice a second
     // Partial output as XEP-0050 progress, batched so a fast model does not flood the caller.
     const r = await model.chat([{ role: 'system', content: systemPrompt(identity.name, identity.persona) }, { role: 'user', content: question.slice(0, 8000) }], {
       maxTokens: 256,

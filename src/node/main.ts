@@ -4,6 +4,7 @@ import { installWebSocket } from './websocket.ts';
 import { parseArgs } from './args.ts';
 import { createFileStore } from '../store/file-store.ts';
 import { createAgentNode } from '../agent/node.ts';
+import { nodeModels } from './models.ts';
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), process.env);
@@ -14,7 +15,7 @@ async function main(): Promise<number> {
   const a = args.value;
   installWebSocket();
   const store = await createFileStore(a.state);
-  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners });
+  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners, models: nodeModels });
   if (!created.ok) {
     console.error(`cannot create the agent: ${created.error.message}`);
     return 1;
@@ -33,6 +34,21 @@ async function main(): Promise<number> {
     if (m.direction === 'in') console.error(`message from ${m.peer}: ${m.body.slice(0, 200)}`);
   });
   node.contacts.events.on('requests', (r) => r.length && console.error(`friend requests pending: ${r.map((x) => x.from).join(', ')}`));
+
+  if (a.brain) {
+    const b = a.brain;
+    await node.brain.configure({
+      backend: b.backend,
+      autoReply: a.autoReply,
+      ...(b.backend === 'openai' ? { openai: { baseUrl: b.baseUrl, model: b.model, apiKey: b.apiKey } } : { nodeLlamaCpp: { path: b.path } }),
+    });
+    const loaded = await node.brain.load();
+    // A brain that fails to load is reported; the node still runs, and `ask` says it has no brain.
+    if (!loaded.ok) console.error(`brain not loaded: ${loaded.error.message}`);
+    else console.error(`brain ready: ${node.brain.config().backend}`);
+  } else if (a.autoReply) {
+    await node.brain.configure({ ...node.brain.config(), autoReply: true });
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

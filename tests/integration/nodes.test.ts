@@ -64,6 +64,16 @@ describe('two Node nodes', () => {
     expect(rec).toMatchObject({ direction: 'in', body: 'hi bob ✓', peer: alice.identity.jid });
   });
 
+  test('a body with characters XML forbids is cleaned, not fatal to the stream', async () => {
+    const statuses: string[] = [];
+    const off = alice.events.on('status', (st) => statuses.push(st.state));
+    const got = waitFor<{ direction: string; body: string }>((fn) => bob.conversations.events.on('message', fn), (m) => m.direction === 'in' && m.body.startsWith('nul'));
+    expect((await alice.conversations.send(bob.identity.jid, 'nul\u0000byte\u0007')).ok).toBe(true);
+    expect((await got).body).toBe('nul\uFFFDbyte\uFFFD');
+    off();
+    expect(statuses).toEqual([]); // no reconnection happened
+  });
+
   test('bad input is refused with a readable error, nothing sent', async () => {
     const r = await alice.conversations.send('not a jid', 'x');
     expect(r.ok).toBe(false);

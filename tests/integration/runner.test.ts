@@ -2,9 +2,11 @@
 import { describe, expect, inject, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../helpers/nodes.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
+import { join } from 'node:path';
+import { writeTinyGguf } from '../../scripts/make-tiny-gguf.ts';
+import { makeNode, startNode, tempDir } from '../helpers/nodes.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -92,4 +94,33 @@ describe('headless runner', () => {
     p.child.kill('SIGTERM');
     expect(await p.exit).toBe(0);
   });
+
+  test('--gguf gives the node a node-llama-cpp brain: a friend asks and gets a generated answer', async () => {
+    const model = join(tempDir('tidepool-gguf-'), 'tiny.gguf');
+    writeTinyGguf(model);
+    const p = run(['--name', `brainy${Date.now()}`, '--service', service, '--domain', domain, '--state', tempDir('tidepool-runner-'), '--gguf', model, '--accept', 'accept']);
+    const jid = await p.online;
+    await until(() => /brain ready: node-llama-cpp/.test(p.err()), 20_000);
+    const caller = await makeNode(service, domain, `caller-${Date.now()}`, { subscriptionPolicy: 'accept' });
+    await startNode(caller);
+    await caller.contacts.add(jid.split('/')[0]!);
+    await until(() => caller.contacts.list().some((c) => c.mutual && c.presence.available), 10_000);
+    const d = await caller.commands.execute(jid, 'describe');
+    expect(d.ok && (d.value.json as { backend?: string }).backend).toBe('node-llama-cpp');
+    const s = await caller.commands.execute(jid, 'ask');
+    const r = await caller.commands.submit(jid, 'ask', s.ok ? s.value.sessionid! : '', { question: 'Say something.' }, 'complete', 60_000);
+    expect(r.ok && r.value.status, JSON.stringify(r)).toBe('completed');
+    expect(r.ok && (r.value.json as { answer: string }).answer.length).toBeGreaterThan(0);
+    await caller.stop();
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+  }, 60_000);
 });
+
+async function until(check: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

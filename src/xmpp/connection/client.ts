@@ -20,6 +20,7 @@ import { Emitter } from '../emitter.ts';
 import { fail, ok, type Result } from '../result.ts';
 import type { TidepoolError } from '../errors.ts';
 import { startKeepalive } from './keepalive.ts';
+import { makeXmlSafe } from '../xml-safe.ts';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_STREAM = 'http://etherx.jabber.org/streams';
@@ -119,9 +120,12 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   });
   const streamFeatures = streamFeaturesFactory({ middleware: mw });
 
+  // Every stanza we send goes through here, so none can carry characters XML forbids.
+  const sendSafe = (el: Element) => entity.send(makeXmlSafe(el));
+
   // 2. IQ caller/router: ours, so replies are checked against the addressee and errors are values.
   const iq = createIqCaller({
-    send: (el) => entity.send(el),
+    send: sendSafe,
     ownJid: () => entity.jid?.toString(),
     domain: o.domain,
     defaultTimeoutMs: o.requestTimeoutMs ?? 15_000,
@@ -176,7 +180,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
       if (iq.handleReply(s)) return;
       if (s.attrs.type === 'get' || s.attrs.type === 'set') {
         const reply = await router.handle(s);
-        if (reply) await entity.send(reply).catch(() => {});
+        if (reply) await sendSafe(reply).catch(() => {});
         return;
       }
     }
@@ -323,7 +327,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     async send(el) {
       if (status.state !== 'online') return fail({ kind: 'offline', message: 'not connected; try again when back online' });
       try {
-        await entity.send(el);
+        await sendSafe(el);
         return ok(undefined);
       } catch (e) {
         return fail({ kind: 'offline', message: `send failed: ${(e as Error).message}` });
