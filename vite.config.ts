@@ -17,11 +17,15 @@ function serviceConfig(): Plugin {
   };
 }
 
+// Cross-origin isolation lets wllama run multi-threaded (SharedArrayBuffer). Hosts that can set
+// headers should send these too (docs/BRAINS.md); without them the page still works, single-threaded.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   // Relative asset paths: the built site works from any static host and any sub-path.
   base: './',
   plugins: [svelte(), serviceConfig()],
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: isolation },
+  preview: { host: '127.0.0.1', headers: isolation },
   build: { target: 'es2022', sourcemap: true },
 });

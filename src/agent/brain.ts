@@ -33,6 +33,18 @@ export interface BrainEvents extends Record<string, unknown> {
 }
 
 const KEY = 'brain';
+
+/**
+ * The backend to use when the person has not picked one: WebGPU if an adapter exists and a model is
+ * configured, else wllama with a configured GGUF, else a remote API if configured, else none.
+ */
+export function defaultBackend(cfg: BrainConfig, hasWebGpu: boolean): BrainConfig['backend'] {
+  if (cfg.webllm && hasWebGpu) return 'webllm';
+  if (cfg.wllama?.url) return 'wllama';
+  if (cfg.openai) return 'openai';
+  if (cfg.nodeLlamaCpp) return 'node-llama-cpp';
+  return 'none';
+}
 export const NO_BRAIN: BrainConfig = { backend: 'none', autoReply: false };
 
 export async function createBrain(deps: { store: AgentStore; factories: Partial<Record<LlmBackend, ModelFactory>> }) {

@@ -221,7 +221,11 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     brain,
     card,
     status: () => connection.status,
-    start: () => connection.start(),
+    start: () => {
+      // A returning agent thinks again without being asked; a failure only shows in the brain state.
+      if (brain.config().backend !== 'none') void brain.load();
+      return connection.start();
+    },
     async stop() {
       commandServer.stop();
       await brain.unload();
