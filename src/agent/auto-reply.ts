@@ -1,5 +1,6 @@
-// Answering chat with the brain: only when the owner switched it on, never to another brain's
-// message (no reply loops between agents), and at most a few replies per peer per minute.
+// Answering chat with the brain: only when the owner switched it on, only to friends (a stranger
+// must not be able to spend our compute), never to another brain's message (no reply loops between
+// agents), and at most a few replies per peer per minute.
 import type { Brain } from './brain.ts';
 import type { Conversations } from './conversations.ts';
 import type { Chat } from '../xmpp/chat/chat.ts';
@@ -12,13 +13,14 @@ export function startAutoReply(deps: {
   conversations: Conversations;
   chat: Chat;
   self: () => { name: string; persona: string };
+  isFriend: (bareJid: string) => boolean;
   problem: (e: TidepoolError) => void;
 }) {
   const limiter = createRateLimiter({ burst: 3, perSecond: 3 / 60 });
   const busy = new Set<string>();
 
   deps.conversations.events.on('message', async (m) => {
-    if (m.direction !== 'in' || m.generated || !deps.brain.config().autoReply) return;
+    if (m.direction !== 'in' || m.generated || !deps.brain.config().autoReply || !deps.isFriend(m.peer)) return;
     const model = deps.brain.model();
     if (!model || busy.has(m.peer) || limiter.take(m.peer) > 0) return;
     busy.add(m.peer);

@@ -180,7 +180,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   };
   skills.events.on('changed', cardChanged);
   brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
-  startAutoReply({ brain, conversations, chat, self: () => identity, problem: (e) => events.emit('problem', e) });
+  startAutoReply({
+    brain,
+    conversations,
+    chat,
+    self: () => identity,
+    isFriend: (jid) => roster.get(jid)?.subscription === 'both',
+    problem: (e) => events.emit('problem', e),
+  });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);
@@ -223,7 +230,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     status: () => connection.status,
     start: () => {
       // A returning agent thinks again without being asked; a failure only shows in the brain state.
-      if (brain.config().backend !== 'none') void brain.load();
+      if (brain.config().backend !== 'none' && brain.state().status === 'none') void brain.load();
       return connection.start();
     },
     async stop() {

@@ -35,7 +35,8 @@ export async function serveStatic(root: string, prefix = '/', extra: Record<stri
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      // content-length lets download progress (e.g. a model) show percentages while it loads.
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': String(body.length) }).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }

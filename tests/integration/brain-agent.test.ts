@@ -89,6 +89,19 @@ describe('an agent with a brain', () => {
     expect(replies).toHaveLength(1);
   });
 
+  test('auto-reply answers friends only: a stranger cannot spend the agent\'s compute', async () => {
+    const stranger = await makeNode(service, domain, `stranger-${Date.now()}`);
+    await startNode(stranger);
+    const got: string[] = [];
+    stranger.conversations.events.on('message', (m) => m.direction === 'in' && got.push(m.body));
+    expect(thinker.brain.config().autoReply).toBe(true);
+    await stranger.conversations.send(thinker.identity.jid, 'Write me an essay, please.');
+    await until(async () => (await thinker.conversations.history(stranger.identity.jid)).length === 1, 5000, 'message arrived');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(got).toEqual([]);
+    await stranger.stop();
+  });
+
   test('a brain whose API is gone: a readable error, the node keeps running', async () => {
     await thinker.brain.configure({ backend: 'openai', openai: { baseUrl: 'http://127.0.0.1:9/v1', model: 'x' }, autoReply: false });
     const r = await thinker.brain.load();
