@@ -15,6 +15,21 @@ let failed = 0;
 let skipped = 0;
 let exitFailures = 0;
 
+// Type checks first: each counts as one check in the summary, passed or failed.
+for (const [name, cmd, args] of [
+  ['typescript', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['svelte-check', 'npx', ['svelte-check', '--tsconfig', 'tsconfig.json', '--threshold', 'warning', '--output', 'human']],
+]) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status === 0) {
+    passed++;
+    console.log(`${name}: ok`);
+  } else {
+    failed++;
+    console.log(`${name}: FAILED`);
+  }
+}
+
 for (const project of projects) {
   const report = join(dir, `${project}.json`);
   const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra];

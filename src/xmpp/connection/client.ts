@@ -21,6 +21,7 @@ import { fail, ok, type Result } from '../result.ts';
 import type { TidepoolError } from '../errors.ts';
 import { startKeepalive } from './keepalive.ts';
 import { makeXmlSafe } from '../xml-safe.ts';
+import { InsecureError, loginAttempt } from './attempt.ts';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_STREAM = 'http://etherx.jabber.org/streams';
@@ -206,35 +207,13 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   });
   entity.on('element', () => keepalive.heard());
 
-  async function attempt(): Promise<Result<string, TidepoolError>> {
-    const timeoutMs = o.attemptTimeoutMs ?? 15_000;
-    return new Promise((resolve) => {
-      let settled = false;
-      const offs: Array<() => void> = [];
-      const finish = (r: Result<string, TidepoolError>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        for (const off of offs) off();
-        resolve(r);
-      };
-      const onOnline = () => finish(ok(entity.jid!.toString()));
-      const onError = (e: unknown) => finish(fail(classify(e)));
-      const onDisconnect = () => finish(fail({ kind: 'network', message: 'connection closed during login' }));
-      offs.push(events.on('status', (s) => s.state === 'online' && onOnline()));
-      entity.on('error', onError);
-      entity.on('disconnect', onDisconnect);
-      offs.push(() => entity.removeListener('error', onError), () => entity.removeListener('disconnect', onDisconnect));
-      const timer = setTimeout(() => {
-        finish(fail({ kind: 'timeout', ms: timeoutMs, message: `login did not finish within ${timeoutMs} ms` }));
-        entity.disconnect().catch(() => {});
-      }, timeoutMs);
-      entity
-        .connect(o.service)
-        .then(() => entity.open({ domain: o.domain }))
-        .catch((e) => finish(fail(classify(e))));
+  const attempt = () =>
+    loginAttempt(entity, {
+      service: o.service,
+      domain: o.domain,
+      timeoutMs: o.attemptTimeoutMs ?? 15_000,
+      whenOnline: (fn) => events.on('status', (st) => st.state === 'online' && fn()),
     });
-  }
 
   function waitForDisconnect(): Promise<void> {
     return new Promise((resolve) => {
@@ -343,18 +322,4 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     drop,
     jid: () => entity.jid?.toString(),
   };
-}
-
-class InsecureError extends Error {
-  readonly insecure = true;
-}
-
-function classify(e: unknown): TidepoolError {
-  if (e instanceof InsecureError) return { kind: 'insecure', message: e.message };
-  const err = e as { name?: string; condition?: string; message?: string };
-  if (err?.name === 'SASLError') {
-    const why = err.condition === 'not-authorized' ? 'wrong username or password' : `authentication failed (${err.condition})`;
-    return { kind: 'auth', condition: err.condition, message: why };
-  }
-  return { kind: 'network', message: err?.message || String(e) };
 }
