@@ -85,6 +85,18 @@ function loadError(e: unknown): LlmError {
   return llmError('load-failed', msg);
 }
 
+// getLlama() costs about a second each time (bench/); one llama.cpp runtime per process serves
+// every model we load, and is never disposed.
+let llamaRuntime: Promise<Llama> | undefined;
+function sharedLlama(nlc: typeof import('node-llama-cpp')): Promise<Llama> {
+  // build: 'never' because a missing prebuilt binary should fail fast, not start a C++ compile.
+  llamaRuntime ??= nlc.getLlama({ gpu: false, build: 'never', logLevel: nlc.LlamaLogLevel.error }).catch((e: unknown) => {
+    llamaRuntime = undefined;
+    throw e;
+  });
+  return llamaRuntime;
+}
+
 export class NodeLlamaCppModel implements LanguageModel {
   readonly backend = 'node-llama-cpp' as const;
   readonly model: string;
@@ -126,8 +138,7 @@ export class NodeLlamaCppModel implements LanguageModel {
     let model: LlamaModel | undefined;
     try {
       progress({ stage: 'init', text: 'starting llama.cpp' });
-      // build: 'never' because a missing prebuilt binary should fail fast, not start a C++ compile.
-      llama = await nlc.getLlama({ gpu: false, build: 'never', logLevel: nlc.LlamaLogLevel.error });
+      llama = await sharedLlama(nlc);
       progress({ stage: 'fetch', loadedBytes: 0, totalBytes, percent: 0, text: this.model });
       model = await llama.loadModel({
         modelPath: this.opts.modelPath,
