@@ -51,3 +51,13 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 10_000
 }
 
 export const bare = (jid: string) => jid.split('/')[0]!;
+
+/** Rejects with a readable reason instead of letting the whole test time out silently. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Debian's interpreter: the pyenv python3 on PATH does not see python3-slixmpp. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';

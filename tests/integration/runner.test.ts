@@ -6,7 +6,7 @@ import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { join } from 'node:path';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf.ts';
-import { makeNode, startNode, tempDir } from '../helpers/nodes.ts';
+import { DEBIAN_PYTHON, makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -82,7 +82,7 @@ describe('headless runner', () => {
     const password = randomSecret();
     expect((await registerAccount({ service, domain, username: user, password })).ok).toBe(true);
     const script = fileURLToPath(new URL('../interop/slixmpp_commands.py', import.meta.url));
-    const peer = spawn('/usr/bin/python3', [script, `${user}@${domain}`, password, '127.0.0.1', String(c2sPort), jid, '20', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const peer = spawn(DEBIAN_PYTHON, [script, `${user}@${domain}`, password, '127.0.0.1', String(c2sPort), jid, '20', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     peer.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((r) => peer.on('exit', (c) => r(c)));
@@ -116,11 +116,3 @@ describe('headless runner', () => {
     expect(await p.exit).toBe(0);
   }, 60_000);
 });
-
-async function until(check: () => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

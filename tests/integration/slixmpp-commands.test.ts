@@ -10,11 +10,12 @@ import { createAgentNode, type AgentNode } from '../../src/agent/node.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import type { AgentStore } from '../../src/store/types.ts';
+import { DEBIAN_PYTHON, within } from '../helpers/nodes.ts';
 
 const service = inject('service');
 const domain = inject('domain');
 const c2sPort = inject('c2sPort');
-const PYTHON = '/usr/bin/python3'; // Debian's interpreter: the pyenv python3 on PATH lacks python3-slixmpp
+const PYTHON = DEBIAN_PYTHON;
 const SCRIPT = fileURLToPath(new URL('../interop/slixmpp_commands.py', import.meta.url));
 const PEER_TIMEOUT_S = 20;
 
@@ -38,13 +39,6 @@ let nodeJid: string; // full JID
 let slixBare: string;
 let slixPassword: string;
 const peers: ChildProcess[] = [];
-
-/** Rejects with a readable reason instead of letting the whole test time out silently. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 function runPeer(mode: 'call' | 'serve', target: string): Peer {
   const started = Date.now();

@@ -12,11 +12,12 @@ import type { Contact } from '../../src/agent/contacts.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
 import type { Result } from '../../src/xmpp/result.ts';
 import type { TidepoolError } from '../../src/xmpp/errors.ts';
+import { DEBIAN_PYTHON, within } from '../helpers/nodes.ts';
 
 const service = inject('service');
 const domain = inject('domain');
 const c2sPort = inject('c2sPort');
-const PYTHON = '/usr/bin/python3'; // Debian's interpreter: the pyenv python3 on PATH lacks python3-slixmpp
+const PYTHON = DEBIAN_PYTHON;
 const SCRIPT = fileURLToPath(new URL('../interop/slixmpp_peer.py', import.meta.url));
 const PEER_TIMEOUT_S = 20;
 
@@ -33,13 +34,6 @@ let peerJid: string;
 let peerPassword: string;
 
 const bare = (j: string) => j.split('/')[0]!.toLowerCase();
-
-/** Rejects with a readable reason instead of letting the whole test time out silently. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 beforeAll(async () => {
   installWebSocket();
