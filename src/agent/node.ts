@@ -26,10 +26,10 @@ import { serveSkills } from './skills/serve.ts';
 import type { RateLimitOptions } from './skills/rate-limit.ts';
 import { echoSkill } from './skills/builtin/echo.ts';
 import { describeSkill } from './skills/builtin/describe.ts';
-import { askSkill, type Answerer } from './skills/builtin/ask.ts';
+import { askSkill } from './skills/builtin/ask.ts';
 import { createBrain, type ModelFactory } from './brain.ts';
 import { startAutoReply } from './auto-reply.ts';
-import { systemPrompt } from './thinking.ts';
+import { answerWith } from './thinking.ts';
 import type { LlmBackend } from '../llm/types.ts';
 import { handshakeSkill } from './skills/builtin/handshake.ts';
 
@@ -104,6 +104,9 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online' });
   const pep = createPep({ connection });
 
+  // Friendship is a mutual presence subscription, read from our roster (never from the peer).
+  const isFriend = (jid: string) => roster.get(bareOf(jid))?.subscription === 'both';
+
   // Skills: policy facts come from our roster and configuration, never from the caller.
   const owners = new Set((o.owners ?? []).map(bareOf));
   const skills = await createSkillRegistry({
@@ -111,7 +114,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     rateLimit: o.rateLimit,
     facts: (from) => {
       const bare = bareOf(from);
-      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: roster.get(bare)?.subscription === 'both' };
+      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: isFriend(bare) };
     },
   });
   const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
@@ -134,26 +137,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
-  const answer: Answerer = async (question, ctx) => {
-    const model = brain.model();
-    if (!model) return { ok: false, error: { message: 'no brain loaded' } };
-    let pending = '';
-    let last = 0; // the first piece goes out at once, later ones at most twice a second
-    // Partial output as XEP-0050 progress, batched so a fast model does not flood the caller.
-    const r = await model.chat([{ role: 'system', content: systemPrompt(identity.name, identity.persona) }, { role: 'user', content: question.slice(0, 8000) }], {
-      maxTokens: 256,
-      signal: ctx.signal,
-      onToken: (t) => {
-        pending += t;
-        if (Date.now() - last > 500) {
-          ctx.progress(pending);
-          pending = '';
-          last = Date.now();
-        }
-      },
-    });
-    return r.ok ? r : { ok: false, error: { message: r.error.message } };
-  };
+  const answer = answerWith(brain, () => identity);
   skills.add(askSkill(() => (brain.model() ? answer : undefined)));
   skills.add(
     handshakeSkill({
@@ -185,7 +169,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     conversations,
     chat,
     self: () => identity,
-    isFriend: (jid) => roster.get(jid)?.subscription === 'both',
+    isFriend,
     problem: (e) => events.emit('problem', e),
   });
 

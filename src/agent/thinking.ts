@@ -3,6 +3,8 @@
 // agent *does* is decided by policy elsewhere, never by what a peer wrote.
 import type { ChatMessage } from '../llm/types.ts';
 import type { ChatRecord } from '../store/types.ts';
+import type { Answerer } from './skills/builtin/ask.ts';
+import type { Brain } from './brain.ts';
 
 export function systemPrompt(name: string, persona: string): string {
   return [
@@ -26,4 +28,29 @@ export function conversationMessages(history: ChatRecord[], limit = 10, maxChars
     out.unshift({ role: m.direction === 'in' ? 'user' : 'assistant', content });
   }
   return out;
+}
+
+/** The `ask` skill's brain: persona as system prompt, partial output streamed as progress. */
+export function answerWith(brain: Brain, self: () => { name: string; persona: string }): Answerer {
+  return async (question, ctx) => {
+    const model = brain.model();
+    if (!model) return { ok: false, error: { message: 'no brain loaded' } };
+    const me = self();
+    let pending = '';
+    let last = 0; // the first piece goes out at once, later ones at most twice a second
+    // Batched so a fast model does not flood the caller with XEP-0050 progress messages.
+    const r = await model.chat([{ role: 'system', content: systemPrompt(me.name, me.persona) }, { role: 'user', content: question.slice(0, 8000) }], {
+      maxTokens: 256,
+      signal: ctx.signal,
+      onToken: (t) => {
+        pending += t;
+        if (Date.now() - last > 500) {
+          ctx.progress(pending);
+          pending = '';
+          last = Date.now();
+        }
+      },
+    });
+    return r.ok ? r : { ok: false, error: { message: r.error.message } };
+  };
 }
