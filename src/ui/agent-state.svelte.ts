@@ -26,6 +26,8 @@ export class AgentState {
   notice = $state<string | undefined>();
   ownSkills = $state<SkillView[]>([]);
   brain = $state<BrainState>({ status: 'none' });
+  /** The agent a share link named, offered as a contact to add. */
+  introduced = $state<string | undefined>();
 
   constructor(readonly node: AgentNode) {
     this.identity = node.identity;

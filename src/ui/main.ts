@@ -7,6 +7,7 @@ import { createIdbStore } from '../store/idb-store.ts';
 import { createAgentNode } from '../agent/node.ts';
 import { AgentState } from './agent-state.svelte.ts';
 import { pageModels } from './brains.ts';
+import { agentFromHash } from './share.ts';
 
 const target = document.getElementById('app')!;
 
@@ -42,6 +43,8 @@ async function boot() {
     }
     const node = created.value;
     const state = new AgentState(node);
+    const introduced = agentFromHash(location.hash);
+    if (introduced && introduced !== node.identity.jid) state.introduced = introduced;
     document.addEventListener('visibilitychange', () => node.connection.setActive(!document.hidden));
     node.connection.setActive(!document.hidden);
     addEventListener('pagehide', () => void node.stop());

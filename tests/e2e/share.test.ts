@@ -1,0 +1,39 @@
+// Introducing an agent: its share link (with QR) opens the page elsewhere with that agent offered as
+// a contact; xmpp: URIs let ordinary clients add it or open one of its skills.
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
+import { bare } from '../helpers/nodes.ts';
+
+const contexts: BrowserContext[] = [];
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+});
+
+describe('share', () => {
+  test('share link, xmpp: URIs and QR; the link introduces the agent in another browser', async () => {
+    const url = pageUrl(inject('pageUrl'), inject('service'), inject('domain'));
+    const first = await launchProfile();
+    contexts.push(first);
+    const a = await first.newPage();
+    await a.goto(url);
+    const jidA = bare(await waitOnline(a));
+    await a.getByTestId('share-button').click();
+    const link = await a.getByTestId('share-link').inputValue();
+    expect(link).toContain(`#/agent/${encodeURIComponent(jidA)}`);
+    expect(link).toContain('/tidepool/app/'); // the page's own sub-path
+    expect(await a.getByTestId('share-xmpp').inputValue()).toMatch(new RegExp(`^xmpp:${jidA}\\?roster;name=`));
+    expect(await a.locator('[data-testid="share-command"][data-node="echo"]').getAttribute('href')).toBe(`xmpp:${jidA}?command;node=echo`);
+    expect(Number(await a.getByTestId('qr').getAttribute('data-modules'))).toBeGreaterThanOrEqual(21);
+    expect(await a.locator('[data-testid="qr"] rect').count()).toBeGreaterThan(50);
+
+    const second = await launchProfile();
+    contexts.push(second);
+    const b = await second.newPage();
+    await b.goto(link);
+    await waitOnline(b);
+    await expect.poll(() => b.getByTestId('add-jid').inputValue()).toBe(jidA);
+    await b.getByTestId('add-button').click();
+    await a.locator('[data-testid="request"]').waitFor();
+  });
+});
