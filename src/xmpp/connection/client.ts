@@ -22,6 +22,17 @@ import type { TidepoolError } from '../errors.ts';
 import { startKeepalive } from './keepalive.ts';
 import { makeXmlSafe } from '../xml-safe.ts';
 import { InsecureError, loginAttempt } from './attempt.ts';
+import { errorReply, stanzaError } from '../errors.ts';
+
+/** Below Prosody's default c2s_stanza_size_limit (256 KiB), with room for the server's own stamps. */
+export const MAX_OUTGOING_BYTES = 240 * 1024;
+const utf8 = new TextEncoder();
+
+function tooLarge(el: Element): boolean {
+  const text = el.toString();
+  // Cheap test first: the UTF-8 size is at most 3 bytes per UTF-16 code unit.
+  return text.length * 3 > MAX_OUTGOING_BYTES && utf8.encode(text).length > MAX_OUTGOING_BYTES;
+}
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_STREAM = 'http://etherx.jabber.org/streams';
@@ -122,7 +133,12 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   const streamFeatures = streamFeaturesFactory({ middleware: mw });
 
   // Every stanza we send goes through here, so none can carry characters XML forbids.
-  const sendSafe = (el: Element) => entity.send(makeXmlSafe(el));
+  const sendSafe = async (el: Element) => {
+    makeXmlSafe(el);
+    // A stanza over the server's size limit (Prosody: 256 KiB) makes it close our whole session.
+    if (tooLarge(el)) throw new Error(`a stanza over the ${MAX_OUTGOING_BYTES}-byte limit was not sent`);
+    return entity.send(el);
+  };
 
   // 2. IQ caller/router: ours, so replies are checked against the addressee and errors are values.
   const iq = createIqCaller({
@@ -180,7 +196,10 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     if (s.name === 'iq') {
       if (iq.handleReply(s)) return;
       if (s.attrs.type === 'get' || s.attrs.type === 'set') {
-        const reply = await router.handle(s);
+        let reply = await router.handle(s);
+        // An answer too large to send becomes a small typed error, never silence or a lost session.
+        // (If even that is too large, the request's own id is: there is no answer we could send.)
+        if (reply && tooLarge(reply)) reply = errorReply(s, stanzaError('resource-constraint', 'the answer is larger than the server accepts'));
         if (reply) await sendSafe(reply).catch(() => {});
         return;
       }
