@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './lib/prng.ts';
 import { encodeGguf, type GgufTensor, type GgufValue } from './lib/gguf-writer.ts';
 
 export const DEFAULT_TINY_GGUF = '.tidepool/models/tiny.gguf';
@@ -67,20 +68,8 @@ export function tinyVocab(): Vocab {
   return v;
 }
 
-/** mulberry32: tiny, seedable, and integer-only, so the bytes do not depend on the host's libm. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function tinyTensors(vocabSize: number, biasOf: (token: number) => number, seed = SEED): GgufTensor[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   // Sum of three uniforms: a bell-ish shape with std `scale`, using only arithmetic.
   const noise = (scale: number) => (rand() + rand() + rand() - 1.5) * 2 * scale;
   const filled = (n: number, scale: number) => Float32Array.from({ length: n }, () => noise(scale));

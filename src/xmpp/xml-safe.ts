@@ -10,9 +10,25 @@ export function xmlSafeText(s: string): string {
   return INVALID.test(s) ? s.replace(INVALID, '\uFFFD') : s;
 }
 
-/** Cleans text and attribute values in place; returns the same element for chaining. */
-export function makeXmlSafe(el: Element): Element {
-  for (const [k, v] of Object.entries(el.attrs)) if (typeof v === 'string') el.attrs[k] = xmlSafeText(v);
-  el.children = el.children.map((c) => (typeof c === 'string' ? xmlSafeText(c) : makeXmlSafe(c)));
-  return el;
+/**
+ * Cleans text and attribute values in place. Returns an upper bound of the serialized length (in
+ * UTF-16 units), computed on the same walk, so callers can skip serializing small stanzas twice.
+ */
+export function makeXmlSafe(el: Element): number {
+  // Markup: <name ...></name>; escaping grows text at most 6x (" -> &quot;).
+  let bound = 2 * el.name.length + 5;
+  for (const [k, v] of Object.entries(el.attrs)) {
+    if (typeof v !== 'string') continue;
+    el.attrs[k] = xmlSafeText(v);
+    bound += k.length + 4 + 6 * v.length;
+  }
+  el.children = el.children.map((c) => {
+    if (typeof c !== 'string') {
+      bound += makeXmlSafe(c);
+      return c;
+    }
+    bound += 6 * c.length;
+    return xmlSafeText(c);
+  });
+  return bound;
 }

@@ -12,6 +12,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { NS_STANZAS } from '../../src/xmpp/errors.ts';
+import { mulberry32 } from '../../scripts/lib/prng.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Namespaces and limits
@@ -62,16 +63,6 @@ const VALID_ACTIONS: ReadonlySet<string> = new Set(['execute', 'next', 'prev', '
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness: mulberry32 per case, seeded from (seed, n).
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function caseSeed(seed: number, n: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;

@@ -18,4 +18,9 @@ describe('xml-safe', () => {
     expect(el.getChildText('body')).toBe('hi\uFFFD');
     expect(el.toString()).not.toMatch(/[\u0000-\u0008]/);
   });
+
+  test('the returned bound is never below the serialized length (escapes included)', () => {
+    const el = xml('iq', { id: '"&<>', to: 'a@b' }, xml('q', { xmlns: 'urn:x' }, '&&&<<<""\'\'', xml('deep', {}, xml('deeper'))));
+    expect(makeXmlSafe(el)).toBeGreaterThanOrEqual(el.toString().length);
+  });
 });

@@ -28,9 +28,10 @@ import { errorReply, stanzaError } from '../errors.ts';
 export const MAX_OUTGOING_BYTES = 240 * 1024;
 const utf8 = new TextEncoder();
 
-function tooLarge(el: Element): boolean {
+/** `bound`: an upper bound of the serialized length, when known; UTF-8 is at most 3 bytes per unit. */
+function tooLarge(el: Element, bound = Infinity): boolean {
+  if (bound * 3 <= MAX_OUTGOING_BYTES) return false; // small stanzas: no second serialization
   const text = el.toString();
-  // Cheap test first: the UTF-8 size is at most 3 bytes per UTF-16 code unit.
   return text.length * 3 > MAX_OUTGOING_BYTES && utf8.encode(text).length > MAX_OUTGOING_BYTES;
 }
 
@@ -134,9 +135,9 @@ export function createConnection(o: ConnectOptions): XmppConnection {
 
   // Every stanza we send goes through here, so none can carry characters XML forbids.
   const sendSafe = async (el: Element) => {
-    makeXmlSafe(el);
+    const bound = makeXmlSafe(el);
     // A stanza over the server's size limit (Prosody: 256 KiB) makes it close our whole session.
-    if (tooLarge(el)) throw new Error(`a stanza over the ${MAX_OUTGOING_BYTES}-byte limit was not sent`);
+    if (tooLarge(el, bound)) throw new Error(`a stanza over the ${MAX_OUTGOING_BYTES}-byte limit was not sent`);
     return entity.send(el);
   };
 
@@ -199,7 +200,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
         let reply = await router.handle(s);
         // An answer too large to send becomes a small typed error, never silence or a lost session.
         // (If even that is too large, the request's own id is: there is no answer we could send.)
-        if (reply && tooLarge(reply)) reply = errorReply(s, stanzaError('resource-constraint', 'the answer is larger than the server accepts'));
+        if (reply && tooLarge(reply, makeXmlSafe(reply))) reply = errorReply(s, stanzaError('resource-constraint', 'the answer is larger than the server accepts'));
         if (reply) await sendSafe(reply).catch(() => {});
         return;
       }
