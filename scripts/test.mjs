@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const projects = ['unit', 'integration', 'e2e'];
+const projects = ['unit', 'integration', 'ejabberd', 'e2e'];
 const extra = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'tidepool-test-'));
 let passed = 0;

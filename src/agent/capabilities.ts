@@ -65,7 +65,7 @@ export function createCapabilities(deps: { card: () => AgentCard; pep: Pep }) {
     },
     element: () => (ver ? capsElement(CAPS_NODE, ver) : undefined),
     /** Open access so anyone can read the card, even with no subscription and while we are offline. */
-    publishCard: () => deps.pep.publish(NS_CARD_PEP, 'current', xml('card', { xmlns: NS_CARD_PEP }, formElement(cardForm(deps.card()))), { accessModel: 'open' }),
+    publishCard: (address?: string) => deps.pep.publish(NS_CARD_PEP, 'current', xml('card', { xmlns: NS_CARD_PEP }, formElement(cardForm({ ...deps.card(), address }))), { accessModel: 'open' }),
   };
 }
 

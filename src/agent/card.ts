@@ -18,6 +18,11 @@ export interface AgentCard {
   owner?: string;
   /** Command nodes of the skills this agent offers (access still applies per caller). */
   skills: string[];
+  /**
+   * The full JID its skills answer at, in the PEP copy only (disco#info is asked of that JID already):
+   * commands go to a resource, and a peer with no presence subscription has no other way to learn it.
+   */
+  address?: string;
 }
 
 const field = (v: string, values: string[], type?: FormField['type'], label?: string): FormField => ({ var: v, type, label, values, options: [] });
@@ -36,6 +41,7 @@ export function cardForm(card: AgentCard): DataForm {
       field('version', [card.version], 'text-single', 'Version'),
       field('owner', card.owner ? [card.owner] : [], 'text-single', 'Owner'),
       field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
+      ...(card.address ? [field('address', [card.address], 'jid-single', 'Address')] : []),
     ],
   };
 }
@@ -53,6 +59,7 @@ export function parseCardForm(form: DataForm): AgentCard | undefined {
     version: one('version') ?? '',
     owner: one('owner'),
     skills: get('skills').slice(0, 200),
+    address: one('address')?.slice(0, 3000),
   };
 }
 

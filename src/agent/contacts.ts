@@ -7,8 +7,13 @@ import { parseBareJid } from '../xmpp/address.ts';
 import { fail, ok, type Result } from '../xmpp/result.ts';
 import type { TidepoolError } from '../xmpp/errors.ts';
 
-/** ask: keep the request for the owner; accept: approve everyone; reject: refuse everyone. */
-export type SubscriptionPolicy = 'ask' | 'accept' | 'reject';
+/**
+ * ask: keep the request for the owner; accept: approve everyone; reject: refuse everyone;
+ * friends-of-friends: approve when a friend of ours lists them as a friend, else ask the owner;
+ * brain: the autonomy loop decides within the owner's bounds (the owner, while autonomy is off).
+ */
+export type SubscriptionPolicy = 'ask' | 'accept' | 'reject' | 'friends-of-friends' | 'brain';
+export const SUBSCRIPTION_POLICIES: SubscriptionPolicy[] = ['ask', 'accept', 'reject', 'friends-of-friends', 'brain'];
 
 export interface Contact {
   jid: string;
@@ -32,7 +37,16 @@ export interface ContactsEvents extends Record<string, unknown> {
   listenerError: unknown;
 }
 
-export function createContacts(deps: { roster: Roster; presence: Presence; policy: () => SubscriptionPolicy; ownNick: () => string }) {
+export function createContacts(deps: {
+  roster: Roster;
+  presence: Presence;
+  policy: () => SubscriptionPolicy;
+  ownNick: () => string;
+  /** friends-of-friends: which friend of ours knows them (asked over the network), if any. */
+  vouch?: (jid: string) => Promise<string | undefined>;
+  /** brain: a request for the autonomy loop to decide. */
+  onRequest?: (r: FriendRequest) => void;
+}) {
   const { roster, presence } = deps;
   const events = new Emitter<ContactsEvents>();
   const requests = new Map<string, FriendRequest>();
@@ -68,8 +82,13 @@ export function createContacts(deps: { roster: Roster; presence: Presence; polic
     const policy = deps.policy();
     if (policy === 'accept') return void (await accept(ev.from));
     if (policy === 'reject') return void (await presence.deny(ev.from));
-    requests.set(ev.from, { from: ev.from, nick: ev.nick, at: Date.now() });
+    const request = { from: ev.from, nick: ev.nick, at: Date.now() };
+    requests.set(ev.from, request);
     emitRequests();
+    if (policy === 'friends-of-friends' && deps.vouch) {
+      // Still pending (not withdrawn, not decided by the owner meanwhile) when the answer comes back.
+      if ((await deps.vouch(ev.from)) && requests.get(ev.from) === request) await accept(ev.from);
+    } else if (policy === 'brain') deps.onRequest?.(request);
   });
 
   async function accept(jid: string): Promise<Result<void, TidepoolError>> {

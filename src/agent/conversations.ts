@@ -7,16 +7,27 @@ import { parseBareJid } from '../xmpp/address.ts';
 import { fail, ok, type Result } from '../xmpp/result.ts';
 import type { TidepoolError } from '../xmpp/errors.ts';
 import { randomId } from './identity.ts';
+import { createRateLimiter } from './skills/rate-limit.ts';
+
+/**
+ * Chat from strangers is stored (a first message may be the start of a friendship) but bounded: per
+ * stranger and for all strangers together. Beyond that it is dropped, unstored; friends are not limited.
+ */
+export const STRANGER_CHAT_LIMITS = { perPeer: { burst: 20, perSecond: 0.1 }, all: { burst: 100, perSecond: 1 } } as const;
 
 export interface ConversationEvents extends Record<string, unknown> {
   message: ChatRecord;
   typing: { peer: string; state: string };
+  /** A stranger's message dropped by STRANGER_CHAT_LIMITS. */
+  limited: { peer: string };
   listenerError: unknown;
 }
 
-export function createConversations(deps: { chat: Chat; store: AgentStore; isOnline: () => boolean }) {
+export function createConversations(deps: { chat: Chat; store: AgentStore; isOnline: () => boolean; isFriend?: (bareJid: string) => boolean }) {
   const { chat, store } = deps;
   const events = new Emitter<ConversationEvents>();
+  const perStranger = createRateLimiter({ ...STRANGER_CHAT_LIMITS.perPeer, maxCallers: 2000 });
+  const allStrangers = createRateLimiter(STRANGER_CHAT_LIMITS.all);
   let flushing: Promise<void> | undefined;
   const seen = new Set<string>();
   let again = false;
@@ -29,6 +40,10 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
     if (seen.has(rec.id)) return;
     seen.add(rec.id);
     if (seen.size > 5000) seen.delete(seen.values().next().value!);
+    if (deps.isFriend && !deps.isFriend(rec.peer) && (perStranger.take(rec.peer) > 0 || allStrangers.take('*') > 0)) {
+      events.emit('limited', { peer: rec.peer });
+      return;
+    }
     const recent = await store.messages(rec.peer, 200).catch(() => []);
     if (recent.some((r) => r.id === rec.id)) return;
     await store.putMessage(rec).catch(() => {});

@@ -32,6 +32,11 @@ import { startAutoReply } from './auto-reply.ts';
 import { answerWith } from './thinking.ts';
 import type { LlmBackend } from '../llm/types.ts';
 import { handshakeSkill } from './skills/builtin/handshake.ts';
+import { createMuc } from '../xmpp/muc/muc.ts';
+import { orgMucFrom } from './society/org-muc-adapter.ts';
+import { createSkillCaller } from './society/call.ts';
+import { createSociety, type Society } from './society/index.ts';
+import { SUBSCRIPTION_POLICIES } from './contacts.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -68,6 +73,9 @@ export interface AgentNode {
   readonly peers: ReturnType<typeof createPeers>;
   readonly commands: ReturnType<typeof createCommandClient>;
   readonly brain: Awaited<ReturnType<typeof createBrain>>;
+  /** Memory, bonds, organizations, alliances and the autonomy loop. */
+  readonly society: Society;
+  subscriptionPolicy(): SubscriptionPolicy;
   card(): AgentCard;
   status(): ConnectionStatus;
   /** Resolves once online for the first time (or with the fatal error). */
@@ -86,7 +94,10 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const [username] = identity.jid.split('@') as [string];
 
   const events = new Emitter<AgentEvents>();
-  let policy: SubscriptionPolicy = o.subscriptionPolicy ?? 'ask';
+  const storedPolicy = await o.store.getSetting<SubscriptionPolicy>('friends:policy');
+  let policy: SubscriptionPolicy = o.subscriptionPolicy ?? (storedPolicy && SUBSCRIPTION_POLICIES.includes(storedPolicy) ? storedPolicy : 'ask');
+  // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
+  let society: Society | undefined;
 
   const connection = createConnection({
     service: identity.service,
@@ -100,12 +111,18 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const roster = createRoster({ connection });
   const presence = createPresence({ connection });
   const chat = createChat({ connection });
-  const contacts = createContacts({ roster, presence, policy: () => policy, ownNick: () => identity.name });
-  const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online' });
-  const pep = createPep({ connection });
-
+  const contacts = createContacts({
+    roster,
+    presence,
+    policy: () => policy,
+    ownNick: () => identity.name,
+    vouch: async (jid) => society?.network.vouch(jid),
+    onRequest: (r) => society?.friendRequest(r.from, r.nick),
+  });
   // Friendship is a mutual presence subscription, read from our roster (never from the peer).
   const isFriend = (jid: string) => roster.get(bareOf(jid))?.subscription === 'both';
+  const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online', isFriend });
+  const pep = createPep({ connection });
 
   // Skills: policy facts come from our roster and configuration, never from the caller.
   const owners = new Set((o.owners ?? []).map(bareOf));
@@ -114,7 +131,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     rateLimit: o.rateLimit,
     facts: (from) => {
       const bare = bareOf(from);
-      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: isFriend(bare) };
+      const friend = isFriend(bare);
+      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: friend, level: society?.bonds.levelOf(bare) ?? (friend ? 'friend' : 'stranger') };
     },
   });
   const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
@@ -138,7 +156,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   skills.add(describeSkill(card));
   skills.add(echoSkill());
   const answer = answerWith(brain, () => identity);
-  skills.add(askSkill(() => (brain.model() ? answer : undefined)));
+  // Configured but not ready (loading, or failed to load): the answerer says why, as a typed error.
+  skills.add(askSkill(() => (brain.state().status !== 'none' ? answer : undefined)));
   skills.add(
     handshakeSkill({
       store: o.store,
@@ -153,7 +172,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     return presence.announce({ children });
   };
   const publishCard = async () => {
-    const r = await capabilities.publishCard();
+    const r = await capabilities.publishCard(connection.jid());
     if (!r.ok) events.emit('problem', { ...r.error, message: `could not publish the agent card: ${r.error.message}` });
   };
   // The card lists the enabled skills and the loaded model: a change re-announces caps and the PEP card.
@@ -164,6 +183,33 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   };
   skills.events.on('changed', cardChanged);
   brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
+  const muc = createMuc({ connection });
+  const societyLayer = await createSociety({
+    store: o.store,
+    contacts,
+    conversations,
+    skills,
+    brain,
+    muc: orgMucFrom(muc),
+    pep,
+    call: createSkillCaller({
+      commands,
+      // A friend's best online resource from presence; anyone else's from the address on its PEP card.
+      resolve: async (jid) => {
+        const online = contacts.onlineResource(jid);
+        if (online) return online;
+        const card = await peers.card(bareOf(jid));
+        return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
+      },
+    }),
+    self: () => identity,
+    isFriend,
+    brainDecidesRequests: () => policy === 'brain',
+    mucService: () => `muc.${identity.domain}`,
+    problem: (message) => events.emit('problem', { kind: 'invalid', message }),
+  });
+  society = societyLayer;
+
   startAutoReply({
     brain,
     conversations,
@@ -196,6 +242,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     lostPresence = [];
     for (const p of resend) await connection.send(xml('presence', { to: p.attrs.to, type: p.attrs.type }, ...p.getChildElements()));
     await publishCard();
+    await societyLayer.orgs.resume();
   });
 
   const node: AgentNode = {
@@ -217,8 +264,11 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       if (brain.config().backend !== 'none' && brain.state().status === 'none') void brain.load();
       return connection.start();
     },
+    society: societyLayer,
+    subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();
+      await societyLayer.stop();
       await brain.unload();
       if (connection.status.state === 'online') await presence.unavailable();
       await connection.stop();
@@ -234,6 +284,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     },
     setSubscriptionPolicy(p) {
       policy = p;
+      void o.store.putSetting('friends:policy', p);
     },
     exportIdentity: () => exportIdentity(identity),
   };

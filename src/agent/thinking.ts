@@ -34,7 +34,12 @@ export function conversationMessages(history: ChatRecord[], limit = 10, maxChars
 export function answerWith(brain: Brain, self: () => { name: string; persona: string }): Answerer {
   return async (question, ctx) => {
     const model = brain.model();
-    if (!model) return { ok: false, error: { message: 'no brain loaded' } };
+    if (!model) {
+      const s = brain.state();
+      // Whatever broke the load, it stays broken until the owner loads a brain again: not worth a retry.
+      if (s.status === 'error') return { ok: false, error: { kind: 'load-failed', message: `it could not be loaded: ${s.error.message}` } };
+      return { ok: false, error: { kind: 'not-loaded', message: s.status === 'loading' ? 'it is still loading; try again shortly' : 'no brain loaded' } };
+    }
     const me = self();
     let pending = '';
     let last = 0; // the first piece goes out at once, later ones at most twice a second
@@ -51,6 +56,6 @@ export function answerWith(brain: Brain, self: () => { name: string; persona: st
         }
       },
     });
-    return r.ok ? r : { ok: false, error: { message: r.error.message } };
+    return r.ok ? r : { ok: false, error: { kind: r.error.kind, message: r.error.message } };
   };
 }

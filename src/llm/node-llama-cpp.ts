@@ -1,7 +1,8 @@
 // LanguageModel backed by node-llama-cpp (llama.cpp's native binding) for Node: the headless agent runner,
 // the local OpenAI-compatible server and tests. Browsers never import this file. The package is imported
 // lazily so that this module still loads, and fails as a value, where node-llama-cpp is not installed.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { GGUF_HEADER_BYTES, ggufHeaderProblem } from './gguf-header.ts';
 import { basename } from 'node:path';
 import { fail, ok, type Result } from '../xmpp/result.ts';
 import { parseStructured } from './json-schema.ts';
@@ -97,6 +98,17 @@ function sharedLlama(nlc: typeof import('node-llama-cpp')): Promise<Llama> {
   return llamaRuntime;
 }
 
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(GGUF_HEADER_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, GGUF_HEADER_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export class NodeLlamaCppModel implements LanguageModel {
   readonly backend = 'node-llama-cpp' as const;
   readonly model: string;
@@ -127,6 +139,8 @@ export class NodeLlamaCppModel implements LanguageModel {
     } catch (e) {
       return fail(llmError('model-missing', `model file not found: ${this.opts.modelPath} (${messageOf(e)})`));
     }
+    const problem = await readHead(this.opts.modelPath).then((head) => ggufHeaderProblem(head, totalBytes), (e: unknown) => `cannot read it: ${messageOf(e)}`);
+    if (problem) return fail(llmError('load-failed', `${this.model}: ${problem}`));
     let nlc: typeof import('node-llama-cpp');
     try {
       nlc = await import('node-llama-cpp');

@@ -39,7 +39,16 @@ export function createOpenAiModel(cfg: OpenAiConfig): LanguageModel {
    * One request with our timeout and the caller's abort signal combined; both stay armed while the
    * body streams, until `run` (which reads the response) finishes.
    */
+  /**
+   * Error text from the API reaches peers (as the `ask` skill's error) and logs, and gateways like to
+   * quote the key they refused: no error leaves this backend with the key in it.
+   */
   async function request<T>(path: string, init: { method: string; body?: string }, opts: GenerateOptions, run: (res: Response) => Promise<Result<T, LlmError>>): Promise<Result<T, LlmError>> {
+    const r = await requestUnredacted(path, init, opts, run);
+    return r.ok || !cfg.apiKey ? r : { ok: false, error: { ...r.error, message: redactSecret(r.error.message, cfg.apiKey) } };
+  }
+
+  async function requestUnredacted<T>(path: string, init: { method: string; body?: string }, opts: GenerateOptions, run: (res: Response) => Promise<Result<T, LlmError>>): Promise<Result<T, LlmError>> {
     const ctrl = new AbortController();
     const timeoutMs = opts.timeoutMs ?? cfg.timeoutMs ?? 120_000;
     let timedOut = false;
@@ -68,6 +77,9 @@ export function createOpenAiModel(cfg: OpenAiConfig): LanguageModel {
     } catch (e) {
       if (opts.signal?.aborted) return fail(llmError('aborted', 'aborted'));
       if (timedOut) return fail(llmError('timeout', `no answer from ${base} within ${timeoutMs} ms`));
+      // Node's fetch (undici) names HTTP parse errors HPE_*: something answered, but not in HTTP.
+      const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
+      if (code.startsWith('HPE_')) return fail(llmError('invalid-output', `${base} did not answer in HTTP (${code})`));
       return fail(llmError('network', `cannot reach ${base}: ${(e as Error).message}`));
     } finally {
       clearTimeout(timer);
@@ -133,6 +145,10 @@ async function readSse(res: Response, opts: GenerateOptions): Promise<Result<str
   const decoder = new TextDecoder();
   let buffer = '';
   let text = '';
+  // A 200 that is not a completion stream (an HTML error page, a JSON error body, a proxy's banner)
+  // must not pass for an empty answer: at least one chunk has to carry `choices`.
+  let shaped = false;
+  const noStream = () => fail(llmError('invalid-output', 'the model API did not answer with a chat completion stream'));
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -144,12 +160,13 @@ async function readSse(res: Response, opts: GenerateOptions): Promise<Result<str
         buffer = buffer.slice(nl + 1);
         if (!line.startsWith('data:')) continue;
         const data = line.slice(5).trim();
-        if (data === '[DONE]') return ok(text);
+        if (data === '[DONE]') return shaped ? ok(text) : noStream();
         try {
           const chunk = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
           if (chunk.error) return fail(llmError('http', `the model API failed mid-stream: ${chunk.error.message ?? 'unknown'}`));
+          if (Array.isArray(chunk.choices)) shaped = true;
           const piece = chunk.choices?.[0]?.delta?.content;
-          if (piece) {
+          if (typeof piece === 'string' && piece) {
             text += piece;
             opts.onToken?.(piece);
           }
@@ -161,5 +178,17 @@ async function readSse(res: Response, opts: GenerateOptions): Promise<Result<str
   } catch {
     return fail(llmError(opts.signal?.aborted ? 'aborted' : 'network', opts.signal?.aborted ? 'aborted' : 'the stream broke off'));
   }
-  return ok(text); // a stream that ends without [DONE] still carries what it said
+  return shaped ? ok(text) : noStream(); // a stream that ends without [DONE] still carries what it said
+}
+
+/** Every occurrence of the secret, and of any long piece of it a gateway may have shortened it to. */
+export function redactSecret(text: string, secret: string): string {
+  if (secret.length < 4) return text;
+  let out = text.split(secret).join('[redacted]');
+  // "sk-abc…xyz"-style abbreviations: any 8-character run of the key is enough to count.
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 8);
+    if (out.includes(piece)) out = out.split(piece).join('[redacted]');
+  }
+  return out;
 }

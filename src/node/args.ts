@@ -1,5 +1,5 @@
 // Command-line options of the headless node.
-import type { SubscriptionPolicy } from '../agent/contacts.ts';
+import { SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../agent/contacts.ts';
 
 export interface NodeArgs {
   name: string;
@@ -14,11 +14,16 @@ export interface NodeArgs {
     | { backend: 'openai'; baseUrl: string; model: string; apiKey?: string }
     | { backend: 'node-llama-cpp'; path: string };
   autoReply: boolean;
+  /** The autonomy loop: mode, decider, and goals (JSON, as the page's goal editor writes them). */
+  autonomy?: 'off' | 'on' | 'step';
+  decider?: 'rules' | 'llm';
+  goals?: unknown[];
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
-                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject] [--owner JID[,JID…]]
-                     [--llm-url URL --llm-model NAME | --gguf FILE] [--auto-reply]
+                     [--state DIR] [--persona TEXT] [--accept ask|accept|reject|friends-of-friends|brain]
+                     [--owner JID[,JID…]] [--llm-url URL --llm-model NAME | --gguf FILE] [--auto-reply]
+                     [--autonomy off|on|step] [--decider rules|llm] [--goals JSON]
   The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
@@ -36,12 +41,26 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
     flags.set(m[1]!, value);
   }
-  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply']);
+  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply', 'autonomy', 'decider', 'goals']);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
   const name = flags.get('name');
   if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
   const accept = flags.get('accept') ?? 'ask';
-  if (accept !== 'ask' && accept !== 'accept' && accept !== 'reject') return { ok: false, error: `--accept must be ask, accept or reject` };
+  if (!SUBSCRIPTION_POLICIES.includes(accept as SubscriptionPolicy)) return { ok: false, error: `--accept must be one of ${SUBSCRIPTION_POLICIES.join(', ')}` };
+  const autonomy = flags.get('autonomy');
+  if (autonomy !== undefined && autonomy !== 'off' && autonomy !== 'on' && autonomy !== 'step') return { ok: false, error: '--autonomy must be off, on or step' };
+  const decider = flags.get('decider');
+  if (decider !== undefined && decider !== 'rules' && decider !== 'llm') return { ok: false, error: '--decider must be rules or llm' };
+  let goals: unknown[] | undefined;
+  if (flags.has('goals')) {
+    try {
+      const parsed: unknown = JSON.parse(flags.get('goals')!);
+      if (!Array.isArray(parsed)) throw new Error('not a list');
+      goals = parsed;
+    } catch (e) {
+      return { ok: false, error: `--goals must be a JSON list of goals: ${(e as Error).message}` };
+    }
+  }
   const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
   const llmUrl = flags.get('llm-url');
   const llmModel = flags.get('llm-model');
@@ -59,7 +78,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       domain: flags.get('domain') ?? env.TIDEPOOL_DOMAIN ?? 'localhost',
       state: flags.get('state') ?? `.tidepool/nodes/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
       persona: flags.get('persona') ?? '',
-      accept,
+      accept: accept as SubscriptionPolicy,
+      ...(autonomy ? { autonomy } : {}),
+      ...(decider ? { decider } : {}),
+      ...(goals ? { goals } : {}),
       owners: (flags.get('owner') ?? '').split(',').map((j) => j.trim()).filter(Boolean),
       ...(brain ? { brain } : {}),
       autoReply: flags.get('auto-reply') === 'true',

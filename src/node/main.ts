@@ -50,6 +50,14 @@ async function main(): Promise<number> {
     await node.brain.configure({ ...node.brain.config(), autoReply: true });
   }
 
+  if (a.goals) {
+    const problems = node.society.setGoals(a.goals);
+    for (const p of problems) console.error(`goal skipped: ${p}`);
+  }
+  if (a.decider) node.society.setDecider(a.decider);
+  if (a.autonomy) await node.society.autonomy.setPolicy({ mode: a.autonomy });
+  node.society.log.events.on('entry', (e) => console.error(`autonomy ${e.kind}: ${e.text}${e.reason ? ` (${e.reason})` : ''}`));
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= node.stop().then(() => store.close());

@@ -1,10 +1,31 @@
 // Node: the agent's state in a directory. JSON documents are replaced atomically (write + rename)
 // so a crash mid-write never leaves a half-written identity; chat history is one JSON-lines file per peer.
-import { mkdir, readFile, rename, writeFile, appendFile, readdir, open } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, appendFile, readdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
+import { StorageError } from './errors.ts';
 
 const SCHEMA_VERSION = 1;
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'a directory is in the way',
+  ENOENT: 'the directory is gone',
+  EMFILE: 'too many open files',
+  EIO: 'an input/output error',
+};
+
+/** A failed write as a StorageError that says what, where and why, and that older data is intact. */
+function writeError(what: string, path: string, e: unknown): StorageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = (code && REASONS[code]) ?? (e as Error).message;
+  return new StorageError(`could not save ${what} (${path}): ${why}${code ? ` (${code})` : ''}. What was saved before is unchanged.`, code);
+}
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
@@ -15,10 +36,15 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
+async function writeJson(path: string, value: unknown, what: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {}); // a half-written temp file (disk full) is not left behind
+    throw writeError(what, path, e);
+  }
 }
 
 async function endsWithNewline(file: string): Promise<boolean> {
@@ -47,7 +73,7 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
   await mkdir(join(dir, 'messages'), { recursive: true, mode: 0o700 });
   const meta = await readJson<{ schema: number }>(join(dir, 'meta.json'));
   if (meta && meta.schema > SCHEMA_VERSION) throw new Error(`state in ${dir} was written by a newer Tidepool (schema ${meta.schema})`);
-  if (!meta) await writeJson(join(dir, 'meta.json'), { schema: SCHEMA_VERSION });
+  if (!meta) await writeJson(join(dir, 'meta.json'), { schema: SCHEMA_VERSION }, 'the store version');
 
   let settings: Record<string, unknown> = (await readJson<Record<string, unknown>>(join(dir, 'settings.json'))) ?? {};
   let contacts = new Map((await readJson<ContactRecord[]>(join(dir, 'contacts.json')) ?? []).map((c) => [c.jid, c]));
@@ -83,26 +109,33 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
   return {
     kind: 'file',
     getIdentity: () => readJson<Identity>(join(dir, 'identity.json')),
-    putIdentity: (i) => serial(() => writeJson(join(dir, 'identity.json'), i)),
+    putIdentity: (i) => serial(() => writeJson(join(dir, 'identity.json'), i, 'the identity')),
     listContacts: async () => [...contacts.values()],
+    // Memory changes only once the file has: after a failed write both still agree.
     putContact: (c) =>
       serial(async () => {
-        contacts = new Map(contacts).set(c.jid, c);
-        await writeJson(join(dir, 'contacts.json'), [...contacts.values()]);
+        const next = new Map(contacts).set(c.jid, c);
+        await writeJson(join(dir, 'contacts.json'), [...next.values()], 'the contacts');
+        contacts = next;
       }),
     deleteContact: (jid) =>
       serial(async () => {
-        contacts = new Map(contacts);
-        contacts.delete(jid);
-        await writeJson(join(dir, 'contacts.json'), [...contacts.values()]);
+        const next = new Map(contacts);
+        next.delete(jid);
+        await writeJson(join(dir, 'contacts.json'), [...next.values()], 'the contacts');
+        contacts = next;
       }),
     putMessage: (m) =>
       serial(async () => {
         const file = peerFile(dir, m.peer);
-        // After a torn write (crash mid-append) the file lacks its final newline; start a fresh line
-        // so this record is not glued onto the broken one and lost with it.
-        const prefix = (await endsWithNewline(file)) ? '' : '\n';
-        await appendFile(file, prefix + JSON.stringify(m) + '\n', { mode: 0o600 });
+        try {
+          // After a torn write (crash mid-append) the file lacks its final newline; start a fresh line
+          // so this record is not glued onto the broken one and lost with it.
+          const prefix = (await endsWithNewline(file)) ? '' : '\n';
+          await appendFile(file, prefix + JSON.stringify(m) + '\n', { mode: 0o600 });
+        } catch (e) {
+          throw writeError(`the chat history with ${m.peer}`, file, e);
+        }
       }),
     messages: async (peer, limit = 200) => (await readPeer(peer)).slice(-limit),
     queuedMessages: async () => {
@@ -113,8 +146,9 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
     getSetting: async <T,>(key: string) => (Object.prototype.hasOwnProperty.call(settings, key) ? (structuredClone(settings[key]) as T) : undefined),
     putSetting: (key, value) =>
       serial(async () => {
-        settings = { ...settings, [key]: structuredClone(value) };
-        await writeJson(join(dir, 'settings.json'), settings);
+        const next = { ...settings, [key]: structuredClone(value) };
+        await writeJson(join(dir, 'settings.json'), next, `the setting "${key.slice(0, 64)}"`);
+        settings = next;
       }),
     close: () => serial(async () => {}),
   };

@@ -2,9 +2,30 @@
 // agent's local id so several tabs (each its own agent) share the schema without sharing data.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
+import { StorageError } from './errors.ts';
 
 export const DB_NAME = 'tidepool';
 export const DB_VERSION = 2;
+/** How long an upgrade may wait for another tab to let go of an older version before we say so. */
+export const BLOCKED_GIVE_UP_MS = 3000;
+
+const UNCHANGED = 'What was saved before is unchanged.';
+const BLOCKED =
+  'Tidepool is open in another tab with an older version that keeps its storage from being upgraded. ' +
+  'Close or reload the other Tidepool tabs, then reload this one.';
+
+/** An IndexedDB failure as a StorageError saying what could not be done and what the person can do. */
+export function storageFailure(what: string, e: unknown, closedWhy?: string): StorageError {
+  if (e instanceof StorageError) return e;
+  const name = (e as { name?: string })?.name ?? 'Error';
+  const detail = (e as { message?: string })?.message ?? String(e);
+  if (name === 'QuotaExceededError') {
+    return new StorageError(`could not ${what}: the browser's storage for this site is full. ${UNCHANGED} Free some space (site data of other pages, or old chats) and try again.`, name);
+  }
+  if (closedWhy && (name === 'InvalidStateError' || name === 'AbortError')) return new StorageError(`could not ${what}: ${closedWhy}`, name);
+  if (name === 'VersionError') return new StorageError(`could not ${what}: the stored data was written by a newer version of Tidepool; reload to get it.`, name);
+  return new StorageError(`could not ${what}: the browser's storage failed (${name}: ${detail.slice(0, 200)}). ${UNCHANGED}`, name);
+}
 
 interface TidepoolDB extends DBSchema {
   identities: { key: string; value: Identity };
@@ -17,7 +38,35 @@ interface TidepoolDB extends DBSchema {
   };
 }
 
-export function openTidepoolDb(): Promise<IDBPDatabase<TidepoolDB>> {
+/**
+ * Opens the database, upgrading it if needed. An upgrade that another tab blocks (it holds an older
+ * version open and does not close it) fails after BLOCKED_GIVE_UP_MS with a StorageError saying so,
+ * instead of waiting forever. `onClosed` hears why our own connection went away later.
+ */
+export function openTidepoolDb(onClosed?: (why: string) => void): Promise<IDBPDatabase<TidepoolDB>> {
+  return new Promise((resolve, reject) => {
+    let gaveUp = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    openWithUpgrades(onClosed, () => {
+      timer ??= setTimeout(() => {
+        gaveUp = true;
+        reject(new StorageError(BLOCKED, 'blocked'));
+      }, BLOCKED_GIVE_UP_MS);
+    }).then(
+      (db) => {
+        clearTimeout(timer);
+        if (gaveUp) db.close(); // the other tab let go after all; nobody waits for this connection now
+        else resolve(db);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(storageFailure('open the storage', e));
+      },
+    );
+  });
+}
+
+function openWithUpgrades(onClosed: ((why: string) => void) | undefined, blocked: () => void): Promise<IDBPDatabase<TidepoolDB>> {
   return openDB<TidepoolDB>(DB_NAME, DB_VERSION, {
     upgrade(db, oldVersion) {
       // Each block upgrades from one version to the next; never edit a shipped block, add a new one.
@@ -34,6 +83,15 @@ export function openTidepoolDb(): Promise<IDBPDatabase<TidepoolDB>> {
     },
     blocked() {
       console.warn('Tidepool: another tab holds an older version of the database open; close it to finish the upgrade');
+      blocked();
+    },
+    // A newer Tidepool in another tab wants to upgrade: let it, rather than block it as above.
+    blocking(_current, _next, event) {
+      (event.target as IDBDatabase).close();
+      onClosed?.('a newer version of Tidepool opened in another tab and took over the storage; reload this tab.');
+    },
+    terminated() {
+      onClosed?.('the browser closed this tab\'s storage (was the site data cleared?); reload this tab.');
     },
   });
 }
@@ -48,33 +106,43 @@ export async function listIdentities(): Promise<Identity[]> {
 }
 
 export async function createIdbStore(agentId: string): Promise<AgentStore> {
-  const db = await openTidepoolDb();
+  let closedWhy: string | undefined;
+  const db = await openTidepoolDb((why) => (closedWhy = why));
   const strip = <T extends { agent: string }>(r: T): Omit<T, 'agent'> => {
     const { agent: _agent, ...rest } = r;
     return rest;
   };
+  // Every operation fails as a StorageError; a write is one transaction, so a failed one changed nothing.
+  const guard = <T,>(what: string, op: () => Promise<T>): Promise<T> => {
+    try {
+      return op().catch((e: unknown) => Promise.reject(storageFailure(what, e, closedWhy)));
+    } catch (e) {
+      return Promise.reject(storageFailure(what, e, closedWhy)); // a closed connection throws at once
+    }
+  };
   return {
     kind: 'indexeddb',
-    getIdentity: () => db.get('identities', agentId),
-    putIdentity: async (i) => void (await db.put('identities', { ...i, id: agentId })),
-    listContacts: async () => (await db.getAll('contacts', IDBKeyRange.bound([agentId, ''], [agentId, '\uffff']))).map(strip),
-    putContact: async (c) => void (await db.put('contacts', { ...c, agent: agentId })),
-    deleteContact: (jid) => db.delete('contacts', [agentId, jid]),
-    putMessage: async (m) => void (await db.put('messages', { ...m, agent: agentId })),
-    async messages(peer, limit = 200) {
-      const range = IDBKeyRange.bound([agentId, peer, -Infinity], [agentId, peer, Infinity]);
-      const out: ChatRecord[] = [];
-      let cursor = await db.transaction('messages').store.index('byPeer').openCursor(range, 'prev');
-      while (cursor && out.length < limit) {
-        out.push(strip(cursor.value));
-        cursor = await cursor.continue();
-      }
-      return out.reverse();
-    },
-    queuedMessages: async () =>
-      (await db.getAllFromIndex('messages', 'byStatus', [agentId, 'queued'])).map(strip).sort((a, b) => a.at - b.at),
-    getSetting: async <T,>(key: string) => (await db.get('settings', [agentId, key]))?.value as T | undefined,
-    putSetting: async (key, value) => void (await db.put('settings', { agent: agentId, key, value })),
+    getIdentity: () => guard('read the identity', () => db.get('identities', agentId)),
+    putIdentity: (i) => guard('save the identity', async () => void (await db.put('identities', { ...i, id: agentId }))),
+    listContacts: () => guard('read the contacts', async () => (await db.getAll('contacts', IDBKeyRange.bound([agentId, ''], [agentId, '\uffff']))).map(strip)),
+    putContact: (c) => guard('save the contact', async () => void (await db.put('contacts', { ...c, agent: agentId }))),
+    deleteContact: (jid) => guard('remove the contact', () => db.delete('contacts', [agentId, jid])),
+    putMessage: (m) => guard(`save the message ${m.direction === 'out' ? 'to' : 'from'} ${m.peer}`, async () => void (await db.put('messages', { ...m, agent: agentId }))),
+    messages: (peer, limit = 200) =>
+      guard('read the chat history', async () => {
+        const range = IDBKeyRange.bound([agentId, peer, -Infinity], [agentId, peer, Infinity]);
+        const out: ChatRecord[] = [];
+        let cursor = await db.transaction('messages').store.index('byPeer').openCursor(range, 'prev');
+        while (cursor && out.length < limit) {
+          out.push(strip(cursor.value));
+          cursor = await cursor.continue();
+        }
+        return out.reverse();
+      }),
+    queuedMessages: () =>
+      guard('read the outbox', async () => (await db.getAllFromIndex('messages', 'byStatus', [agentId, 'queued'])).map(strip).sort((a, b) => a.at - b.at)),
+    getSetting: <T,>(key: string) => guard(`read the setting "${key.slice(0, 64)}"`, async () => (await db.get('settings', [agentId, key]))?.value as T | undefined),
+    putSetting: (key, value) => guard(`save the setting "${key.slice(0, 64)}"`, async () => void (await db.put('settings', { agent: agentId, key, value }))),
     close: async () => db.close(),
   };
 }

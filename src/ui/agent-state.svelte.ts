@@ -13,6 +13,7 @@ import type { SkillView } from '../agent/skills/registry.ts';
 import type { Access } from '../agent/skills/types.ts';
 import type { PeerSkill } from '../agent/peers.ts';
 import type { BrainState } from '../agent/brain.ts';
+import { SocietyState } from './society-state.svelte.ts';
 
 export class AgentState {
   status = $state<ConnectionStatus>({ state: 'offline' });
@@ -28,8 +29,11 @@ export class AgentState {
   brain = $state<BrainState>({ status: 'none' });
   /** The agent a share link named, offered as a contact to add. */
   introduced = $state<string | undefined>();
+  /** Bonds, autonomy, goals and organizations. */
+  readonly society: SocietyState;
 
   constructor(readonly node: AgentNode) {
+    this.society = new SocietyState(node, (m) => (this.notice = m));
     this.identity = node.identity;
     this.status = node.status();
     this.ownSkills = node.skills.list();
@@ -78,7 +82,12 @@ export class AgentState {
 
   async send(body: string) {
     if (!this.selected) return false;
-    return this.report(await this.node.conversations.send(this.selected, body));
+    try {
+      return this.report(await this.node.conversations.send(this.selected, body));
+    } catch (e) {
+      // The store could not save it (quota, storage closed): say so; the draft stays in the box.
+      return this.report({ ok: false, error: { message: (e as Error).message } });
+    }
   }
 
   configureSkill = async (node: string, patch: { enabled?: boolean; access?: Access }) => this.report(await this.node.skills.configure(node, patch));

@@ -4,6 +4,7 @@ import App from './App.svelte';
 import { claimAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
 import { createIdbStore } from '../store/idb-store.ts';
+import { isStorageError } from '../store/errors.ts';
 import { createAgentNode } from '../agent/node.ts';
 import { AgentState } from './agent-state.svelte.ts';
 import { pageModels } from './brains.ts';
@@ -48,6 +49,10 @@ async function boot() {
     document.addEventListener('visibilitychange', () => node.connection.setActive(!document.hidden));
     node.connection.setActive(!document.hidden);
     addEventListener('pagehide', () => void node.stop());
+    // Storage failures elsewhere (saving a setting, an incoming message) still reach the person.
+    addEventListener('unhandledrejection', (ev) => {
+      if (isStorageError(ev.reason)) state.notice = ev.reason.message;
+    });
     Object.assign(globalThis, { tidepool: node }); // for the console and the end-to-end tests
     target.replaceChildren();
     mount(App, { target, props: { agent: state } });

@@ -34,7 +34,8 @@ describe('two Node nodes', () => {
     expect((await alice.contacts.add(bob.identity.jid)).ok).toBe(true);
     const [req] = await request;
     expect(req!.from).toBe(alice.identity.jid);
-    // Nothing is approved until bob's owner accepts.
+    // Nothing is approved until bob's owner accepts. (Alice's roster push may trail her IQ result.)
+    await until(() => alice.contacts.list().some((c) => c.jid === bob.identity.jid), 5000, "bob in alice's roster");
     expect(alice.contacts.list().find((c) => c.jid === bob.identity.jid)?.mutual).toBe(false);
     expect((await bob.contacts.accept(alice.identity.jid)).ok).toBe(true);
     await until(() => alice.contacts.list().some((c) => c.jid === bob.identity.jid && c.mutual && c.presence.available), 10_000, 'alice sees bob');

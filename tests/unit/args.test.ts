@@ -97,7 +97,7 @@ describe('parseArgs', () => {
   });
 
   test('bad --accept', () => {
-    expect(errArgs(['--name', 'n', '--accept', 'maybe'])).toMatch(/--accept must be ask, accept or reject/);
+    expect(errArgs(['--name', 'n', '--accept', 'maybe'])).toMatch(/--accept must be one of ask, accept, reject, friends-of-friends, brain/);
     expect(errArgs(['--name', 'n', '--accept', 'ACCEPT'])).toMatch(/--accept must be/);
   });
 
@@ -128,7 +128,16 @@ describe('brain flags', () => {
     const r = parseArgs(['--name', 'n', '--gguf', '/m/tiny.gguf']);
     expect(r.ok && r.value.brain).toEqual({ backend: 'node-llama-cpp', path: '/m/tiny.gguf' });
   });
+  test('autonomy flags: mode, decider and goals as JSON', () => {
+    const v = okArgs(['--name', 'n', '--accept', 'friends-of-friends', '--autonomy', 'on', '--decider', 'rules', '--goals', '[{"kind":"meet","count":2}]']);
+    expect(v).toMatchObject({ accept: 'friends-of-friends', autonomy: 'on', decider: 'rules', goals: [{ kind: 'meet', count: 2 }] });
+  });
   test.each([
+    [['--autonomy', 'always'], /off, on or step/],
+    [['--decider', 'oracle'], /rules or llm/],
+    [['--goals', '{"kind":"meet"}'], /JSON list/],
+    [['--goals', '[oops'], /JSON list/],
+    [['--accept', 'everyone'], /--accept must be one of/],
     [['--llm-url', 'http://x/v1'], /go together/],
     [['--llm-url', 'ftp://x', '--llm-model', 'm'], /http/],
     [['--llm-url', 'http://x/v1', '--llm-model', 'm', '--gguf', 'f'], /either/],

@@ -53,7 +53,8 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
       if (!s || !settingsOf(s).enabled) return fail(stanzaError('item-not-found'));
       const facts = deps.facts(from);
       if (!mayUse(settingsOf(s).access, facts)) {
-        const why = { friends: 'only for friends (mutual subscription)', owner: "only for the agent's owner", allow: 'only for listed JIDs', public: '' }[settingsOf(s).access.kind];
+        const access = settingsOf(s).access;
+        const why = access.kind === 'level' ? `only for a relationship of ${access.min} or closer` : { friends: 'only for friends (mutual subscription)', owner: "only for the agent's owner", allow: 'only for listed JIDs', public: '' }[access.kind];
         return fail(stanzaError('forbidden', `"${s.name}" is ${why}`));
       }
       if (!facts.isOwner) {

@@ -48,6 +48,9 @@ export function createChat({ connection }: { connection: XmppConnection }) {
       return;
     }
     if (type !== 'chat' && type !== 'normal') return;
+    // Room traffic is the MUC module's: private messages through a room (XEP-0045 §7.5 marks them
+    // with muc#user), mediated invitations and declines, and XEP-0249 direct invitations, even with a body.
+    if (s.getChild('x', 'http://jabber.org/protocol/muc#user') || s.getChild('x', 'jabber:x:conference')) return;
     const stateEl = s.getChildElements().find((c) => c.attrs.xmlns === NS_CHATSTATES && STATES.has(c.name));
     if (stateEl) events.emit('state', { from: fromBare, state: stateEl.name as ChatState });
     const bodyEl = s.getChild('body');

@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../result.ts';
 import type { DataForm } from '../forms/types.ts';
 import { findForm, formElement, parseForm, validateSubmission } from '../forms/index.ts';
 import { NS_COMMANDS, NS_JSON, NS_PROGRESS, type CommandAction, type CommandErrorCondition, type Note } from './types.ts';
+import { createReplyCache, type ReplyCacheOptions } from './dedupe.ts';
 
 export interface RunContext {
   /** Full JID of the caller, as stamped by the server. */
@@ -44,6 +45,8 @@ export interface CommandServerOptions {
   maxSessions?: number;
   /** Serialized size of a command request beyond which it is refused unprocessed. */
   maxRequestChars?: number;
+  /** Repeated requests (same full JID and id) get the first answer; see dedupe.ts. */
+  replies?: Omit<ReplyCacheOptions, 'now'>;
   now?: () => number;
 }
 
@@ -65,6 +68,9 @@ function commandError(condition: 'bad-request' | 'not-allowed' | 'forbidden' | '
   const e = stanzaError(condition, text);
   return app ? { ...e, app: xml(app, { xmlns: NS_COMMANDS }) } : e;
 }
+
+// (ltx 3's Element has no clone(), whatever the typings say.)
+const copyElement = (el: Element): Element => xml(el.name, { ...el.attrs }, ...el.children.map((c) => (typeof c === 'string' ? c : copyElement(c))));
 
 export function createCommandServer(o: CommandServerOptions) {
   const sessions = new Map<string, Session>();
@@ -184,15 +190,28 @@ export function createCommandServer(o: CommandServerOptions) {
     return ok(stageReply(s, def));
   }
 
+  // A repeat of a request runs nothing again: not the skill, not even the rate limit (dedupe.ts).
+  const replies = createReplyCache<Result<Element | undefined, StanzaError>>({
+    ...o.replies,
+    now: o.now,
+    sizeOf: (r) => (r.ok ? (r.value?.toString().length ?? 0) : 256 + (r.error.text?.length ?? 0)),
+  });
+
   o.router.set(NS_COMMANDS, 'command', async (req) => {
-    if (req.payload.toString().length > (o.maxRequestChars ?? COMMAND_LIMITS.maxRequestChars)) {
+    const text = req.payload.toString();
+    if (text.length > (o.maxRequestChars ?? COMMAND_LIMITS.maxRequestChars)) {
       return fail(stanzaError('policy-violation', `command requests are limited to ${o.maxRequestChars ?? COMMAND_LIMITS.maxRequestChars} characters`));
     }
-    return handle(req.from ?? '', req.payload);
+    const from = req.from ?? '';
+    const r = await replies.answer(from, req.id, text, () => handle(from, req.payload));
+    // Each copy gets its own element: the first may still be on its way out when a repeat is answered.
+    return r.ok && r.value ? ok(copyElement(r.value)) : r;
   });
 
   return {
     sessions: () => sessions.size,
+    /** Answers remembered for repeated requests. */
+    remembered: () => replies.size(),
     stop: () => clearInterval(sweeper),
   };
 }

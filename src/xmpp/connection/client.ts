@@ -26,13 +26,20 @@ import { errorReply, stanzaError } from '../errors.ts';
 
 /** Below Prosody's default c2s_stanza_size_limit (256 KiB), with room for the server's own stamps. */
 export const MAX_OUTGOING_BYTES = 240 * 1024;
+/**
+ * In a page the limit is lower: Chromium sends a WebSocket message over 64 KiB as several frames, and
+ * Prosody 0.12 refuses fragmented messages ("Continuation frames are not supported"): it drops the
+ * socket, the session resumes by resending the same stanza, split again, and then reads nothing more.
+ */
+export const MAX_OUTGOING_BYTES_PAGE = 63 * 1024;
+const outgoingLimit = typeof document === 'undefined' ? MAX_OUTGOING_BYTES : MAX_OUTGOING_BYTES_PAGE;
 const utf8 = new TextEncoder();
 
 /** `bound`: an upper bound of the serialized length, when known; UTF-8 is at most 3 bytes per unit. */
 function tooLarge(el: Element, bound = Infinity): boolean {
-  if (bound * 3 <= MAX_OUTGOING_BYTES) return false; // small stanzas: no second serialization
+  if (bound * 3 <= outgoingLimit) return false; // small stanzas: no second serialization
   const text = el.toString();
-  return text.length * 3 > MAX_OUTGOING_BYTES && utf8.encode(text).length > MAX_OUTGOING_BYTES;
+  return text.length * 3 > outgoingLimit && utf8.encode(text).length > outgoingLimit;
 }
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -136,8 +143,8 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   // Every stanza we send goes through here, so none can carry characters XML forbids.
   const sendSafe = async (el: Element) => {
     const bound = makeXmlSafe(el);
-    // A stanza over the server's size limit (Prosody: 256 KiB) makes it close our whole session.
-    if (tooLarge(el, bound)) throw new Error(`a stanza over the ${MAX_OUTGOING_BYTES}-byte limit was not sent`);
+    // A stanza over the server's size limit (Prosody: 256 KiB; in a page, see above) costs our whole session.
+    if (tooLarge(el, bound)) throw new Error(`a stanza over the ${outgoingLimit}-byte limit was not sent`);
     return entity.send(el);
   };
 

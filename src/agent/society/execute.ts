@@ -1,0 +1,80 @@
+// What each autonomy action does, through the same APIs the person uses. The loop has already
+// validated the action and judged it against policy; checks here are the ones only the APIs know
+// (is there such a request, such a room).
+import { fail, ok, type Result } from '../../xmpp/result.ts';
+import type { Action } from '../autonomy/actions.ts';
+import type { Contacts } from '../contacts.ts';
+import type { Conversations } from '../conversations.ts';
+import type { Bonds } from './bonds.ts';
+import type { Network } from './network.ts';
+import type { SkillCaller } from './call.ts';
+import type { Orgs } from './orgs.ts';
+
+type Outcome = Promise<Result<string, { message: string }>>;
+
+export interface ExecuteDeps {
+  contacts: Contacts;
+  conversations: Conversations;
+  bonds: Bonds;
+  network: Network;
+  call: SkillCaller;
+  orgs: Orgs;
+}
+
+const said = <T>(r: Result<T, { message: string }>, text: (v: T) => string) => (r.ok ? ok(text(r.value)) : r);
+
+export function createExecutor(d: ExecuteDeps) {
+  return async (a: Action): Outcome => {
+    switch (a.action) {
+      case 'wait':
+        return ok('waited');
+      case 'talk':
+        return said(await d.conversations.send(a.target, a.text, { generated: true }), () => `said to ${a.target}`);
+      case 'call': {
+        const r = await d.call(a.target, a.skill, a.text ? { text: a.text } : {});
+        return said(r, (v) => `${a.skill} on ${a.target}: ${JSON.stringify(v.json ?? v.notes.map((n) => n.text)).slice(0, 200)}`);
+      }
+      case 'befriend':
+        return said(await d.contacts.add(a.target), () => `asked ${a.target} to be friends`);
+      case 'accept':
+      case 'decline': {
+        if (!d.contacts.requests().some((q) => q.from === a.target.toLowerCase())) return fail({ message: `no friend request from ${a.target}` });
+        const r = a.action === 'accept' ? await d.contacts.accept(a.target) : await d.contacts.decline(a.target);
+        return said(r, () => `${a.action === 'accept' ? 'accepted' : 'declined'} ${a.target}`);
+      }
+      case 'propose':
+        if (a.level !== 'close-friend' && a.level !== 'partner') return fail({ message: 'level must be close-friend or partner' });
+        return said(await d.bonds.propose(a.target, a.level), (s) => `proposed ${a.level} to ${a.target}: ${s}`);
+      case 'accept-bond':
+        return said(await d.bonds.accept(a.target), (s) => s);
+      case 'decline-bond':
+        return said(await d.bonds.decline(a.target), (s) => s);
+      case 'end-bond':
+        return said(await d.bonds.end(a.target), (s) => s);
+      case 'explore':
+        return said(await d.network.explore(a.target), (v) => `${a.target} knows ${v.listing.friends.length} agents (${v.fresh} new to us)`);
+      case 'create-org':
+        return said(await d.orgs.found({ room: a.room, name: a.skill || a.room, purpose: a.text }), (room) => `founded ${room}`);
+      case 'invite':
+        return said(await d.orgs.invite(a.room, a.target), () => `invited ${a.target} to ${a.room}`);
+      case 'join':
+        return said(await d.orgs.join(a.room), () => `joined ${a.room}`);
+      case 'leave':
+        return said(await d.orgs.leave(a.room), () => `left ${a.room}`);
+      case 'post':
+        return said(await d.orgs.post(a.room, a.text, { generated: true }), () => `posted in ${a.room}`);
+      case 'request-join':
+        return said(await d.orgs.requestJoin(a.target, a.room), (s) => s);
+      case 'admit':
+        return said(await d.orgs.admit(a.room, a.target), () => `admitted ${a.target} to ${a.room}`);
+      case 'refuse':
+        return said(await d.orgs.refuse(a.room, a.target), () => `refused ${a.target}`);
+      case 'ally':
+        return said(await d.orgs.proposeAlliance(a.room, a.text, a.target), (s) => s);
+      case 'accept-alliance':
+        return said(await d.orgs.acceptAlliance(a.room, a.text, a.target), (s) => s);
+      case 'dissolve-alliance':
+        return said(await d.orgs.dissolveAlliance(a.room, a.text), (s) => s);
+    }
+  };
+}

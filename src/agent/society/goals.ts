@@ -1,0 +1,60 @@
+// The owner's goals for the autonomy loop, stored with the agent. Owner input is still checked: a
+// goal that does not parse is dropped with a reason rather than half-kept.
+import type { Goal } from '../autonomy/situation.ts';
+
+const str = (v: unknown, n = 200) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, n) : undefined);
+
+export function parseGoal(v: unknown): Goal | string {
+  const g = (v ?? {}) as Record<string, unknown>;
+  switch (g.kind) {
+    case 'befriend': {
+      const target = str(g.target);
+      return target ? { kind: 'befriend', target: target.toLowerCase() } : 'befriend needs a target';
+    }
+    case 'meet': {
+      const count = typeof g.count === 'number' && g.count > 0 ? Math.min(50, Math.floor(g.count)) : undefined;
+      return count ? { kind: 'meet', count } : 'meet needs a count';
+    }
+    case 'bond': {
+      const target = str(g.target);
+      const level = g.level === 'partner' || g.level === 'close-friend' ? g.level : undefined;
+      return target && level ? { kind: 'bond', target: target.toLowerCase(), level } : 'bond needs a target and a level';
+    }
+    case 'found-org': {
+      const room = str(g.room, 64);
+      if (!room) return 'found-org needs a room name';
+      const invite = Array.isArray(g.invite) ? g.invite.map((j) => str(j)).filter((j): j is string => !!j).map((j) => j.toLowerCase()).slice(0, 50) : [];
+      return { kind: 'found-org', room: room.toLowerCase(), name: str(g.name, 128) ?? room, purpose: str(g.purpose, 500) ?? '', invite };
+    }
+    case 'join-org': {
+      const room = str(g.room);
+      const admin = str(g.admin);
+      return room && admin ? { kind: 'join-org', room: room.toLowerCase(), admin: admin.toLowerCase() } : 'join-org needs a room and its admin';
+    }
+    case 'ally': {
+      const room = str(g.room);
+      const withRoom = str(g.with);
+      const admin = str(g.admin);
+      return room && withRoom && admin ? { kind: 'ally', room: room.toLowerCase(), with: withRoom.toLowerCase(), admin: admin.toLowerCase() } : 'ally needs room, with and admin';
+    }
+    default:
+      return `unknown goal kind ${JSON.stringify(g.kind)?.slice(0, 40)}`;
+  }
+}
+
+export function describeGoal(g: Goal): string {
+  switch (g.kind) {
+    case 'befriend':
+      return `befriend ${g.target}`;
+    case 'meet':
+      return `meet ${g.count} agents through friends`;
+    case 'bond':
+      return `become ${g.level}s with ${g.target}`;
+    case 'found-org':
+      return `found ${g.name} (${g.room})${g.invite.length ? ` with ${g.invite.join(', ')}` : ''}`;
+    case 'join-org':
+      return `join ${g.room} (admin ${g.admin})`;
+    case 'ally':
+      return `ally ${g.room} with ${g.with}`;
+  }
+}

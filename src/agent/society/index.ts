@@ -1,0 +1,158 @@
+// The society layer of a node: peer memory, bonds, friends-of-friends discovery, organizations and
+// alliances, and the autonomy loop that acts on them within the owner's policy.
+// Wiring order: memory and log (stores) -> protocols (bonds, network, orgs; each adds its skill) ->
+// executor and situation -> the loop -> observations from every protocol feed the loop.
+import type { AgentStore } from '../../store/types.ts';
+import { bareOf } from '../../xmpp/address.ts';
+import type { Contacts } from '../contacts.ts';
+import type { Conversations } from '../conversations.ts';
+import type { SkillRegistry } from '../skills/registry.ts';
+import type { Brain } from '../brain.ts';
+import type { OrgMuc } from './org-muc.ts';
+import type { Pep } from '../../xmpp/pubsub/pep.ts';
+import { createPeerMemory } from '../memory/peer-memory.ts';
+import { persisted } from '../memory/persisted.ts';
+import { createActivityLog } from '../autonomy/activity-log.ts';
+import { createAutonomy } from '../autonomy/loop.ts';
+import { DEFAULT_POLICY, type AutonomyPolicy } from '../autonomy/policy.ts';
+import { createRulesBrain } from '../autonomy/rules-brain.ts';
+import { createLlmDecider } from '../autonomy/llm-decider.ts';
+import type { Goal, Observation, Situation } from '../autonomy/situation.ts';
+import type { Decider } from '../autonomy/decider.ts';
+import type { SkillCaller } from './call.ts';
+import { createBonds } from './bonds.ts';
+import { createNetwork, networkSkill } from './network.ts';
+import { createOrgs } from './orgs.ts';
+import { createExecutor } from './execute.ts';
+import { parseGoal } from './goals.ts';
+
+export type DeciderKind = 'rules' | 'llm';
+
+export interface SocietyDeps {
+  store: AgentStore;
+  contacts: Contacts;
+  conversations: Conversations;
+  skills: SkillRegistry;
+  brain: Brain;
+  muc: OrgMuc;
+  pep: Pep;
+  call: SkillCaller;
+  self: () => { jid: string; name: string; persona: string };
+  isFriend: (jid: string) => boolean;
+  /** Whether friend requests are the brain's to decide (subscription policy 'brain'). */
+  brainDecidesRequests: () => boolean;
+  mucService: () => string;
+  problem: (message: string) => void;
+}
+
+export async function createSociety(d: SocietyDeps) {
+  const onError = (e: unknown) => d.problem(`could not save: ${(e as Error)?.message ?? String(e)}`);
+  const memory = await createPeerMemory({ store: d.store, onError });
+  const log = await createActivityLog({ store: d.store, onError });
+  const goals = await persisted<Goal[]>(d.store, 'autonomy:goals', [], 0, onError);
+  const deciderKind = await persisted<DeciderKind>(d.store, 'autonomy:decider', 'rules', 0, onError);
+  const savedPolicy = (await d.store.getSetting<AutonomyPolicy>('autonomy:policy')) ?? DEFAULT_POLICY;
+
+  // Observations may arrive before the loop exists (skills are served at once): buffer through this.
+  let observe: (o: Observation) => void = () => {};
+  const feed = (o: Observation) => observe(o);
+
+  const me = () => bareOf(d.self().jid).toLowerCase();
+  const friends = () => d.contacts.list().filter((c) => c.mutual).map((c) => c.jid.toLowerCase());
+  const bonds = await createBonds({ store: d.store, memory, call: d.call, isFriend: d.isFriend, observe: feed });
+  const network = createNetwork({ call: d.call, memory, friends, self: me, observe: feed });
+  const orgs = await createOrgs({ store: d.store, muc: d.muc, pep: d.pep, call: d.call, self: d.self, mucService: d.mucService, observe: feed, problem: d.problem });
+  d.skills.add(bonds.skill);
+  d.skills.add(
+    networkSkill({
+      friends: () => d.contacts.list().filter((c) => c.mutual).map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name })),
+      orgs: () => orgs.published(),
+    }),
+  );
+  for (const s of orgs.skills) d.skills.add(s);
+
+  const rules = createRulesBrain();
+  const llm = createLlmDecider(() => d.brain.model(), d.self);
+  // An embedding program (a bridge, a test) may plug in its own decider; it is bounded like the others.
+  let custom: Decider | undefined;
+  const decider = (): Decider => custom ?? (deciderKind.value() === 'llm' ? llm : rules);
+
+  const situation = (observation: Observation): Situation => ({
+    self: d.self(),
+    observation,
+    goals: goals.value(),
+    friends: d.contacts
+      .list()
+      .filter((c) => c.mutual)
+      .map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name, online: c.presence.available, level: bonds.levelOf(c.jid), explored: network.explored(c.jid) })),
+    requests: d.brainDecidesRequests() ? d.contacts.requests().map((r) => r.from) : [],
+    asked: d.contacts.list().filter((c) => c.pendingOut).map((c) => c.jid.toLowerCase()),
+    proposalsIn: bonds.pendingIn(),
+    proposalsOut: bonds.pendingOut(),
+    known: memory.list().slice(0, 50).map((r) => ({ jid: r.jid, name: r.name, introducedBy: r.introducedBy.filter((v) => friends().includes(v)), trust: r.trust })),
+    orgs: orgs.views(),
+    joinRequested: orgs.requested(),
+    joinRequests: orgs.joinRequests(),
+    allianceProposals: orgs.allianceProposals(),
+    rooms: d.muc.joined(),
+  });
+
+  const autonomy = createAutonomy({
+    log,
+    decider,
+    situation,
+    facts: () => ({
+      isFriend: d.isFriend,
+      isIntroduced: (jid) => d.isFriend(jid) || (memory.get(jid)?.introducedBy.some((v) => friends().includes(v)) ?? false),
+      decidesFriendRequests: d.brainDecidesRequests(),
+      roomInLoop: (room) => orgs.inLoop(room),
+    }),
+    execute: createExecutor({ contacts: d.contacts, conversations: d.conversations, bonds, network, call: d.call, orgs }),
+    loadPolicy: () => savedPolicy,
+    savePolicy: (p) => d.store.putSetting('autonomy:policy', p),
+  });
+  observe = (o) => {
+    // Memory notes what peers did even while autonomy is off; the loop only hears it when on.
+    if (o.kind === 'message') memory.note(o.from, 'message');
+    autonomy.observe(o);
+  };
+
+  d.contacts.events.on('requests', (list) => {
+    for (const r of list) memory.note(r.from, 'friend-request');
+  });
+  d.conversations.events.on('message', (m) => {
+    if (m.direction === 'in') feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
+  });
+
+  return {
+    memory,
+    log,
+    bonds,
+    network,
+    orgs,
+    autonomy,
+    deciderKind: () => deciderKind.value(),
+    deciderLabel: () => decider().label,
+    setDecider(kind: DeciderKind | Decider) {
+      if (typeof kind === 'string') {
+        custom = undefined;
+        deciderKind.set(kind);
+      } else custom = kind;
+      log.add('approval', `decider: ${decider().label}`);
+    },
+    goals: () => goals.value(),
+    setGoals(list: unknown[]): string[] {
+      const parsed = list.map(parseGoal);
+      goals.set(parsed.filter((g): g is Goal => typeof g !== 'string'));
+      return parsed.filter((g): g is string => typeof g === 'string');
+    },
+    /** Friend requests under policy 'brain' go to the loop. */
+    friendRequest: (from: string, nick?: string) => feed({ kind: 'friend-request', from, nick }),
+    async stop() {
+      autonomy.stop();
+      await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush()]);
+    },
+  };
+}
+
+export type Society = Awaited<ReturnType<typeof createSociety>>;
