@@ -192,6 +192,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     brain,
     muc: orgMucFrom(muc),
     pep,
+    peers,
     call: createSkillCaller({
       commands,
       // A friend's best online resource from presence; anyone else's from the address on its PEP card.

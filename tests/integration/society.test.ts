@@ -53,6 +53,9 @@ describe('society with the rules brain', () => {
     expect(ben.society.memory.get(jidOf(ann))?.introducedBy).toContain(jidOf(cat));
     expect(logText(ann).some((l) => l.startsWith(`act: explore → ${jidOf(cat)}`))).toBe(true);
     expect(logText(ann).some((l) => l.startsWith(`act: befriend → ${jidOf(ben)}`))).toBe(true);
+    // What Ann knows of Ben (name, skills) comes from Ben's own card, not from Cat's word.
+    await until(() => (ann.society.memory.get(jidOf(ben))?.skills ?? []).includes('relate'), 10_000, "Ben's card in Ann's memory");
+    expect(ann.society.memory.get(jidOf(ben))?.name).toBe(ben.identity.name);
   }, 45_000);
 
   test('Ann proposes partnership; Ben (autonomy on) accepts; both remember it', async () => {

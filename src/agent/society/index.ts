@@ -10,6 +10,7 @@ import type { SkillRegistry } from '../skills/registry.ts';
 import type { Brain } from '../brain.ts';
 import type { OrgMuc } from './org-muc.ts';
 import type { Pep } from '../../xmpp/pubsub/pep.ts';
+import type { Peers } from '../peers.ts';
 import { createPeerMemory } from '../memory/peer-memory.ts';
 import { persisted } from '../memory/persisted.ts';
 import { createActivityLog } from '../autonomy/activity-log.ts';
@@ -36,6 +37,7 @@ export interface SocietyDeps {
   brain: Brain;
   muc: OrgMuc;
   pep: Pep;
+  peers: Peers;
   call: SkillCaller;
   self: () => { jid: string; name: string; persona: string };
   isFriend: (jid: string) => boolean;
@@ -111,11 +113,36 @@ export async function createSociety(d: SocietyDeps) {
     loadPolicy: () => savedPolicy,
     savePolicy: (p) => d.store.putSetting('autonomy:policy', p),
   });
+  // What an agent is and offers comes from its own card (PEP, readable by anyone), never from whoever
+  // mentioned it; learned once per peer per session, bounded by memory's own limits.
+  const carded = new Set<string>();
+  const learnCard = async (jid: string) => {
+    const key = bareOf(jid).toLowerCase();
+    if (carded.has(key) || carded.size > 2000) return;
+    carded.add(key);
+    const card = await d.peers.card(key);
+    if (card.ok && card.value) memory.learn(key, { name: card.value.name, persona: card.value.persona, skills: card.value.skills });
+  };
   observe = (o) => {
     // Memory notes what peers did even while autonomy is off; the loop only hears it when on.
     if (o.kind === 'message') memory.note(o.from, 'message');
+    if (o.kind === 'discovered') void learnCard(o.jid);
+    if (o.kind === 'presence' && o.online) void learnCard(o.jid);
     autonomy.observe(o);
   };
+  // Friends coming online or going offline are observations too (the loop may want to greet or wait).
+  const online = new Map<string, boolean>();
+  d.contacts.events.on('changed', (list) => {
+    for (const c of list) {
+      if (!c.mutual) continue;
+      const now = c.presence.available;
+      if (online.get(c.jid) !== now) {
+        const before = online.get(c.jid);
+        online.set(c.jid, now);
+        if (before !== undefined || now) feed({ kind: 'presence', jid: c.jid.toLowerCase(), online: now });
+      }
+    }
+  });
 
   d.contacts.events.on('requests', (list) => {
     for (const r of list) memory.note(r.from, 'friend-request');
