@@ -112,6 +112,7 @@ export async function createBonds(deps: { store: AgentStore; memory: PeerMemory;
   return {
     events,
     skill: relateSkill,
+    flush: () => pending.flush(),
     levelOf,
     pendingIn: () => Object.entries(pending.value().in).map(([from, level]) => ({ from, level })),
     pendingOut: () => Object.entries(pending.value().out).map(([to, level]) => ({ to, level })),

@@ -177,7 +177,7 @@ export async function createSociety(d: SocietyDeps) {
     friendRequest: (from: string, nick?: string) => feed({ kind: 'friend-request', from, nick }),
     async stop() {
       autonomy.stop();
-      await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush()]);
+      await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]);
     },
   };
 }
