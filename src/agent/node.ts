@@ -269,10 +269,12 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();
-      await societyLayer.stop();
-      await brain.unload();
+      // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
+      const saving = societyLayer.stop();
       if (connection.status.state === 'online') await presence.unavailable();
+      await brain.unload();
       await connection.stop();
+      await saving;
     },
     async setProfile(p) {
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };

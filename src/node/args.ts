@@ -18,20 +18,30 @@ export interface NodeArgs {
   autonomy?: 'off' | 'on' | 'step';
   decider?: 'rules' | 'llm';
   goals?: unknown[];
+  /** MCP servers to mount as skills: `NAME=COMMAND ARG…` or `NAME=URL` (src/node/mcp/mount.ts). Repeatable. */
+  mcpMounts?: string[];
+  /** A2A bridge (src/node/a2a): serve on this port (0 = any free one), with this caller policy. */
+  a2a?: { port: number; access: { kind: 'public' } | { kind: 'token'; token: string } };
+  /** A2A agents (card URLs) to import as owner-only skills. */
+  a2aImport?: string[];
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
                      [--state DIR] [--persona TEXT] [--accept ask|accept|reject|friends-of-friends|brain]
                      [--owner JID[,JID…]] [--llm-url URL --llm-model NAME | --gguf FILE] [--auto-reply]
                      [--autonomy off|on|step] [--decider rules|llm] [--goals JSON]
-  The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).`;
+                     [--mcp-mount NAME=COMMAND… | NAME=URL]…
+                     [--a2a-port N [--a2a-access public|token]] [--a2a-import URL[,URL…]]
+  The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).
+  The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN.`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
+  const mcpMounts: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h' || a === '--help') return { ok: false, error: USAGE };
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
     if (!m) return { ok: false, error: `unexpected argument "${a}"\n${USAGE}` };
     if (m[1] === 'auto-reply' && m[2] === undefined) {
       flags.set('auto-reply', 'true');
@@ -39,9 +49,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     }
     const value = m[2] ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
     if (value === undefined) return { ok: false, error: `--${m[1]} needs a value\n${USAGE}` };
-    flags.set(m[1]!, value);
+    if (m[1] === 'mcp-mount') mcpMounts.push(value);
+    else flags.set(m[1]!, value);
   }
-  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply', 'autonomy', 'decider', 'goals']);
+  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply', 'autonomy', 'decider', 'goals', 'a2a-port', 'a2a-access', 'a2a-import']);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
   const name = flags.get('name');
   if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
@@ -61,6 +72,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       return { ok: false, error: `--goals must be a JSON list of goals: ${(e as Error).message}` };
     }
   }
+  const a2a = parseA2a(flags, env);
+  if (typeof a2a === 'string') return { ok: false, error: a2a };
+  const a2aImport = (flags.get('a2a-import') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (a2aImport.some((u) => !/^https?:\/\//.test(u))) return { ok: false, error: '--a2a-import takes http:// or https:// card URLs' };
   const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
   const llmUrl = flags.get('llm-url');
   const llmModel = flags.get('llm-model');
@@ -85,6 +100,21 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       owners: (flags.get('owner') ?? '').split(',').map((j) => j.trim()).filter(Boolean),
       ...(brain ? { brain } : {}),
       autoReply: flags.get('auto-reply') === 'true',
+      ...(mcpMounts.length ? { mcpMounts } : {}),
+      ...(a2a ? { a2a } : {}),
+      ...(a2aImport.length ? { a2aImport } : {}),
     },
   };
+}
+
+function parseA2a(flags: Map<string, string>, env: Record<string, string | undefined>): NodeArgs['a2a'] | string | undefined {
+  const port = flags.get('a2a-port');
+  const access = flags.get('a2a-access');
+  if (port === undefined) return access === undefined ? undefined : '--a2a-access needs --a2a-port';
+  if (!/^\d+$/.test(port) || Number(port) > 65535) return '--a2a-port must be a port number (0 picks a free one)';
+  if (access !== undefined && access !== 'public' && access !== 'token') return '--a2a-access must be public or token';
+  if (access !== 'token') return { port: Number(port), access: { kind: 'public' } };
+  const token = env.TIDEPOOL_A2A_TOKEN ?? '';
+  if (token.length < 16) return '--a2a-access token needs TIDEPOOL_A2A_TOKEN (at least 16 characters) in the environment';
+  return { port: Number(port), access: { kind: 'token', token } };
 }

@@ -5,6 +5,8 @@ import { parseArgs } from './args.ts';
 import { createFileStore } from '../store/file-store.ts';
 import { createAgentNode } from '../agent/node.ts';
 import { nodeModels } from './models.ts';
+import { mountAll } from './mcp/mount.ts';
+import { startA2a } from './a2a/runner.ts';
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), process.env);
@@ -58,9 +60,11 @@ async function main(): Promise<number> {
   if (a.autonomy) await node.society.autonomy.setPolicy({ mode: a.autonomy });
   node.society.log.events.on('entry', (e) => console.error(`autonomy ${e.kind}: ${e.text}${e.reason ? ` (${e.reason})` : ''}`));
 
+  const a2a = await startA2a(node, a);
+  const mounted = await mountAll(node, a.mcpMounts ?? []);
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= node.stop().then(() => store.close());
+    stopping ??= Promise.all([a2a.close(), ...mounted.map((m) => m.close().catch(() => {}))]).then(() => node.stop()).then(() => store.close());
     return stopping;
   };
   const done = new Promise<number>((resolve) => {

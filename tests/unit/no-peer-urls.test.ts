@@ -52,6 +52,18 @@ interface Reviewed {
 /** Reviewed call sites. Where a URL comes from decides whether it is here: never a peer, never a model. */
 const REVIEWED: Reviewed[] = [
   {
+    file: 'src/node/a2a/import.ts',
+    kind: 'fetch',
+    code: 'fetch(url, opts)',
+    reason: "A2A import: the card URL the owner passed (--a2a-import); the card's endpoint is followed only on that same origin",
+  },
+  {
+    file: 'src/node/mcp/mount.ts',
+    kind: 'xmpp-transport',
+    code: "const client = new Client({ name: 'tidepool', version: TIDEPOOL_VERSION });",
+    reason: 'MCP mount: the stdio command or Streamable HTTP URL the owner configured (--mcp-mount); nothing a peer sends',
+  },
+  {
     file: 'src/xmpp/connection/socket.ts',
     kind: 'xmpp-transport',
     code: 'new Client({ service, domain',

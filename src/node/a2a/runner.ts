@@ -1,0 +1,22 @@
+// The runner's A2A flags: --a2a-import (owner-configured card URLs -> skills) and --a2a-port (the bridge).
+// Problems are reported on stderr and leave the node running without that part.
+import type { AgentNode } from '../../agent/node.ts';
+import type { NodeArgs } from '../args.ts';
+import { importInto } from './import.ts';
+import { serveA2a } from './serve.ts';
+
+export async function startA2a(node: AgentNode, a: Pick<NodeArgs, 'a2a' | 'a2aImport'>): Promise<{ close(): Promise<void> }> {
+  for (const url of a.a2aImport ?? []) {
+    const r = await importInto(node.skills, { url, timeoutMs: 30_000 });
+    if (!r.ok) console.error(`A2A import failed: ${r.error.message}`);
+    else console.error(`A2A imported ${r.value.card.name}: ${r.value.nodes.join(', ') || '(no skills)'}${r.value.skipped.length ? `; skipped (name taken): ${r.value.skipped.join(', ')}` : ''}`);
+  }
+  if (!a.a2a) return { close: async () => {} };
+  const served = await serveA2a({ registry: node.skills, card: node.card, ownJid: () => node.connection.jid() ?? node.identity.jid, port: a.a2a.port, access: a.a2a.access });
+  if (!served.ok) {
+    console.error(`A2A bridge not started: ${served.error.message}`);
+    return { close: async () => {} };
+  }
+  console.error(`A2A bridge on ${served.value.url} (card: ${served.value.url}/.well-known/agent-card.json, access: ${a.a2a.access.kind})`);
+  return served.value;
+}
