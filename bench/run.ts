@@ -11,6 +11,10 @@ import { closeAll } from './scope.ts';
 import { formatSuite, now, type SuiteResult } from './stats.ts';
 import { skillRtt } from './skill-rtt.ts';
 import { brains } from './brains.ts';
+import { pageWeight } from './page-weight.ts';
+import { tabStart } from './tab-start.ts';
+import { scale } from './scale.ts';
+import { capsCache } from './caps-cache.ts';
 
 interface Suite {
   id: string;
@@ -22,6 +26,11 @@ interface Suite {
 const SUITES: Suite[] = [
   { id: 'skill-rtt', share: 0.4, run: skillRtt },
   { id: 'brains', share: 0.45, run: brains },
+  { id: 'a2a', share: 0.1, run: (o) => import('./a2a.ts').then((m) => m.a2a(o)) },
+  { id: 'page-weight', share: 0.03, run: pageWeight },
+  { id: 'tab-start', share: 0.35, run: tabStart },
+  { id: 'caps-cache', share: 0.15, run: capsCache },
+  { id: 'scale', share: 0.3, run: scale },
 ];
 
 const LIMIT_MS = { quick: 120_000, full: 600_000 };

@@ -1,0 +1,49 @@
+// Page weight: the JavaScript a first visit must download before the Tidepool page can run (gzip, as a
+// static host would serve it), against the bare xmpp.js page that only registers and connects
+// (bench/fixtures/bare-page/). Both built here with Vite; "initial" is read from Vite's manifest.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { allJs, buildApp, buildBare, initialJs } from './fixtures/pages.ts';
+import { tempDir } from '../tests/helpers/nodes.ts';
+import { Scope } from './scope.ts';
+import { now, row, type Row, type SuiteResult } from './stats.ts';
+
+/** The issue's goal for the initial JS, gzip. */
+export const PAGE_WEIGHT_GOAL_KB = 120;
+const kB = (bytes: number) => bytes / 1000;
+
+export async function pageWeight(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
+  const started = now();
+  const scope = new Scope();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let error: string | undefined;
+  try {
+    const dir = scope.add(tempDir('tidepool-bench-weight-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
+    const app = join(dir, 'app');
+    const bare = join(dir, 'bare');
+    await buildApp(app);
+    await buildBare(bare);
+    o.log('built both pages');
+    const a = initialJs(app);
+    const b = initialJs(bare);
+    const all = allJs(app);
+    rows.push(
+      row('initial JS, gzip', 'kB', kB(a.js.gzip), 'bare xmpp.js page', kB(b.js.gzip)),
+      row('initial JS, minified', 'kB', kB(a.js.raw), 'bare xmpp.js page', kB(b.js.raw)),
+      row('initial JS, gzip', 'kB', kB(a.js.gzip), `goal`, PAGE_WEIGHT_GOAL_KB, a.js.gzip / 1000 < PAGE_WEIGHT_GOAL_KB ? 'goal met' : 'GOAL MISSED'),
+      row('initial CSS, gzip', 'kB', kB(a.css.gzip), 'bare xmpp.js page', kB(b.css.gzip)),
+      row('all JS incl. lazy chunks, gzip', 'kB', kB(all.gzip), 'initial JS', kB(a.js.gzip)),
+    );
+    notes.push(
+      `initial = the HTML entry's chunk and its static imports, transitively, from Vite's manifest (app: ${a.js.files.join(', ')}; bare: ${b.js.files.join(', ')}); gzip level 9 with node:zlib; kB = 1000 bytes.`,
+      'lazy = dynamic imports (the LLM backends: wllama, web-llm and its worker, the OpenAI client) that load only when a brain is chosen; the .wasm (wllama) is not JS and is left out of both figures.',
+      'the bare page uses the same xmpp.js 0.14 parts as src/xmpp/connection/client.ts and does the same protocol steps (XEP-0077 registration stream, login, bind, presence) with PLAIN, no SCRAM, no stream management, no UI framework and no store.',
+    );
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  } finally {
+    notes.push(...(await scope.close()));
+  }
+  return { id: 'page-weight', title: 'Page weight: initial JavaScript of the built page', rows, notes, ms: now() - started, error };
+}

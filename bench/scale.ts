@@ -1,0 +1,197 @@
+// Scale: N headless nodes (memory stores, all in this one Node process) online on one Prosody, each calling
+// a random other node's `describe` skill at a fixed rate. Levels are reached by adding nodes to the same
+// server (100, then 500, then 1000 in the full run); each level's latency is set beside a bare XEP-0199
+// ping at the same rate and N, measured in the same window, so the ratio is what the skill layer adds.
+import xml from '@xmpp/xml';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProsody } from '../scripts/lib/prosody.ts';
+import { tempDir } from '../tests/helpers/nodes.ts';
+import type { AgentNode } from '../src/agent/node.ts';
+import { pool, rssOf, startSwarmNode, type SwarmNode } from './fixtures/swarm.ts';
+import { cpuMeter } from './cpu.ts';
+import { Scope } from './scope.ts';
+import { deadline, now, row, summarize, type Deadline, type Row, type SuiteResult } from './stats.ts';
+
+const PLAN = { quick: { levels: [100], windowMs: 6_000 }, full: { levels: [100, 300, 500, 1000], windowMs: 10_000 } };
+/** Calls per second each node makes (a skill call and a ping, alternately). */
+const PER_NODE_RATE = 0.5;
+const START_WIDTH = 16;
+const IDLE_MS = 2_000;
+const CALL_TIMEOUT_MS = 10_000;
+export const SCALE_GOAL = { nodes: 1000, p99Ms: 50 };
+
+/**
+ * Prosody tuning for this run only (the dev config stays as scripts/lib/prosody.ts writes it): nothing
+ * here is needed below ~1000 connections; it keeps the server from idling sessions out mid-run and raises
+ * the per-session stanza queue for the burst of presence at start.
+ */
+const PROSODY_TUNING = `network_settings = { read_timeout = 600 }
+c2s_timeout = 600
+smacks_max_unacked_stanzas = 500
+`;
+
+// A full GC before reading the heap, so "per node" is live memory, not garbage not yet collected.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapAfterGc = () => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+interface Window {
+  describe: number[];
+  ping: number[];
+  failures: number;
+  /** The first few failure reasons, for the notes. */
+  why: Map<string, number>;
+  /** Event-loop delay of this process during the window, p99 in ms: is the Node side blocking? */
+  loopLagP99: number;
+  cpu: ReturnType<ReturnType<typeof cpuMeter>>;
+  ms: number;
+}
+
+/** Open loop at a fixed total rate: calls start on schedule whether or not earlier ones answered. */
+async function measure(nodes: SwarmNode[], ms: number, prosodyPid: number | undefined, rate = nodes.length * PER_NODE_RATE): Promise<Window> {
+  const w: Omit<Window, 'cpu' | 'ms' | 'loopLagP99'> = { describe: [], ping: [], failures: 0, why: new Map() };
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const total = Math.floor((rate * ms) / 1000);
+  const cpu = cpuMeter(prosodyPid);
+  const t0 = now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const caller = nodes[Math.floor(Math.random() * nodes.length)]!;
+    let callee = nodes[Math.floor(Math.random() * nodes.length)]!;
+    if (callee === caller) callee = nodes[(nodes.indexOf(caller) + 1) % nodes.length]!;
+    const kind = i % 2 ? 'describe' : 'ping';
+    inFlight.push(
+      call(caller.node, callee.jid, kind).then((d) => {
+        if (typeof d === 'number') return void w[kind].push(d);
+        w.failures++;
+        w.why.set(d, (w.why.get(d) ?? 0) + 1);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  lag.disable();
+  return { ...w, cpu: cpu(), ms: now() - t0, loopLagP99: lag.percentile(99) / 1e6 };
+}
+
+/** Milliseconds, or why it failed. */
+async function call(caller: AgentNode, to: string, kind: 'describe' | 'ping'): Promise<number | string> {
+  const t0 = now();
+  if (kind === 'ping') {
+    const r = await caller.connection.iq.request('get', xml('ping', { xmlns: 'urn:xmpp:ping' }), { to, timeoutMs: CALL_TIMEOUT_MS });
+    return r.ok ? now() - t0 : `ping: ${r.error.kind}`;
+  }
+  const r = await caller.commands.execute(to, 'describe', CALL_TIMEOUT_MS);
+  return r.ok && r.value.status === 'completed' ? now() - t0 : `describe: ${r.ok ? r.value.status : r.error.kind}`;
+}
+
+export async function scale(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
+  const started = now();
+  const plan = o.quick ? PLAN.quick : PLAN.full;
+  const until = deadline(o.budgetMs);
+  const scope = new Scope();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let error: string | undefined;
+  try {
+    const dir = scope.add(tempDir('tidepool-bench-scale-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
+    const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody'), extraGlobal: PROSODY_TUNING }), 'prosody', (p) => p.stop());
+    const nodes: SwarmNode[] = [];
+    const rssBefore = process.memoryUsage().rss;
+    const heapBefore = heapAfterGc();
+    let firstRate: number | undefined;
+    let firstCpuPerCall: number | undefined;
+    const prosodyRssBefore = await rssOf(prosody.pid);
+    const levelNotes: string[] = [];
+    for (const level of plan.levels) {
+      // Leave time for the window and for closing every node (about 1 ms each, plus Prosody).
+      // (and, after the last level, for one more window at the first level's rate)
+      const needMs = 2 * plan.windowMs + 10_000 + level * 20;
+      if (until.left() < needMs) {
+        notes.push(`level ${level} not run: ${(until.left() / 1000).toFixed(0)} s of the suite's budget left, it needs at least ${(needMs / 1000).toFixed(0)} s plus the start of ${level - nodes.length} nodes.`);
+        break;
+      }
+      const t0 = now();
+      const names = Array.from({ length: level - nodes.length }, (_, i) => `scale-${nodes.length + i}`);
+      const startUntil = deadline(until.left() - 2 * plan.windowMs - 10_000);
+      const added = await pool(names, START_WIDTH, startUntil, (name) =>
+        // Rate limiter opened wide: at random pairing a caller rarely repeats, but the bench must not measure refusals.
+        startSwarmNode(prosody.service, prosody.domain, name, { rateLimit: { burst: 1e9, perSecond: 1e9 }, subscriptionPolicy: 'reject' }, (n) => scope.add(n, name, (x) => x.stop())),
+      );
+      nodes.push(...added);
+      const onlineMs = now() - t0;
+      firstRate ??= (names.length * 1000) / onlineMs;
+      if (nodes.length < level) {
+        notes.push(`level ${level} not reached: ${nodes.length} nodes online when the start-up deadline passed.`);
+        break;
+      }
+      o.log(`${level} nodes online (+${names.length} in ${(onlineMs / 1000).toFixed(1)} s)`);
+      await new Promise((r) => setTimeout(r, 1_000)); // let the presence burst settle
+      // Idle cost: what the server and the nodes spend with N sessions open and no calls at all.
+      const idleCpu = cpuMeter(prosody.pid);
+      const idleT0 = now();
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+      const idle = idleCpu();
+      const idleMs = now() - idleT0;
+      const w = await measure(nodes, plan.windowMs, prosody.pid);
+      const d = summarize(w.describe);
+      const p = summarize(w.ping);
+      const heap = heapAfterGc();
+      const rss = process.memoryUsage().rss;
+      const prosodyRss = await rssOf(prosody.pid);
+      const mib = (b: number) => b / 2 ** 20;
+      const cpuPerCall = w.cpu.otherMs === null ? null : (w.cpu.otherMs * 1000) / Math.max(1, w.describe.length + w.ping.length);
+      firstCpuPerCall ??= cpuPerCall ?? undefined;
+      rows.push(
+        row(`${level} nodes: describe p50`, 'ms', d.p50, 'ping p50', p.p50),
+        row(`${level} nodes: describe p99`, 'ms', d.p99, 'ping p99', p.p99, level >= SCALE_GOAL.nodes ? (d.p99 < SCALE_GOAL.p99Ms ? 'goal (p99 < 50 ms at 1000 nodes) met' : 'GOAL MISSED (p99 < 50 ms at 1000 nodes)') : undefined),
+        row(`${level} nodes: describe p99`, 'ms', d.p99, 'goal', SCALE_GOAL.p99Ms),
+        row(`${level} nodes: Prosody CPU per call`, 'µs', cpuPerCall, `first level (${plan.levels[0]})`, firstCpuPerCall ?? null),
+        row(`${level} nodes: Prosody CPU idle`, '%', idle.otherMs === null ? null : (idle.otherMs / idleMs) * 100, 'Node CPU idle (%)', (idle.nodeMs / idleMs) * 100, `${IDLE_MS / 1000} s with ${level} sessions open and no calls`),
+        row(`${level} nodes: nodes brought online per second`, 'nodes/s', (names.length * 1000) / onlineMs, `first level (${plan.levels[0]})`, firstRate ?? (names.length * 1000) / onlineMs, `${names.length} nodes added in ${(onlineMs / 1000).toFixed(1)} s (registration + login each), ${START_WIDTH} at a time`),
+        row(`${level} nodes: Node heap per node, after GC`, 'MiB', mib(heap - heapBefore) / level, 'Prosody RSS per session', prosodyRss === null || prosodyRssBefore === null ? null : mib(prosodyRss - prosodyRssBefore) / level, `this process's RSS grew by ${mib(rss - rssBefore).toFixed(0)} MiB since before the first node (${(mib(rss - rssBefore) / level).toFixed(3)} MiB per node; RSS also holds earlier suites' freed memory, so it can even shrink)`),
+        row(`${level} nodes: Prosody RSS`, 'MiB', prosodyRss === null ? null : mib(prosodyRss), 'Prosody RSS with no sessions', prosodyRssBefore === null ? null : mib(prosodyRssBefore)),
+      );
+      const busy = (cpuMs: number | null) => (cpuMs === null ? 'n/a' : `${Math.round((cpuMs / w.ms) * 100)}%`);
+      levelNotes.push(
+        `${level} nodes: ${w.describe.length} describe + ${w.ping.length} ping calls in ${(w.ms / 1000).toFixed(1)} s (${(level * PER_NODE_RATE).toFixed(0)}/s), ${w.failures} failed or timed out${w.why.size ? ` (${[...w.why].map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}; CPU busy: Node ${busy(w.cpu.nodeMs)}, Prosody ${busy(w.cpu.otherMs)}; Node event-loop delay p99 ${w.loopLagP99.toFixed(0)} ms.`,
+      );
+    }
+    // Same nodes, the first level's total rate: separates "many sessions" from "many calls per second".
+    const base = plan.levels[0]! * PER_NODE_RATE;
+    if (nodes.length > plan.levels[0]! && until.left() > plan.windowMs + 8_000 + nodes.length * 10) {
+      // After an overloaded level the server may still be writing answers to calls that timed out.
+      await new Promise((r) => setTimeout(r, 3_000));
+      const w = await measure(nodes, plan.windowMs, prosody.pid, base);
+      const d = summarize(w.describe);
+      const p = summarize(w.ping);
+      rows.push(
+        row(`${nodes.length} nodes at ${base} calls/s in total: describe p50`, 'ms', d.p50, 'ping p50', p.p50),
+        row(`${nodes.length} nodes at ${base} calls/s in total: describe p99`, 'ms', d.p99, 'ping p99', p.p99, d.p99 < SCALE_GOAL.p99Ms ? 'below 50 ms' : 'above 50 ms'),
+      );
+      levelNotes.push(`${nodes.length} nodes at ${base} calls/s in total (${(base / nodes.length).toFixed(2)} per node): ${w.describe.length} describe + ${w.ping.length} ping, ${w.failures} failed; CPU busy: Node ${Math.round((w.cpu.nodeMs / w.ms) * 100)}%, Prosody ${w.cpu.otherMs === null ? 'n/a' : `${Math.round((w.cpu.otherMs / w.ms) * 100)}%`}; Node event-loop delay p99 ${w.loopLagP99.toFixed(0)} ms.`);
+    }
+    notes.push(
+      `each node makes ${PER_NODE_RATE} calls/s on average (open loop: calls start on a fixed schedule at N × ${PER_NODE_RATE}/s in total, whether or not earlier ones answered), alternating describe (XEP-0050, one IQ each way) and XEP-0199 ping, each from a random node to another random node's full JID; ${plan.windowMs / 1000} s window per level after a 1 s settle.`,
+      `levels are reached by adding nodes to the same server; "time to bring online" is for the nodes added at that level. All nodes live in this one Node process (memory stores), on the same 2 cores as Prosody: the Node side and the server compete for CPU.`,
+      'Node memory per node = (V8 heap used after a full GC now - before the first node) / N: live JS objects of a node (its connection, stores, skills, society state), without native buffers. Baseline: what Prosody holds per session ((its RSS now - with no sessions) / N).',
+      `Prosody tuning for this run only: ${PROSODY_TUNING.trim().split('\n').join('; ')}.`,
+      ...levelNotes,
+    );
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  } finally {
+    notes.push(...(await scope.close()));
+  }
+  return { id: 'scale', title: 'Scale: many nodes on one Prosody (one Node process, 2 cores)', rows, notes, ms: now() - started, error };
+}
