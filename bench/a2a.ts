@@ -15,7 +15,7 @@ import type { AgentNode } from '../src/agent/node.ts';
 import { createApp } from '../src/node/a2a/express-app.ts';
 import { serveA2a } from '../src/node/a2a/serve.ts';
 import { dataPart, message, readCall, SKILL_KEY } from '../src/node/a2a/wire.ts';
-import { Scope } from './scope.ts';
+import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Row, type SuiteResult } from './stats.ts';
 
 const PLAN = { quick: { warmup: 20, calls: 150 }, full: { warmup: 100, calls: 1000 } };
@@ -80,14 +80,9 @@ async function pureSdkAgent(): Promise<{ url: string; server: Server }> {
 }
 
 export async function a2a(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('a2a', 'A2A bridge vs plain XMPP vs pure @a2a-js/sdk (echo, loopback)', async ({ scope, rows, notes, started }) => {
     const dir = scope.add(tempDir('tidepool-bench-a2a-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody') }), 'prosody', (p) => p.stop());
     const node = async (name: string, extra = {}) => {
@@ -135,10 +130,5 @@ export async function a2a(o: { quick: boolean; budgetMs: number; log: (line: str
       'pure SDK = the same client -> an @a2a-js/sdk server whose executor echoes in-process with the same task events (task, working, artifact, completed): the A2A floor on this machine.',
       'everything runs in this one Node process (clients, servers, nodes) beside Prosody, so ratios matter more than absolute times.',
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'a2a', title: 'A2A bridge vs plain XMPP vs pure @a2a-js/sdk (echo, loopback)', rows, notes, ms: now() - started, error };
+  });
 }

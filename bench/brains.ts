@@ -14,7 +14,7 @@ import { startLlmServer, type LlmServer } from '../scripts/llm-server.ts';
 import { createOpenAiModel } from '../src/llm/openai.ts';
 import type { Harness } from '../tests/e2e/fixtures/llm-harness.ts';
 import type { ChatMessage, LanguageModel, LoadProgress } from '../src/llm/types.ts';
-import { Scope } from './scope.ts';
+import { runSuite, Scope } from './scope.ts';
 import { deadline, median, now, row, type Deadline, type Row, type SuiteResult } from './stats.ts';
 
 export interface BrainsOptions {
@@ -183,14 +183,9 @@ async function alternate(a: Side, b: Side, runs: number, until: Deadline): Promi
 }
 
 export async function brains(o: BrainsOptions): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('brains', 'Brains: tiny model, wllama in Chromium vs OpenAI-compatible server', async ({ scope, rows, notes }) => {
     const outDir = scope.add(mkdtempSync(join(tmpdir(), 'tidepool-bench-brains-')), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const b0 = now();
     // The project's own Vite config with the e2e harness page as the input, as tests/e2e/brains.test.ts builds it.
@@ -232,10 +227,5 @@ export async function brains(o: BrainsOptions): Promise<SuiteResult> {
       `server load = startLlmServer() (node-llama-cpp: native binding, model, context on 1 thread for a model this small, then HTTP listen) + the client's load() (GET /v1/models), a new server each time; ${s.detail}. The first one in a process also pays for importing node-llama-cpp and loading its native library.`,
       'web-llm (WebGPU) is not measured: no MLC model library can be built or downloaded here and headless Chromium has no usable GPU.',
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'brains', title: 'Brains: tiny model, wllama in Chromium vs OpenAI-compatible server', rows, notes, ms: now() - started, error };
+  });
 }

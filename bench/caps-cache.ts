@@ -7,7 +7,7 @@ import { startProsody } from '../scripts/lib/prosody.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
 import type { AgentNode } from '../src/agent/node.ts';
 import { pool, startSwarmNode, type SwarmNode } from './fixtures/swarm.ts';
-import { Scope } from './scope.ts';
+import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Row, type SuiteResult } from './stats.ts';
 
 // Quick mode cannot fit 200 subscriptions into its share of 2 minutes on 2 cores; the full run does 200.
@@ -39,14 +39,9 @@ async function discover(observer: AgentNode, agents: SwarmNode[], cache: boolean
 }
 
 export async function capsCache(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('caps-cache', `Caps cache (XEP-0115): discovering ${plan.agents} agents`, async ({ scope, rows, notes, started }) => {
     const dir = scope.add(tempDir('tidepool-bench-caps-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody') }), 'prosody', (p) => p.stop());
     const start = (name: string) =>
@@ -92,10 +87,5 @@ export async function capsCache(o: { quick: boolean; budgetMs: number; log: (lin
       'with cache: the XEP-0115 ver each agent announced in presence is looked up in the cache; only an unknown ver costs a disco#info (verified against the hash before it is cached).',
       'without cache: the observer forgets the agent\'s announced ver right before asking, so every card costs a disco#info round trip, as a client without XEP-0115 would pay. The cached pass runs first (it pays the one disco#info that teaches the cache the shared ver); warm-up effects therefore favour the uncached pass.',
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'caps-cache', title: `Caps cache (XEP-0115): discovering ${plan.agents} agents`, rows, notes, ms: now() - started, error };
+  });
 }

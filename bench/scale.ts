@@ -13,7 +13,7 @@ import { tempDir } from '../tests/helpers/nodes.ts';
 import type { AgentNode } from '../src/agent/node.ts';
 import { pool, rssOf, startSwarmNode, type SwarmNode } from './fixtures/swarm.ts';
 import { cpuMeter } from './cpu.ts';
-import { Scope } from './scope.ts';
+import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Deadline, type Row, type SuiteResult } from './stats.ts';
 
 const PLAN = { quick: { levels: [100], windowMs: 6_000 }, full: { levels: [100, 300, 500, 1000], windowMs: 10_000 } };
@@ -96,14 +96,9 @@ async function call(caller: AgentNode, to: string, kind: 'describe' | 'ping'): P
 }
 
 export async function scale(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('scale', 'Scale: many nodes on one Prosody (one Node process, 2 cores)', async ({ scope, rows, notes }) => {
     const dir = scope.add(tempDir('tidepool-bench-scale-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody'), extraGlobal: PROSODY_TUNING }), 'prosody', (p) => p.stop());
     const nodes: SwarmNode[] = [];
@@ -188,10 +183,5 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
       `Prosody tuning for this run only: ${PROSODY_TUNING.trim().split('\n').join('; ')}.`,
       ...levelNotes,
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'scale', title: 'Scale: many nodes on one Prosody (one Node process, 2 cores)', rows, notes, ms: now() - started, error };
+  });
 }

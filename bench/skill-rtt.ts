@@ -7,7 +7,7 @@ import { startProsody } from '../scripts/lib/prosody.ts';
 import { makeNode, startNode, tempDir } from '../tests/helpers/nodes.ts';
 import type { AgentNode } from '../src/agent/node.ts';
 import { cpuMeter, type CpuSpent } from './cpu.ts';
-import { Scope } from './scope.ts';
+import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Deadline, type Row, type SuiteResult, type Summary } from './stats.ts';
 
 export interface SkillRttOptions {
@@ -108,14 +108,9 @@ function latencyRows(name: OpName, s: Summary, base: Summary): Row[] {
 }
 
 export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('skill-rtt', 'Skill calls over XMPP (two nodes, real Prosody, loopback)', async ({ scope, rows, notes, started }) => {
     const dir = scope.add(tempDir('tidepool-bench-rtt-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody') }), 'prosody', (p) => p.stop());
     o.log(`prosody on ${prosody.service}`);
@@ -166,11 +161,5 @@ export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
       'all nodes run in this one Node process (callers and callee share one event loop) and Prosody (one Lua thread) shares the same CPUs, so throughput is the whole system on this machine, not the callee alone. "busy" is CPU time / wall time of the process (100% = one core; Node can exceed it a little with GC and I/O threads); "µs/call" is its CPU time per completed call.',
       "the callee's skill rate limiter is opened wide for the run (its default, 30 burst + 1/s per caller, would refuse the load).",
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    const problems = await scope.close();
-    notes.push(...problems);
-  }
-  return { id: 'skill-rtt', title: 'Skill calls over XMPP (two nodes, real Prosody, loopback)', rows, notes, ms: now() - started, error };
+  });
 }

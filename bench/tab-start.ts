@@ -9,7 +9,7 @@ import { launchBrowser, pageUrl } from '../tests/helpers/browser.ts';
 import { serveStatic } from '../tests/helpers/static-server.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
 import { buildApp, buildBare } from './fixtures/pages.ts';
-import { Scope } from './scope.ts';
+import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Row, type SuiteResult } from './stats.ts';
 
 const PLAN = { quick: { loads: 20, warmup: 1 }, full: { loads: 50, warmup: 3 } };
@@ -66,14 +66,9 @@ async function visit(browser: Browser, t: Target): Promise<Visit> {
 }
 
 export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
-  const started = now();
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+  return runSuite('tab-start', 'Tab start: first visit to online in Chromium (loopback)', async ({ scope, rows, notes, started }) => {
     const dir = scope.add(tempDir('tidepool-bench-tab-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     await buildApp(join(dir, 'app'));
     await buildBare(join(dir, 'bare'));
@@ -115,10 +110,5 @@ export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line
       'DOMContentLoaded comes after the module scripts ran (download, parse, first synchronous run). "first WebSocket" = the page constructs its first WebSocket (the XEP-0077 registration stream; a Proxy around window.WebSocket records it): before it is page start-up (download, parse, mount, IndexedDB, tab claim), after it the protocol work (two streams: registration, then login, bind, presence).',
       'goals (issue 10): p50 < 300 ms and <= 1.3× the bare page. The Tidepool page also mounts Svelte, opens IndexedDB, claims its tab identity and logs in with SCRAM-SHA-1 (WebCrypto); the bare page uses PLAIN and no stream management.',
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'tab-start', title: 'Tab start: first visit to online in Chromium (loopback)', rows, notes, ms: now() - started, error };
+  });
 }

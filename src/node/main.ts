@@ -2,9 +2,7 @@
 // so scripts can wait for it; everything else goes to stderr.
 import { installWebSocket } from './websocket.ts';
 import { parseArgs } from './args.ts';
-import { createFileStore } from '../store/file-store.ts';
-import { createAgentNode } from '../agent/node.ts';
-import { nodeModels } from './models.ts';
+import { applyRunnerFlags, openRunnerNode } from './setup.ts';
 import { mountAll } from './mcp/mount.ts';
 import { startA2a } from './a2a/runner.ts';
 
@@ -16,13 +14,12 @@ async function main(): Promise<number> {
   }
   const a = args.value;
   installWebSocket();
-  const store = await createFileStore(a.state);
-  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners, models: nodeModels });
-  if (!created.ok) {
-    console.error(`cannot create the agent: ${created.error.message}`);
+  const opened = await openRunnerNode(a);
+  if (!opened.ok) {
+    console.error(opened.message);
     return 1;
   }
-  const node = created.value;
+  const { store, node } = opened;
   let announced = false;
   node.events.on('status', (s) => {
     if (s.state === 'online' && !announced) {
@@ -37,27 +34,7 @@ async function main(): Promise<number> {
   });
   node.contacts.events.on('requests', (r) => r.length && console.error(`friend requests pending: ${r.map((x) => x.from).join(', ')}`));
 
-  if (a.brain) {
-    const b = a.brain;
-    await node.brain.configure({
-      backend: b.backend,
-      autoReply: a.autoReply,
-      ...(b.backend === 'openai' ? { openai: { baseUrl: b.baseUrl, model: b.model, apiKey: b.apiKey } } : { nodeLlamaCpp: { path: b.path } }),
-    });
-    const loaded = await node.brain.load();
-    // A brain that fails to load is reported; the node still runs, and `ask` says it has no brain.
-    if (!loaded.ok) console.error(`brain not loaded: ${loaded.error.message}`);
-    else console.error(`brain ready: ${node.brain.config().backend}`);
-  } else if (a.autoReply) {
-    await node.brain.configure({ ...node.brain.config(), autoReply: true });
-  }
-
-  if (a.goals) {
-    const problems = node.society.setGoals(a.goals);
-    for (const p of problems) console.error(`goal skipped: ${p}`);
-  }
-  if (a.decider) node.society.setDecider(a.decider);
-  if (a.autonomy) await node.society.autonomy.setPolicy({ mode: a.autonomy });
+  await applyRunnerFlags(node, a);
   node.society.log.events.on('entry', (e) => console.error(`autonomy ${e.kind}: ${e.text}${e.reason ? ` (${e.reason})` : ''}`));
 
   const a2a = await startA2a(node, a);

@@ -79,25 +79,28 @@ export async function createSociety(d: SocietyDeps) {
   let custom: Decider | undefined;
   const decider = (): Decider => custom ?? (deciderKind.value() === 'llm' ? llm : rules);
 
-  const situation = (observation: Observation): Situation => ({
-    self: d.self(),
-    observation,
-    goals: goals.value(),
-    friends: d.contacts
-      .list()
-      .filter((c) => c.mutual)
-      .map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name, online: c.presence.available, level: bonds.levelOf(c.jid), explored: network.explored(c.jid) })),
-    requests: d.brainDecidesRequests() ? d.contacts.requests().map((r) => r.from) : [],
-    asked: d.contacts.list().filter((c) => c.pendingOut).map((c) => c.jid.toLowerCase()),
-    proposalsIn: bonds.pendingIn(),
-    proposalsOut: bonds.pendingOut(),
-    known: memory.list().slice(0, 50).map((r) => ({ jid: r.jid, name: r.name, introducedBy: r.introducedBy.filter((v) => friends().includes(v)), trust: r.trust })),
-    orgs: orgs.views(),
-    joinRequested: orgs.requested(),
-    joinRequests: orgs.joinRequests(),
-    allianceProposals: orgs.allianceProposals(),
-    rooms: d.muc.joined(),
-  });
+  const situation = (observation: Observation): Situation => {
+    const mine = new Set(friends());
+    return {
+      self: d.self(),
+      observation,
+      goals: goals.value(),
+      friends: d.contacts
+        .list()
+        .filter((c) => c.mutual)
+        .map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name, online: c.presence.available, level: bonds.levelOf(c.jid), explored: network.explored(c.jid) })),
+      requests: d.brainDecidesRequests() ? d.contacts.requests().map((r) => r.from) : [],
+      asked: d.contacts.list().filter((c) => c.pendingOut).map((c) => c.jid.toLowerCase()),
+      proposalsIn: bonds.pendingIn(),
+      proposalsOut: bonds.pendingOut(),
+      known: memory.list().slice(0, 50).map((r) => ({ jid: r.jid, name: r.name, introducedBy: r.introducedBy.filter((v) => mine.has(v)), trust: r.trust })),
+      orgs: orgs.views(),
+      joinRequested: orgs.requested(),
+      joinRequests: orgs.joinRequests(),
+      allianceProposals: orgs.allianceProposals(),
+      rooms: d.muc.joined(),
+    };
+  };
 
   const autonomy = createAutonomy({
     log,

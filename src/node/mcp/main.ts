@@ -4,12 +4,9 @@ import './stdout-guard.ts';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { installWebSocket } from '../websocket.ts';
 import { parseArgs } from '../args.ts';
-import { createFileStore } from '../../store/file-store.ts';
-import { createAgentNode } from '../../agent/node.ts';
-import { nodeModels } from '../models.ts';
 import { createMcpServer } from './server.ts';
 import { mountAll } from './mount.ts';
-import { applyRunnerFlags } from './apply-flags.ts';
+import { applyRunnerFlags, openRunnerNode } from '../setup.ts';
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), process.env);
@@ -19,13 +16,12 @@ async function main(): Promise<number> {
   }
   const a = args.value;
   installWebSocket();
-  const store = await createFileStore(a.state);
-  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners, models: nodeModels });
-  if (!created.ok) {
-    console.error(`cannot create the agent: ${created.error.message}`);
+  const opened = await openRunnerNode(a);
+  if (!opened.ok) {
+    console.error(opened.message);
     return 1;
   }
-  const node = created.value;
+  const { store, node } = opened;
   node.events.on('status', (s) => {
     if (s.state === 'online') console.error(`online ${s.jid}`);
     else if (s.state === 'connecting' && s.lastError) console.error(`reconnecting (attempt ${s.attempt}): ${s.lastError.message}`);
