@@ -42,7 +42,9 @@ export class AgentState {
     node.skills.events.on('changed', (l) => (this.ownSkills = l));
     node.events.on('status', (s) => (this.status = s));
     node.events.on('identity', (i) => (this.identity = i));
-    node.events.on('problem', (p) => (this.notice = p.message));
+    // Background problems (a save in the society layer, a publish) do not replace the answer to what the
+    // person just did: they show only when nothing else is being shown.
+    node.events.on('problem', (p) => (this.notice ??= p.message));
     node.contacts.events.on('changed', (c) => (this.contacts = c));
     node.contacts.events.on('requests', (r) => (this.requests = r));
     node.conversations.events.on('typing', (t) => (this.typing = { ...this.typing, [t.peer]: t.state }));
