@@ -23,6 +23,8 @@ export interface AgentCard {
    * commands go to a resource, and a peer with no presence subscription has no other way to learn it.
    */
   address?: string;
+  /** base64url raw Ed25519 public key that signs this agent's ledger receipts (see ledger/). */
+  key?: string;
 }
 
 const field = (v: string, values: string[], type?: FormField['type'], label?: string): FormField => ({ var: v, type, label, values, options: [] });
@@ -42,6 +44,7 @@ export function cardForm(card: AgentCard): DataForm {
       field('owner', card.owner ? [card.owner] : [], 'text-single', 'Owner'),
       field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
       ...(card.address ? [field('address', [card.address], 'jid-single', 'Address')] : []),
+      ...(card.key ? [field('key', [card.key], 'text-single', 'Signing key')] : []),
     ],
   };
 }
@@ -60,6 +63,7 @@ export function parseCardForm(form: DataForm): AgentCard | undefined {
     owner: one('owner'),
     skills: get('skills').slice(0, 200),
     address: one('address')?.slice(0, 3000),
+    key: /^[A-Za-z0-9_-]{43}$/.test(one('key') ?? '') ? one('key') : undefined,
   };
 }
 

@@ -1,0 +1,68 @@
+// The shared world, with no server of ours: a well-known MUC room is the world (its occupants are who
+// is in it), events are room messages carrying an XEP-0335 JSON payload (kept by the room's MAM so late
+// joiners catch up), positions and places are also published on each agent's PEP. An event only counts
+// when its author (the occupant's real JID; world rooms are non-anonymous) may make it: a place is
+// changed only by its owner, a treasure claimed only through its owner's reveal.
+
+export interface Look {
+  /** One emoji or up to 2 letters. */
+  avatar: string;
+  /** CSS hex colour, #rrggbb. */
+  color: string;
+}
+
+export interface WorldAgent {
+  jid: string;
+  nick: string;
+  present: boolean;
+  x: number;
+  y: number;
+  look?: Look;
+}
+
+export interface Place {
+  /** Unique per owner: the world key is `${owner}/${id}`. */
+  id: string;
+  owner: string;
+  name: string;
+  description: string;
+  tags: string[];
+  x: number;
+  y: number;
+  visits: number;
+  /** Mean of the ratings seen (1..5), 0 when none. */
+  rating: number;
+  ratings: number;
+}
+
+export interface Treasure {
+  id: string;
+  owner: string;
+  place: string;
+  /** base64url SHA-256 of `${secret}|${place}|${salt}` (treasureCommitment). */
+  commitment: string;
+  reward: number;
+  hint: string;
+  claimedBy?: string;
+  /** Set once claimed: the revealed secret and salt, so anyone can check the commitment. */
+  secret?: string;
+  salt?: string;
+}
+
+/** One line of what happened, for the activity views and the 3D view's animated lines. */
+export interface WorldLogEntry {
+  at: number;
+  kind: 'enter' | 'leave' | 'move' | 'place' | 'visit' | 'rate' | 'treasure' | 'claim' | 'payment' | 'trade' | 'bounty' | 'message' | 'call';
+  from: string;
+  to?: string;
+  text: string;
+  amount?: number;
+}
+
+export interface WorldSnapshot {
+  room: string | undefined;
+  agents: WorldAgent[];
+  places: Place[];
+  treasures: Treasure[];
+  log: WorldLogEntry[];
+}
