@@ -66,3 +66,25 @@ export interface WorldSnapshot {
   treasures: Treasure[];
   log: WorldLogEntry[];
 }
+
+/**
+ * Room events as a channel other features share (bounties, trades): a JSON payload in a groupchat
+ * message, attributed to the sender's real bare JID (or dropped when the room does not show it).
+ */
+export interface RoomEvent {
+  room: string;
+  /** Real bare JID of the author, lowercase, from the room's occupant list (never from the payload). */
+  from: string;
+  /** The parsed JSON payload; has a string `type`. Peer data: validate before use. */
+  event: { type: string } & Record<string, unknown>;
+  /** From the room's history or archive rather than live. */
+  delayed: boolean;
+  at: number;
+}
+
+export interface RoomChannel {
+  /** Sends `event` as XEP-0335 JSON with `body` as the human-readable fallback. */
+  post(room: string, event: { type: string } & Record<string, unknown>, body: string): Promise<import('../../xmpp/result.ts').Result<unknown, import('../../xmpp/errors.ts').TidepoolError>>;
+  /** Subscribes; returns an unsubscribe function. Live and archived events both arrive, each once. */
+  on(handler: (e: RoomEvent) => void): () => void;
+}
