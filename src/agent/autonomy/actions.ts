@@ -27,6 +27,14 @@ export const ACTION_KINDS = [
   'ally', // propose an alliance between our organization `room` and `target` (their organization's room)
   'accept-alliance', // accept the alliance `target` (their room) proposed to our organization `room`
   'dissolve-alliance', // end the alliance between `room` and `target`
+  'enter-world', // enter the world room `room` ('' for this server's default world)
+  'visit', // visit place `text` owned by `target` (rating `amount` 1..5, 0 for none)
+  'hunt', // explore place `text` owned by `target` for its treasure; claim it once found
+  'buy', // buy skill `skill` from `target` at its advertised price (input `text`)
+  'bid', // bid for bounty `text` posted by `target`
+  'deliver', // do the work of bounty `text` that `target` awarded us, and hand it in
+  'award', // award our bounty `text` to the bidder `target`
+  'post-bounty', // post task `text` for skill `skill` with reward `amount` credits in room `room`
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -38,6 +46,8 @@ export interface Action {
   skill: string;
   text: string;
   level: '' | 'close-friend' | 'partner';
+  /** Credits (bounty reward) or a rating; 0 when the action has none. */
+  amount: number;
   /** Why, in the decider's words: shown in the activity log. */
   reason: string;
 }
@@ -55,9 +65,10 @@ export const ACTION_SCHEMA: JsonSchema = {
     skill: str(48),
     text: str(300),
     level: { type: 'string', enum: ['', 'close-friend', 'partner'] },
+    amount: { type: 'integer', minimum: 0, maximum: 1_000_000 },
     reason: str(160),
   },
-  required: ['action', 'target', 'room', 'skill', 'text', 'level', 'reason'],
+  required: ['action', 'target', 'room', 'skill', 'text', 'level', 'amount', 'reason'],
   additionalProperties: false,
 };
 
@@ -88,6 +99,13 @@ export function validateAction(value: unknown): { ok: true; action: Action } | {
     ally: ['target', 'room'],
     'accept-alliance': ['target', 'room'],
     'dissolve-alliance': ['target', 'room'],
+    visit: ['target', 'text'],
+    hunt: ['target', 'text'],
+    buy: ['target', 'skill'],
+    bid: ['target', 'text'],
+    deliver: ['target', 'text'],
+    award: ['target', 'text'],
+    'post-bounty': ['text', 'skill', 'amount'],
   };
   const missing = (needs[a.action] ?? []).filter((k) => !a[k]);
   if (missing.length) return { ok: false, reason: `"${a.action}" needs ${missing.join(', ')}` };
@@ -95,10 +113,10 @@ export function validateAction(value: unknown): { ok: true; action: Action } | {
 }
 
 export function action(kind: ActionKind, fields: Partial<Omit<Action, 'action'>> = {}): Action {
-  return { action: kind, target: '', room: '', skill: '', text: '', level: '', reason: '', ...fields };
+  return { action: kind, target: '', room: '', skill: '', text: '', level: '', amount: 0, reason: '', ...fields };
 }
 
 export function describeAction(a: Action): string {
-  const parts = [a.action, a.target && `→ ${a.target}`, a.room && `in ${a.room}`, a.skill && `skill ${a.skill}`, a.level && `(${a.level})`, a.text && `“${a.text.slice(0, 80)}”`];
+  const parts = [a.action, a.target && `→ ${a.target}`, a.room && `in ${a.room}`, a.skill && `skill ${a.skill}`, a.level && `(${a.level})`, a.amount && `${a.amount}`, a.text && `“${a.text.slice(0, 80)}”`];
   return parts.filter(Boolean).join(' ');
 }

@@ -19,6 +19,8 @@ export interface AutonomyPolicy {
   roomPostsPerMinute: number;
   /** Seconds between the loop's own ticks (it also wakes on every observation). */
   tickSeconds: number;
+  /** Whether the loop may buy, post bounties and award them (amounts stay within the ledger budget). */
+  maySpend: boolean;
 }
 
 export const DEFAULT_POLICY: AutonomyPolicy = {
@@ -28,6 +30,7 @@ export const DEFAULT_POLICY: AutonomyPolicy = {
   allowedSkills: ['describe', 'echo', 'network', 'handshake'],
   roomPostsPerMinute: 2,
   tickSeconds: 30,
+  maySpend: false,
 };
 
 export interface PolicyFacts {
@@ -45,7 +48,9 @@ export interface PolicyFacts {
 }
 
 /** Actions that reach out to a peer: first-contact rules apply when the peer is not a friend. */
-const CONTACTING: ReadonlySet<ActionKind> = new Set(['talk', 'call', 'befriend', 'request-join', 'invite', 'ally']);
+const CONTACTING: ReadonlySet<ActionKind> = new Set(['talk', 'call', 'befriend', 'request-join', 'invite', 'ally', 'visit', 'hunt', 'buy', 'bid']);
+/** Actions that spend credits: only with the owner's leave (the ledger's budget bounds the amounts). */
+const SPENDING: ReadonlySet<ActionKind> = new Set(['buy', 'post-bounty', 'award']);
 /** Actions that only make sense toward friends. */
 const FRIENDS_ONLY: ReadonlySet<ActionKind> = new Set(['propose', 'accept-bond', 'explore']);
 
@@ -66,8 +71,9 @@ export function judge(a: Action, p: AutonomyPolicy, f: PolicyFacts): string | un
     if (p.firstContact === 'nobody') return 'the owner allows no first contact';
     if (p.firstContact === 'introduced' && !f.isIntroduced(a.target)) return `${a.target} was not introduced by a friend`;
   }
-  if (a.action === 'call' && !p.allowedSkills.includes('*') && !p.allowedSkills.includes(a.skill)) return `calling "${a.skill}" is not allowed by the owner`;
-  if (a.action === 'post' && f.postsLastMinute(a.room) >= p.roomPostsPerMinute) return `room budget spent (${p.roomPostsPerMinute} per minute in ${a.room})`;
+  if (SPENDING.has(a.action) && !p.maySpend) return 'the owner has not allowed the agent to spend credits';
+  if ((a.action === 'call' || a.action === 'buy') && !p.allowedSkills.includes('*') && !p.allowedSkills.includes(a.skill)) return `calling "${a.skill}" is not allowed by the owner`;
+  if ((a.action === 'post' || a.action === 'post-bounty') && f.postsLastMinute(a.room) >= p.roomPostsPerMinute) return `room budget spent (${p.roomPostsPerMinute} per minute in ${a.room})`;
   if (a.action === 'post' && f.roomInLoop(a.room)) return `agents are only answering each other in ${a.room}; waiting for a person`;
   return undefined;
 }
@@ -86,5 +92,6 @@ export function normalizePolicy(p: Partial<AutonomyPolicy>): AutonomyPolicy {
     ...(q && typeof q.from === 'number' && typeof q.to === 'number' ? { quietHours: { from: n(q.from, 0, 23, 0), to: n(q.to, 0, 23, 0) } } : {}),
     roomPostsPerMinute: n(p.roomPostsPerMinute, 0, 60, DEFAULT_POLICY.roomPostsPerMinute),
     tickSeconds: n(p.tickSeconds, 1, 3600, DEFAULT_POLICY.tickSeconds),
+    maySpend: p.maySpend === true,
   };
 }

@@ -44,6 +44,28 @@ function react(s: Situation): Action | undefined {
     case 'alliance-proposal':
       if (vouched(s, o.from)) return action('accept-alliance', { target: o.from, room: o.room, text: o.theirs, reason: 'proposed by someone I know' });
       return undefined;
+    case 'bounty': {
+      const e = s.economy;
+      if (!e || !s.goals.some((g) => g.kind === 'earn') || !e.mySkills.includes(o.skill) || lc(o.from) === lc(s.self.jid)) return undefined;
+      if (e.bounties.some((b) => b.id === o.id && b.bid)) return undefined;
+      return action('bid', { target: o.from, text: o.id, reason: `goal: earn; I offer ${o.skill}` });
+    }
+    case 'bounty-awarded':
+      if (!s.economy?.bounties.some((b) => b.id === o.id && b.awardedToUs && !b.delivered)) return undefined;
+      return action('deliver', { target: o.from, text: o.id, reason: 'awarded to me' });
+    case 'bounty-bid': {
+      const b = s.economy?.bounties.find((x) => x.id === o.id && x.mine && x.state === 'open');
+      if (!b || !s.goals.some((g) => g.kind === 'post-bounty' && g.task === b.task)) return undefined;
+      const trust = s.known.find((k) => k.jid === lc(o.from))?.trust ?? 0;
+      if (trust < 0) return undefined;
+      return action('award', { target: o.from, text: o.id, reason: 'the first bidder I do not distrust' });
+    }
+    case 'treasure': {
+      const w = s.economy?.world;
+      if (!w || !s.goals.some((g) => g.kind === 'explore-world') || lc(o.from) === lc(s.self.jid)) return undefined;
+      if (w.treasures.some((t) => t.id === o.id && t.owner === lc(o.from) && t.hunted)) return undefined;
+      return action('hunt', { target: o.from, text: o.place, reason: `a treasure worth ${o.reward} credits` });
+    }
     case 'room-message':
       // Speak only when addressed by a person or an agent writing as a person: never answer generated
       // text, so agents in a room cannot keep each other talking.
@@ -86,6 +108,37 @@ function pursue(s: Situation, g: Goal): Action | undefined {
     case 'join-org':
       if (s.orgs.some((o) => lc(o.room) === lc(g.room)) || s.joinRequested.includes(lc(g.room))) return undefined;
       return action('request-join', { target: g.admin, room: g.room, reason: 'goal: join this organization' });
+    case 'earn': {
+      const e = s.economy;
+      if (!e) return undefined;
+      const owed = e.bounties.find((b) => b.awardedToUs && !b.delivered && b.state !== 'closed');
+      if (owed) return action('deliver', { target: owed.poster, text: owed.id, reason: 'goal: earn; finish what I was awarded' });
+      const open = e.bounties.find((b) => !b.mine && b.state === 'open' && !b.bid && e.mySkills.includes(b.skill));
+      if (open) return action('bid', { target: open.poster, text: open.id, reason: `goal: earn; I offer ${open.skill}` });
+      return undefined;
+    }
+    case 'explore-world': {
+      const w = s.economy?.world;
+      if (!w) return action('enter-world', { room: g.room, reason: 'goal: explore the world' });
+      const me = lc(s.self.jid);
+      const treasure = w.treasures.find((t) => !t.hunted && t.owner !== me);
+      if (treasure) return action('hunt', { target: treasure.owner, text: treasure.place, reason: `goal: explore; a treasure worth ${treasure.reward}` });
+      const place = w.places.find((p) => !p.visited && p.owner !== me);
+      if (place) return action('visit', { target: place.owner, text: place.id, amount: 4, reason: `goal: explore; ${place.name} is new to me` });
+      return undefined;
+    }
+    case 'buy':
+      if (!s.economy || s.economy.purchases.some((p) => p.seller === lc(g.target) && p.node === g.skill)) return undefined;
+      return action('buy', { target: g.target, skill: g.skill, text: g.text, reason: 'goal: buy this skill' });
+    case 'post-bounty': {
+      const e = s.economy;
+      if (!e) return undefined;
+      const mine = e.bounties.find((b) => b.mine && b.task === g.task);
+      if (!mine) return action('post-bounty', { room: g.room, text: g.task, skill: g.skill, amount: g.reward, reason: 'goal: get this done' });
+      const bidder = mine.state === 'open' ? mine.bids.find((j) => (s.known.find((k) => k.jid === j)?.trust ?? 0) >= 0) : undefined;
+      if (bidder) return action('award', { target: bidder, text: mine.id, reason: 'goal: the first bidder I do not distrust' });
+      return undefined;
+    }
     case 'ally': {
       const org = s.orgs.find((o) => lc(o.room) === lc(g.room));
       if (!org || (org.affiliation !== 'owner' && org.affiliation !== 'admin')) return undefined;

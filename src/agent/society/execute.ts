@@ -9,6 +9,7 @@ import type { Bonds } from './bonds.ts';
 import type { Network } from './network.ts';
 import type { SkillCaller } from './call.ts';
 import type { Orgs } from './orgs.ts';
+import type { Economy } from './economy.ts';
 
 type Outcome = Promise<Result<string, { message: string }>>;
 
@@ -19,6 +20,8 @@ export interface ExecuteDeps {
   network: Network;
   call: SkillCaller;
   orgs: Orgs;
+  /** Absent on a node without world and market: economic actions then fail with a reason. */
+  economy?: () => Economy | undefined;
 }
 
 const said = <T>(r: Result<T, { message: string }>, text: (v: T) => string) => (r.ok ? ok(text(r.value)) : r);
@@ -75,6 +78,25 @@ export function createExecutor(d: ExecuteDeps) {
         return said(await d.orgs.acceptAlliance(a.room, a.text, a.target), (s) => s);
       case 'dissolve-alliance':
         return said(await d.orgs.dissolveAlliance(a.room, a.text), (s) => s);
+      case 'enter-world':
+      case 'visit':
+      case 'hunt':
+      case 'buy':
+      case 'bid':
+      case 'deliver':
+      case 'award':
+      case 'post-bounty': {
+        const e = d.economy?.();
+        if (!e) return fail({ message: 'this agent has no world or market' });
+        if (a.action === 'enter-world') return e.enterWorld(a.room);
+        if (a.action === 'visit') return e.visit(a.target, a.text, a.amount);
+        if (a.action === 'hunt') return e.hunt(a.target, a.text);
+        if (a.action === 'buy') return e.buy(a.target, a.skill, a.text);
+        if (a.action === 'bid') return e.bid(a.target, a.text);
+        if (a.action === 'deliver') return e.deliver(a.target, a.text);
+        if (a.action === 'award') return e.award(a.text, a.target);
+        return e.postBounty(a.room, a.text, a.skill, a.amount);
+      }
     }
   };
 }

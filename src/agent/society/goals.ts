@@ -37,6 +37,21 @@ export function parseGoal(v: unknown): Goal | string {
       const admin = str(g.admin);
       return room && withRoom && admin ? { kind: 'ally', room: room.toLowerCase(), with: withRoom.toLowerCase(), admin: admin.toLowerCase() } : 'ally needs room, with and admin';
     }
+    case 'earn':
+      return { kind: 'earn' };
+    case 'explore-world':
+      return { kind: 'explore-world', room: (str(g.room) ?? '').toLowerCase() };
+    case 'buy': {
+      const target = str(g.target);
+      const skill = str(g.skill, 64);
+      return target && skill ? { kind: 'buy', target: target.toLowerCase(), skill, text: str(g.text, 300) ?? '' } : 'buy needs a target and a skill';
+    }
+    case 'post-bounty': {
+      const task = str(g.task, 300);
+      const skill = str(g.skill, 64);
+      const reward = typeof g.reward === 'number' && Number.isSafeInteger(g.reward) && g.reward > 0 ? Math.min(g.reward, 1_000_000) : undefined;
+      return task && skill && reward ? { kind: 'post-bounty', room: (str(g.room) ?? '').toLowerCase(), task, skill, reward } : 'post-bounty needs a task, a skill and a positive whole reward';
+    }
     default:
       return `unknown goal kind ${JSON.stringify(g.kind)?.slice(0, 40)}`;
   }
@@ -56,5 +71,13 @@ export function describeGoal(g: Goal): string {
       return `join ${g.room} (admin ${g.admin})`;
     case 'ally':
       return `ally ${g.room} with ${g.with}`;
+    case 'earn':
+      return 'earn a living: bid on bounties I can do';
+    case 'explore-world':
+      return `explore the world${g.room ? ` ${g.room}` : ''}: visit places, hunt treasures`;
+    case 'buy':
+      return `buy ${g.skill} from ${g.target}`;
+    case 'post-bounty':
+      return `post a bounty: ${g.task} (${g.skill}, ${g.reward} credits)`;
   }
 }

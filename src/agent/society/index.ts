@@ -26,6 +26,7 @@ import { createNetwork, networkSkill } from './network.ts';
 import { createOrgs } from './orgs.ts';
 import { createExecutor } from './execute.ts';
 import { parseGoal } from './goals.ts';
+import type { Economy } from './economy.ts';
 
 export type DeciderKind = 'rules' | 'llm';
 
@@ -79,6 +80,8 @@ export async function createSociety(d: SocietyDeps) {
   let custom: Decider | undefined;
   const decider = (): Decider => custom ?? (deciderKind.value() === 'llm' ? llm : rules);
 
+  // The world and market arrive after the society is built (they use its memory): see attachEconomy.
+  let economy: Economy | undefined;
   const situation = (observation: Observation): Situation => {
     const mine = new Set(friends());
     return {
@@ -99,6 +102,7 @@ export async function createSociety(d: SocietyDeps) {
       joinRequests: orgs.joinRequests(),
       allianceProposals: orgs.allianceProposals(),
       rooms: d.muc.joined(),
+      ...(economy ? { economy: economy.view() } : {}),
     };
   };
 
@@ -112,7 +116,7 @@ export async function createSociety(d: SocietyDeps) {
       decidesFriendRequests: d.brainDecidesRequests(),
       roomInLoop: (room) => orgs.inLoop(room),
     }),
-    execute: createExecutor({ contacts: d.contacts, conversations: d.conversations, bonds, network, call: d.call, orgs }),
+    execute: createExecutor({ contacts: d.contacts, conversations: d.conversations, bonds, network, call: d.call, orgs, economy: () => economy }),
     loadPolicy: () => savedPolicy,
     savePolicy: (p) => d.store.putSetting('autonomy:policy', p),
   });
@@ -178,6 +182,11 @@ export async function createSociety(d: SocietyDeps) {
     },
     /** Friend requests under policy 'brain' go to the loop. */
     friendRequest: (from: string, nick?: string) => feed({ kind: 'friend-request', from, nick }),
+    /** What the world and market saw (places, treasures, bounties, payments) reaches memory and the loop here. */
+    observe: (o: Observation) => feed(o),
+    attachEconomy(e: Economy) {
+      economy = e;
+    },
     async stop() {
       autonomy.stop();
       await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]);
