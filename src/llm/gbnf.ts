@@ -69,7 +69,10 @@ export function schemaToGbnf(schema: JsonSchema, opts: GbnfOptions = {}): string
 
   const numberExpr = (s: JsonSchema) => {
     const sign = s.minimum !== undefined && s.minimum >= 0 ? '' : '"-"? ';
-    const int = `${sign}(${use('integral-part')})`;
+    // A maximum bounds the digits (one fewer than the maximum has, so every match is within it): a
+    // grammar cannot compare values, and a model left free writes numbers past any bound.
+    const digits = s.maximum !== undefined && s.maximum >= 10 ? String(Math.floor(s.maximum)).length - 1 : undefined;
+    const int = digits ? `${sign}("0" | [1-9] ${repeat('[0-9]', 0, digits - 1)})` : `${sign}(${use('integral-part')})`;
     // No exponent: a model could write 1e999, which JSON.parse turns into Infinity.
     return s.type === 'integer' ? int : `${int} ("." ${use('decimal-part')})?`;
   };

@@ -65,7 +65,9 @@ export const ACTION_SCHEMA: JsonSchema = {
     skill: str(48),
     text: str(300),
     level: { type: 'string', enum: ['', 'close-friend', 'partner'] },
-    amount: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    // No maximum here: not every backend's grammar can hold a model to one. Amounts are bounded where
+    // they are spent (the ledger's budget and credit limits).
+    amount: { type: 'integer', minimum: 0 },
     reason: str(160),
   },
   required: ['action', 'target', 'room', 'skill', 'text', 'level', 'amount', 'reason'],
