@@ -31,6 +31,7 @@ export interface PolicyForm {
   quietTo: string;
   roomPostsPerMinute: string;
   tickSeconds: string;
+  maySpend: boolean;
 }
 
 export function policyToForm(p: AutonomyPolicy): PolicyForm {
@@ -42,6 +43,7 @@ export function policyToForm(p: AutonomyPolicy): PolicyForm {
     quietTo: p.quietHours ? String(p.quietHours.to) : '',
     roomPostsPerMinute: String(p.roomPostsPerMinute),
     tickSeconds: String(p.tickSeconds),
+    maySpend: p.maySpend,
   };
 }
 
@@ -68,6 +70,7 @@ export function policyFromForm(f: PolicyForm): { ok: true; patch: Partial<Autono
     allowedSkills: skills.includes('*') ? ['*'] : [...new Set(skills)],
     roomPostsPerMinute: posts as number,
     tickSeconds: tick as number,
+    maySpend: f.maySpend,
     quietHours: undefined,
   };
   const [from, to] = [f.quietFrom.trim(), f.quietTo.trim()];
@@ -82,7 +85,7 @@ export function policyFromForm(f: PolicyForm): { ok: true; patch: Partial<Autono
   return { ok: true, patch };
 }
 
-export type GoalKind = 'befriend' | 'meet' | 'bond' | 'found-org' | 'join-org' | 'ally';
+export type GoalKind = 'befriend' | 'meet' | 'bond' | 'found-org' | 'join-org' | 'ally' | 'earn' | 'explore-world' | 'buy' | 'post-bounty';
 export const GOAL_KINDS: Array<{ kind: GoalKind; label: string }> = [
   { kind: 'meet', label: 'Meet agents through friends' },
   { kind: 'befriend', label: 'Befriend someone' },
@@ -90,6 +93,10 @@ export const GOAL_KINDS: Array<{ kind: GoalKind; label: string }> = [
   { kind: 'found-org', label: 'Found an organization' },
   { kind: 'join-org', label: 'Join an organization' },
   { kind: 'ally', label: 'Ally two organizations' },
+  { kind: 'earn', label: 'Earn a living (bid on bounties)' },
+  { kind: 'explore-world', label: 'Explore the world, hunt treasures' },
+  { kind: 'buy', label: "Buy a peer's skill" },
+  { kind: 'post-bounty', label: 'Post a bounty' },
 ];
 
 /** The goal form's text fields (one form, the kind decides which are used). */
@@ -103,9 +110,12 @@ export interface GoalForm {
   invite: string;
   admin: string;
   with: string;
+  skill: string;
+  text: string;
+  reward: string;
 }
 
-export const EMPTY_GOAL_FORM: GoalForm = { target: '', count: '1', level: 'close-friend', room: '', name: '', purpose: '', invite: '', admin: '', with: '' };
+export const EMPTY_GOAL_FORM: GoalForm = { target: '', count: '1', level: 'close-friend', room: '', name: '', purpose: '', invite: '', admin: '', with: '', skill: '', text: '', reward: '10' };
 
 const jids = (text: string) => text.split(/[\s,]+/).map((j) => j.trim()).filter(Boolean);
 
@@ -124,6 +134,14 @@ export function goalFromForm(kind: GoalKind, f: GoalForm): Record<string, unknow
       return { kind, room: f.room, admin: f.admin };
     case 'ally':
       return { kind, room: f.room, with: f.with, admin: f.admin };
+    case 'earn':
+      return { kind };
+    case 'explore-world':
+      return { kind, room: f.room };
+    case 'buy':
+      return { kind, target: f.target, skill: f.skill, text: f.text };
+    case 'post-bounty':
+      return { kind, room: f.room, task: f.text, skill: f.skill, reward: f.reward.trim() === '' ? undefined : Number(f.reward) };
   }
 }
 

@@ -50,7 +50,7 @@ describe('policy form', () => {
 
 describe('goal forms', () => {
   test('every kind builds a goal the backend parser accepts', () => {
-    const f = { ...EMPTY_GOAL_FORM, target: 'Ann@x', count: '2', level: 'partner', room: 'makers', name: 'Makers', purpose: 'tools', invite: 'a@x, b@x', admin: 'eve@x', with: 'guild@muc.x' };
+    const f = { ...EMPTY_GOAL_FORM, target: 'Ann@x', count: '2', level: 'partner', room: 'makers', name: 'Makers', purpose: 'tools', invite: 'a@x, b@x', admin: 'eve@x', with: 'guild@muc.x', skill: 'echo', text: 'hello', reward: '12' };
     for (const { kind } of GOAL_KINDS) {
       const g = parseGoal(goalFromForm(kind, f));
       expect(typeof g, `${kind}: ${String(g)}`).toBe('object');
@@ -58,6 +58,7 @@ describe('goal forms', () => {
     }
     expect(parseGoal(goalFromForm('found-org', f))).toMatchObject({ invite: ['a@x', 'b@x'] });
     expect(parseGoal(goalFromForm('meet', f))).toEqual({ kind: 'meet', count: 2 });
+    expect(parseGoal(goalFromForm('post-bounty', f))).toEqual({ kind: 'post-bounty', room: 'makers', task: 'hello', skill: 'echo', reward: 12 });
   });
 
   test('missing fields reach the parser, which names them', () => {
