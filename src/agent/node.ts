@@ -37,6 +37,10 @@ import { orgMucFrom } from './society/org-muc-adapter.ts';
 import { createSkillCaller } from './society/call.ts';
 import { createSociety, type Society } from './society/index.ts';
 import { SUBSCRIPTION_POLICIES } from './contacts.ts';
+import { createLedger } from './ledger/ledger.ts';
+import { createPay, ledgerPaySkill } from './ledger/pay.ts';
+import { createCreditLimits, type CreditLimits, type CreditLimitSettings } from './ledger/limits.ts';
+import type { LedgerApi, Pay } from './ledger/types.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -54,6 +58,8 @@ export interface AgentOptions {
   /** Brain backends this environment offers (the page: web-llm, wllama, OpenAI; Node: OpenAI, node-llama-cpp). */
   models?: Partial<Record<LlmBackend, ModelFactory>>;
   rateLimit?: RateLimitOptions;
+  /** Default credit limits for a new agent (the owner can change them later). */
+  creditLimits?: Partial<CreditLimitSettings>;
 }
 
 export interface AgentEvents extends Record<string, unknown> {
@@ -75,6 +81,12 @@ export interface AgentNode {
   readonly brain: Awaited<ReturnType<typeof createBrain>>;
   /** Memory, bonds, organizations, alliances and the autonomy loop. */
   readonly society: Society;
+  /** Signed mutual credit with each peer (receipts in a hash chain per pair). */
+  readonly ledger: LedgerApi;
+  /** How far each peer may go into debt with us. */
+  readonly creditLimits: CreditLimits;
+  /** Pays a peer through its `ledger-pay` skill; refusals come back as typed errors. */
+  readonly pay: Pay;
   subscriptionPolicy(): SubscriptionPolicy;
   card(): AgentCard;
   status(): ConnectionStatus;
@@ -136,6 +148,10 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     },
   });
   const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
+  const creditLimits = await createCreditLimits({ store: o.store, isFriend, defaults: o.creditLimits, onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save credit limits: ${(e as Error)?.message ?? String(e)}` }) });
+  const ledgerMade = await createLedger({ store: o.store, self: () => bareOf(identity.jid), limitFor: (peer) => creditLimits.limitFor(peer) });
+  if (!ledgerMade.ok) return ledgerMade;
+  const ledger = ledgerMade.value;
   const card = (): AgentCard => ({
     name: identity.name,
     persona: identity.persona,
@@ -146,15 +162,32 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     framework: 'tidepool',
     version: TIDEPOOL_VERSION,
     owner: o.owners?.[0],
+    key: ledger.publicKey(),
     skills: skills.list().filter((s) => s.settings.enabled).map((s) => s.node),
   });
   const capabilities = createCapabilities({ card, pep });
   const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
   const peers = createPeers({ disco, presence, pep });
   const commands = createCommandClient({ connection });
+  const call = createSkillCaller({
+    commands,
+    // A friend's best online resource from presence; anyone else's from the address on its PEP card.
+    resolve: async (jid) => {
+      const online = contacts.onlineResource(jid);
+      if (online) return online;
+      const card = await peers.card(bareOf(jid));
+      return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
+    },
+  });
+  // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.
+  const pay = createPay({ ledger, call, keyOf: async (jid) => {
+    const c = await peers.card(bareOf(jid));
+    return c.ok ? c.value?.key : undefined;
+  } });
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
+  skills.add(ledgerPaySkill(ledger));
   const answer = answerWith(brain, () => identity);
   // Configured but not ready (loading, or failed to load): the answerer says why, as a typed error.
   skills.add(askSkill(() => (brain.state().status !== 'none' ? answer : undefined)));
@@ -193,16 +226,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     muc: orgMucFrom(muc),
     pep,
     peers,
-    call: createSkillCaller({
-      commands,
-      // A friend's best online resource from presence; anyone else's from the address on its PEP card.
-      resolve: async (jid) => {
-        const online = contacts.onlineResource(jid);
-        if (online) return online;
-        const card = await peers.card(bareOf(jid));
-        return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
-      },
-    }),
+    call,
     self: () => identity,
     isFriend,
     brainDecidesRequests: () => policy === 'brain',
@@ -266,11 +290,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       return connection.start();
     },
     society: societyLayer,
+    ledger,
+    creditLimits,
+    pay,
     subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();
       // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
-      const saving = societyLayer.stop();
+      const saving = Promise.all([societyLayer.stop(), creditLimits.flush()]);
       if (connection.status.state === 'online') await presence.unavailable();
       await brain.unload();
       await connection.stop();

@@ -67,6 +67,8 @@ const DEFAULT_ROWS: Record<string, Row> = {
   relate: row([F, F, F, F, F, A, F, F, F, F, A, A]),
   'org-join': row([A, A, A, A, A, A, A, A, A, A, A, A]),
   'org-ally': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  // The ledger (src/agent/ledger/): anyone may pay; the credit limit bounds what a stranger can owe.
+  'ledger-pay': row([A, A, A, A, A, A, A, A, A, A, A, A]),
 };
 
 interface Setting {

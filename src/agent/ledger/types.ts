@@ -3,6 +3,7 @@
 // A balance is the sum of that pair's chain. Nobody else can mint, forge or alter it.
 import type { Result } from '../../xmpp/result.ts';
 import type { StanzaCondition } from '../../xmpp/errors.ts';
+import type { Emitter } from '../../xmpp/emitter.ts';
 
 /** The signed part of a receipt. Signatures cover `canonicalJson(body)` (sorted keys, no spaces). */
 export interface ReceiptBody {
@@ -48,7 +49,9 @@ export type LedgerErrorCode =
   | 'bad-amount'
   | 'malformed'
   | 'busy'
-  | 'refused';
+  | 'refused'
+  /** Our own store failed; nothing was committed (added by the ledger helper). */
+  | 'storage';
 
 /** A ledger refusal: `condition` is the XMPP error it becomes on the wire; `message` is for people. */
 export interface LedgerError {
@@ -91,3 +94,31 @@ export interface Ledger {
 
 /** Sends a payment to a peer over XMPP (prepare -> peer's `ledger-pay` skill -> confirm). */
 export type Pay = (p: { to: string; amount: number; memo: string; ref: string }) => Promise<Result<Receipt, LedgerError | { kind: string; message: string }>>;
+
+// --- Added with the implementation (ledger.ts, pay.ts) ---
+
+export interface LedgerEvents extends Record<string, unknown> {
+  /** A receipt committed to one of our chains: 'in' we were paid, 'out' we paid. */
+  receipt: { receipt: Receipt; direction: 'in' | 'out' };
+  /** A receipt a peer sent us that we refused (nothing changed). */
+  refused: { from: string; error: LedgerError };
+  listenerError: unknown;
+}
+
+/** The ledger as `createLedger` returns it: the interface above plus what the wire protocol needs. */
+export interface LedgerApi extends Ledger {
+  events: Emitter<LedgerEvents>;
+  /** The latest receipt of the chain with `peer`. */
+  head(peer: string): Receipt | undefined;
+  /** The key pinned for `peer` (on the first receipt between us), if any. */
+  peerKey(peer: string): string | undefined;
+  /** Our prepared, unconfirmed payment to `peer`, if any (the pair is busy while it exists). */
+  pending(peer: string): Receipt | undefined;
+  /** Drop the prepared payment to `peer` (the peer definitely refused it). */
+  abandon(peer: string): void;
+  /**
+   * Payer side, after a lost confirm: commit a receipt that we signed and `peer` countersigned, learnt
+   * from the peer's head, when it is the next link of our chain. Clears the pending payment it replaces.
+   */
+  recover(peer: string, receipt: unknown): Promise<Result<Receipt, LedgerError>>;
+}
