@@ -41,6 +41,7 @@ import { createLedger } from './ledger/ledger.ts';
 import { createPay, ledgerPaySkill } from './ledger/pay.ts';
 import { createCreditLimits, type CreditLimits, type CreditLimitSettings } from './ledger/limits.ts';
 import type { LedgerApi, Pay } from './ledger/types.ts';
+import { createMarket, type Market } from './market/market.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -60,6 +61,8 @@ export interface AgentOptions {
   rateLimit?: RateLimitOptions;
   /** Default credit limits for a new agent (the owner can change them later). */
   creditLimits?: Partial<CreditLimitSettings>;
+  /** How long an invoice for an `after`-priced skill may stay unpaid before it counts against the caller. */
+  invoiceTimeoutMs?: number;
 }
 
 export interface AgentEvents extends Record<string, unknown> {
@@ -87,6 +90,8 @@ export interface AgentNode {
   readonly creditLimits: CreditLimits;
   /** Pays a peer through its `ledger-pay` skill; refusals come back as typed errors. */
   readonly pay: Pay;
+  /** Paid skills: what we sell (prices enforced on our skills) and buy (within the owner's budget). */
+  readonly market: Market;
   subscriptionPolicy(): SubscriptionPolicy;
   card(): AgentCard;
   status(): ConnectionStatus;
@@ -169,16 +174,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
   const peers = createPeers({ disco, presence, pep });
   const commands = createCommandClient({ connection });
-  const call = createSkillCaller({
-    commands,
-    // A friend's best online resource from presence; anyone else's from the address on its PEP card.
-    resolve: async (jid) => {
-      const online = contacts.onlineResource(jid);
-      if (online) return online;
-      const card = await peers.card(bareOf(jid));
-      return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
-    },
-  });
+  // A friend's best online resource from presence; anyone else's from the address on its PEP card.
+  const resolveJid = async (jid: string) => {
+    const online = contacts.onlineResource(jid);
+    if (online) return online;
+    const card = await peers.card(bareOf(jid));
+    return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
+  };
+  const call = createSkillCaller({ commands, resolve: resolveJid });
   // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.
   const pay = createPay({ ledger, call, keyOf: async (jid) => {
     const c = await peers.card(bareOf(jid));
@@ -234,6 +237,23 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     problem: (message) => events.emit('problem', { kind: 'invalid', message }),
   });
   society = societyLayer;
+  const market = await createMarket({
+    store: o.store,
+    self: () => bareOf(identity.jid).toLowerCase(),
+    call,
+    pay,
+    priceOf: skills.priceOf,
+    setCharges: skills.setCharges,
+    peers,
+    resolve: resolveJid,
+    memory: societyLayer.memory,
+    invoiceTimeoutMs: o.invoiceTimeoutMs,
+    onError: (e) => events.emit('problem', { kind: 'storage', message: `market: ${(e as Error)?.message ?? String(e)}` }),
+  });
+  // Payments reach the seller's side as our ledger commits them (prepay:NODE, invoice:ID).
+  ledger.events.on('receipt', ({ receipt, direction }) => {
+    if (direction === 'in') market.received(receipt);
+  });
 
   startAutoReply({
     brain,
@@ -293,11 +313,12 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     ledger,
     creditLimits,
     pay,
+    market,
     subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();
       // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
-      const saving = Promise.all([societyLayer.stop(), creditLimits.flush()]);
+      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop()]);
       if (connection.status.state === 'online') await presence.unavailable();
       await brain.unload();
       await connection.stop();

@@ -5,13 +5,15 @@ import type { AgentStore } from '../../store/types.ts';
 import { Emitter } from '../../xmpp/emitter.ts';
 import { mayUse } from './access.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import type { Access, CallerFacts, Skill, SkillSettings } from './types.ts';
+import { isPrice, type Access, type CallerFacts, type Charges, type Price, type Skill, type SkillSettings } from './types.ts';
 
 export interface SkillView {
   node: string;
   name: string;
   description: string;
   settings: SkillSettings;
+  /** What a call costs now (the owner's price, else the default); undefined when free. */
+  price?: Price;
 }
 
 export interface RegistryEvents extends Record<string, unknown> {
@@ -26,9 +28,21 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
   const skills = new Map<string, Skill>();
   let saved = (await deps.store.getSetting<Record<string, SkillSettings>>(SETTINGS_KEY)) ?? {};
   const limiter = createRateLimiter(deps.rateLimit);
+  let charges: Charges | undefined;
 
   const settingsOf = (s: Skill): SkillSettings => saved[s.node] ?? { enabled: s.defaultEnabled ?? true, access: s.defaultAccess };
-  const view = (s: Skill): SkillView => ({ node: s.node, name: s.name, description: s.description, settings: settingsOf(s) });
+  const priceOf = (s: Skill): Price | undefined => {
+    const p = settingsOf(s).price;
+    return p === null ? undefined : (p ?? s.defaultPrice);
+  };
+  /** The owner never pays their own agent; without a market nothing is charged. */
+  const chargeFor = (s: Skill, from: string) => {
+    const price = priceOf(s);
+    if (!price || !charges) return undefined;
+    const caller = deps.facts(from);
+    return caller.isOwner ? undefined : { hook: charges, c: { from, caller, node: s.node, price } };
+  };
+  const view = (s: Skill): SkillView => ({ node: s.node, name: s.name, description: s.description, settings: settingsOf(s), price: priceOf(s) });
   const list = () => [...skills.values()].map(view);
 
   return {
@@ -39,10 +53,26 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
     },
     list,
     get: (node: string) => skills.get(node),
-    /** Enabled skills only: a disabled skill does not exist for callers. */
+    /** Enabled skills only: a disabled skill does not exist for callers. A priced one runs through the charges hook. */
     lookup(node: string): Skill | undefined {
       const s = skills.get(node);
-      return s && settingsOf(s).enabled ? s : undefined;
+      if (!s || !settingsOf(s).enabled) return undefined;
+      return {
+        ...s,
+        run(input, ctx) {
+          const charge = chargeFor(s, ctx.from);
+          return charge ? charge.hook.run(charge.c, ctx, () => s.run(input, ctx)) : s.run(input, ctx);
+        },
+      };
+    },
+    /** The current price of a skill (the owner's setting, else its default); undefined when free. */
+    priceOf(node: string): Price | undefined {
+      const s = skills.get(node);
+      return s && priceOf(s);
+    },
+    /** The market plugs in here (src/agent/market); undefined switches charging off. */
+    setCharges(hook: Charges | undefined) {
+      charges = hook;
     },
     visibleTo(from: string): Skill[] {
       const facts = deps.facts(from);
@@ -61,11 +91,13 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
         const wait = limiter.take(facts.bare);
         if (wait > 0) return fail(stanzaError('resource-constraint', `rate limit reached; try again in ${wait} s`));
       }
-      return ok(undefined);
+      const charge = chargeFor(s, from);
+      return charge ? charge.hook.authorize(charge.c) : ok(undefined);
     },
-    async configure(node: string, patch: { enabled?: boolean; access?: Access }): Promise<Result<SkillView, { kind: 'invalid'; message: string }>> {
+    async configure(node: string, patch: { enabled?: boolean; access?: Access; price?: Price | null }): Promise<Result<SkillView, { kind: 'invalid'; message: string }>> {
       const s = skills.get(node);
       if (!s) return fail({ kind: 'invalid', message: `no skill "${node}"` });
+      if (patch.price != null && !isPrice(patch.price)) return fail({ kind: 'invalid', message: 'a price is a whole number of credits above 0, paid before or after' });
       saved = { ...saved, [node]: { ...settingsOf(s), ...patch } };
       await deps.store.putSetting(SETTINGS_KEY, saved);
       events.emit('changed', list());

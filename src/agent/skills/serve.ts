@@ -7,9 +7,9 @@ import { NS_DATA, type DataForm } from '../../xmpp/forms/types.ts';
 import { fieldSummary } from '../../xmpp/forms/index.ts';
 import type { DiscoInfo } from '../../xmpp/caps/types.ts';
 import type { SkillRegistry } from './registry.ts';
-import { describeAccess, NS_SKILL, type Skill } from './types.ts';
+import { describeAccess, describePrice, NS_SKILL, type Price, type Skill } from './types.ts';
 
-function skillInfo(skill: Skill, access: string, from: string): DiscoInfo {
+function skillInfo(skill: Skill, access: string, price: Price | undefined, from: string): DiscoInfo {
   let input = '';
   try {
     input = skill.stages.map((stage) => fieldSummary(stage({}, from))).join(' | ');
@@ -25,7 +25,8 @@ function skillInfo(skill: Skill, access: string, from: string): DiscoInfo {
       { var: 'input', type: 'text-multi', values: input ? [input] : [], options: [] },
       { var: 'stages', type: 'text-single', values: [String(skill.stages.length)], options: [] },
       { var: 'access', type: 'text-single', values: [access], options: [] },
-      { var: 'price', type: 'text-single', values: [], options: [] },
+      // '5 before' / '5 after'; no value: free (docs/PROTOCOL.md).
+      { var: 'price', type: 'text-single', values: price ? [describePrice(price)] : [], options: [] },
     ],
   };
   return {
@@ -61,7 +62,7 @@ export function serveSkills(deps: { connection: XmppConnection; disco: Disco; re
         info(from) {
           const skill = registry.visibleTo(from).find((s) => s.node === view.node);
           const current = registry.list().find((v) => v.node === view.node);
-          return skill && current ? skillInfo(skill, describeAccess(current.settings.access), from) : undefined;
+          return skill && current ? skillInfo(skill, describeAccess(current.settings.access), current.price, from) : undefined;
         },
       });
     }

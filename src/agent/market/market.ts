@@ -1,0 +1,53 @@
+// Paid skills, both sides: what we sell (prices enforced on our skills through the registry's charges
+// hook) and what we buy (within the owner's budget). The ledger stays outside: payments arrive through
+// `received` (the ledger's accepted receipts) and leave through `pay`.
+import type { AgentStore } from '../../store/types.ts';
+import type { Pay, Receipt } from '../ledger/types.ts';
+import type { PeerMemory } from '../memory/peer-memory.ts';
+import type { SkillCaller } from '../society/call.ts';
+import type { Charges, Price } from '../skills/types.ts';
+import { createBudget } from './budget.ts';
+import { createPurchases, type PurchaseDeps } from './purchases.ts';
+import { createSales } from './sales.ts';
+
+export interface MarketDeps {
+  store: AgentStore;
+  self: () => string;
+  call: SkillCaller;
+  pay: Pay;
+  /** The registry's price of our own skills. */
+  priceOf: (node: string) => Price | undefined;
+  /** The registry's `setCharges`: the market enforces prices from the moment it exists. */
+  setCharges?: (c: Charges | undefined) => void;
+  peers: PurchaseDeps['peers'];
+  resolve: PurchaseDeps['resolve'];
+  memory?: PeerMemory;
+  /** How long an invoice may stay unpaid before it counts against the caller (default 10 min). */
+  invoiceTimeoutMs?: number;
+  now?: () => number;
+  onError?: (e: unknown) => void;
+}
+
+export async function createMarket(deps: MarketDeps) {
+  const sales = await createSales({ store: deps.store, self: deps.self, priceOf: deps.priceOf, memory: deps.memory, invoiceTimeoutMs: deps.invoiceTimeoutMs, now: deps.now, onError: deps.onError });
+  const budget = await createBudget({ store: deps.store, now: deps.now, onError: deps.onError });
+  const purchases = await createPurchases({ store: deps.store, call: deps.call, pay: deps.pay, budget, peers: deps.peers, resolve: deps.resolve, memory: deps.memory, onError: deps.onError });
+  deps.setCharges?.(sales.charges);
+
+  return {
+    sales,
+    budget,
+    charges: sales.charges,
+    /** Feed every receipt our ledger accepted as payee. */
+    received: (receipt: Receipt) => sales.received(receipt),
+    buy: purchases.buy,
+    priceOf: purchases.priceOf,
+    catalog: purchases.catalog,
+    credit: purchases.credit,
+    async stop() {
+      await Promise.all([sales.stop(), budget.flush(), purchases.flush()]);
+    },
+  };
+}
+
+export type Market = Awaited<ReturnType<typeof createMarket>>;
