@@ -10,7 +10,7 @@ import { verifyExport } from '../../src/agent/ledger/verify.ts';
 import { NS_LEDGER } from '../../src/agent/ledger/errors.ts';
 import { LEDGER_PAY_NODE } from '../../src/agent/ledger/pay.ts';
 import type { ReceiptBody } from '../../src/agent/ledger/types.ts';
-import { makeNode, startNode } from '../helpers/nodes.ts';
+import { makeNode, startNode, until } from '../helpers/nodes.ts';
 import { attachLedger, type AttachedLedger } from '../helpers/ledger.ts';
 
 const service = inject('service');
@@ -40,6 +40,13 @@ beforeAll(async () => {
   const resolve = (jid: string) => full[jid.toLowerCase()];
   annL = attachLedger(ann, { limit: 50, resolve });
   benL = attachLedger(ben, { limit: 50, resolve });
+  // Each side's signing key is on its PEP card, published just after it came online.
+  const keyed = (reader: AgentNode, jid: string) => async () => {
+    const c = await reader.peers.card(jid);
+    return c.ok && !!c.value?.key;
+  };
+  await until(keyed(ann, benJid), 10_000, "ben's card with his key");
+  await until(keyed(ben, annJid), 10_000, "ann's card with her key");
   // Ann's own key, from her store: in these tests the attacker is a payer crafting receipts by hand.
   const k = await loadOrCreateKey(storeAnn);
   if (!k.ok) throw new Error(k.error.message);
