@@ -10,7 +10,7 @@ import { serveStatic } from '../tests/helpers/static-server.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
 import { buildApp, buildBare } from './fixtures/pages.ts';
 import { runSuite } from './scope.ts';
-import { deadline, now, row, summarize, type Row, type SuiteResult } from './stats.ts';
+import { deadline, fmt, now, row, summarize, type Row, type SuiteResult } from './stats.ts';
 
 const PLAN = { quick: { loads: 20, warmup: 1 }, full: { loads: 50, warmup: 3 } };
 export const TAB_START_GOAL = { ms: 300, vsBare: 1.3 };
@@ -27,7 +27,10 @@ const WATCH = (selector: string) => `(() => {
   // Each WebSocket the page opens (registration, then login), on the same clock.
   w.__ws = [];
   const Native = w.WebSocket;
-  w.WebSocket = new Proxy(Native, { construct(target, args) { w.__ws.push(performance.now()); return Reflect.construct(target, args); } });
+  w.WebSocket = new Proxy(Native, { construct(target, args) { w.__ws.push(performance.now()); const ws = Reflect.construct(target, args); ws.addEventListener('close', () => (w.__wsClosed ??= performance.now())); return ws; } });
+  // When IndexedDB first answered an open (on a fresh profile that includes creating the database).
+  const open = indexedDB.open.bind(indexedDB);
+  indexedDB.open = (...a) => { const r = open(...a); r.addEventListener('success', () => (w.__idb ??= performance.now())); return r; };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
 })()`;
 
@@ -44,6 +47,11 @@ interface Visit {
   /** When the page opened its first WebSocket (the registration stream). */
   firstSocket: number;
   sockets: number;
+  /** First IndexedDB open answered (NaN for the bare page, which has no store). */
+  idbReady: number;
+  /** The first WebSocket (registration) closed: the gap to the second is what runs between the two streams. */
+  firstClosed: number;
+  secondSocket: number;
 }
 
 /** One first visit: new empty profile, navigate, wait for online; ms on the page's clock. */
@@ -57,7 +65,10 @@ async function visit(browser: Browser, t: Target): Promise<Visit> {
     return await page.evaluate(() => ({
       online: (window as unknown as { __onlineAt: number }).__onlineAt,
       firstSocket: (window as unknown as { __ws: number[] }).__ws[0] ?? NaN,
+      secondSocket: (window as unknown as { __ws: number[] }).__ws[1] ?? NaN,
       sockets: (window as unknown as { __ws: number[] }).__ws.length,
+      idbReady: (window as unknown as { __idb?: number }).__idb ?? NaN,
+      firstClosed: (window as unknown as { __wsClosed?: number }).__wsClosed ?? NaN,
       domReady: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
     }));
   } finally {
@@ -104,7 +115,18 @@ export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line
       row('navigation to first WebSocket p50', 'ms', boot(samples.tidepool!).p50, 'bare xmpp.js page p50', boot(samples.bare!).p50),
       row('first WebSocket to online p50', 'ms', wire(samples.tidepool!).p50, 'bare xmpp.js page p50', wire(samples.bare!).p50, `WebSockets opened per visit: ${samples.tidepool![0]?.sockets} / ${samples.bare![0]?.sockets}`),
     );
+    const p50 = (vs: Visit[], f: (v: Visit) => number) => summarize(vs.map(f).filter((x) => Number.isFinite(x))).p50;
+    const at = (vs: Visit[]) => ({
+      dom: p50(vs, (v) => v.domReady),
+      idb: p50(vs, (v) => v.idbReady - v.domReady),
+      boot: p50(vs, (v) => v.firstSocket - Math.max(v.domReady, Number.isFinite(v.idbReady) ? v.idbReady : 0)),
+      first: p50(vs, (v) => v.firstClosed - v.firstSocket),
+      between: p50(vs, (v) => v.secondSocket - v.firstClosed),
+    });
+    const t = at(samples.tidepool!);
+    const bt = at(samples.bare!);
     notes.push(
+      `where the time goes (p50 of each step, ms; tidepool / bare): navigation → DOMContentLoaded ${fmt(t.dom)} / ${fmt(bt.dom)}; → IndexedDB open answered (fresh profile: the database is created) +${fmt(t.idb)} / none; → first WebSocket +${fmt(t.boot)} / +${fmt(bt.boot)}; registration stream (first socket created → closed) ${fmt(t.first)} / ${fmt(bt.first)}; registration closed → login socket created ${fmt(t.between)} / ${fmt(bt.between)}.`,
       `${a.n} / ${b.n} first visits of each page${a.n < plan.loads ? ` (stopped at ${a.n} of ${plan.loads} by the time limit)` : ''}, after ${plan.warmup} warm-up visits each, alternating which page goes first; each visit in a new empty browser context (fresh profile: no IndexedDB, no HTTP cache), one headless Chromium, pages served by tests/helpers/static-server.ts, Prosody on loopback.`,
       'time = performance.now() in the page when its status element first shows data-state="online" (a MutationObserver installed before the page runs): from the start of navigation, HTML + JS download, parse, account registration (XEP-0077), login, bind and presence.',
       'DOMContentLoaded comes after the module scripts ran (download, parse, first synchronous run). "first WebSocket" = the page constructs its first WebSocket (the XEP-0077 registration stream; a Proxy around window.WebSocket records it): before it is page start-up (download, parse, mount, IndexedDB, tab claim), after it the protocol work (two streams: registration, then login, bind, presence).',

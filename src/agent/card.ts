@@ -1,5 +1,7 @@
-// The agent card: who an agent is and what it offers, as an XEP-0128 extension of its disco#info
-// (so XEP-0115 caps cover it) and as a PEP item (so peers can read it while the agent is offline).
+// The agent card: who an agent is and what it offers, as a data form in a PEP item
+// (urn:xmpp:tidepool:card:0, open access: readable by anyone, also while the agent is offline). It is
+// not in disco#info, so the XEP-0115 ver stays the same for every agent of one build and skill set;
+// older agents put it there as an XEP-0128 form, which cardFromInfo still reads.
 import type { DataForm, FormField } from '../xmpp/forms/types.ts';
 import type { DiscoInfo } from '../xmpp/caps/types.ts';
 
@@ -16,11 +18,14 @@ export interface AgentCard {
   version: string;
   /** Where a person can reach the agent's owner (a JID or URI). */
   owner?: string;
-  /** Command nodes of the skills this agent offers (access still applies per caller). */
+  /**
+   * Command nodes of the skills this agent offers (access still applies per caller). Online, the same
+   * list is in disco#info (caps-cached); here it serves readers of an offline agent's card.
+   */
   skills: string[];
   /**
-   * The full JID its skills answer at, in the PEP copy only (disco#info is asked of that JID already):
-   * commands go to a resource, and a peer with no presence subscription has no other way to learn it.
+   * The full JID its skills answer at: commands go to a resource, and a peer with no presence
+   * subscription has no other way to learn it. Absent from the describe skill's copy.
    */
   address?: string;
   /** base64url raw Ed25519 public key that signs this agent's ledger receipts (see ledger/). */
@@ -67,6 +72,7 @@ export function parseCardForm(form: DataForm): AgentCard | undefined {
   };
 }
 
+/** The card in an older agent's disco#info (XEP-0128), if it has one. */
 export function cardFromInfo(info: DiscoInfo): AgentCard | undefined {
   for (const form of info.extensions) {
     const card = parseCardForm(form);

@@ -1,5 +1,6 @@
-// Learning about other agents: their card (XEP-0115 cache first, disco#info otherwise, PEP when
-// they are offline) and the skills they let us use (disco#items on the commands node).
+// Learning about other agents: what they are and offer (disco#info, XEP-0115 cache first: agents of one
+// build and skill set share it), their card (PEP, one per agent, also while they are offline) and the
+// skills they let us use (disco#items on the commands node).
 import type { Disco } from '../xmpp/disco/disco.ts';
 import type { Presence } from '../xmpp/presence/presence.ts';
 import type { Pep } from '../xmpp/pubsub/pep.ts';
@@ -9,8 +10,9 @@ import { NS_COMMANDS } from '../xmpp/commands/types.ts';
 import { fail, ok, type Result } from '../xmpp/result.ts';
 import type { TidepoolError } from '../xmpp/errors.ts';
 import { parseForm, findForm } from '../xmpp/forms/index.ts';
+import { bareOf } from '../xmpp/address.ts';
 import { cardFromInfo, parseCardForm, type AgentCard } from './card.ts';
-import { NS_CARD_PEP } from './capabilities.ts';
+import { NS_CARD_PEP, skillSetFromInfo } from './capabilities.ts';
 import { NS_SKILL } from './skills/types.ts';
 
 export interface PeerSkill {
@@ -29,6 +31,7 @@ export interface PeerSkillInfo extends PeerSkill {
 export function createPeers(deps: { disco: Disco; presence: Presence; pep: Pep; cache?: CapsCache }) {
   const cache = deps.cache ?? createCapsCache();
   let discoQueries = 0;
+  let pepQueries = 0;
 
   deps.presence.events.on('raw', (p) => {
     const from = p.attrs.from!;
@@ -49,22 +52,40 @@ export function createPeers(deps: { disco: Disco; presence: Presence; pep: Pep; 
     return r;
   }
 
+  async function pepCard(bare: string): Promise<Result<AgentCard | undefined, TidepoolError>> {
+    pepQueries++;
+    const item = await deps.pep.latest(bare, NS_CARD_PEP);
+    if (!item.ok) return item;
+    const formEl = item.value && findForm(item.value);
+    if (!formEl) return ok(undefined);
+    const form = parseForm(formEl);
+    return form.ok ? ok(parseCardForm(form.value)) : fail({ kind: 'invalid', message: form.error.message });
+  }
+
   return {
     cache,
-    stats: () => ({ discoQueries, ...cache.stats() }),
+    stats: () => ({ discoQueries, pepQueries, ...cache.stats() }),
     info,
-    /** The card of an online agent (full JID), or from PEP for a bare JID. */
+    /**
+     * An agent's card, from PEP on its bare JID (one request per agent: the card is per agent, so caps
+     * cannot share it). For a full JID with no PEP card, an older agent's disco#info may carry one.
+     */
     async card(jid: string): Promise<Result<AgentCard | undefined, TidepoolError>> {
-      if (!jid.includes('/')) {
-        const item = await deps.pep.latest(jid, NS_CARD_PEP);
-        if (!item.ok) return item;
-        const formEl = item.value && findForm(item.value);
-        if (!formEl) return ok(undefined);
-        const form = parseForm(formEl);
-        return form.ok ? ok(parseCardForm(form.value)) : fail({ kind: 'invalid', message: form.error.message });
-      }
+      const fromPep = await pepCard(bareOf(jid));
+      if (!jid.includes('/') || (fromPep.ok && fromPep.value)) return fromPep;
       const r = await info(jid);
-      return r.ok ? ok(cardFromInfo(r.value)) : r;
+      if (!r.ok) return r;
+      const old = cardFromInfo(r.value);
+      return old || fromPep.ok ? ok(old) : fromPep;
+    },
+    /**
+     * The command nodes an online agent (full JID) offers, from its disco#info: free when its caps ver
+     * is known. Undefined for an entity without Tidepool's skill-set form. Access applies per caller:
+     * `skills(jid)` lists what we may use.
+     */
+    async skillSet(jid: string): Promise<Result<string[] | undefined, TidepoolError>> {
+      const r = await info(jid);
+      return r.ok ? ok(skillSetFromInfo(r.value)) : r;
     },
     async skills(jid: string): Promise<Result<PeerSkill[], TidepoolError>> {
       const r = await deps.disco.items(jid, NS_COMMANDS);

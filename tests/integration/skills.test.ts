@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml from '@xmpp/xml';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { capsHash } from '../../src/xmpp/caps/index.ts';
+import { capsHash, parseDiscoInfo, NS_DISCO_INFO } from '../../src/xmpp/caps/index.ts';
+import { cardFromInfo } from '../../src/agent/card.ts';
 import { NS_COMMANDS, type Progress } from '../../src/xmpp/commands/types.ts';
 import { makeNode, startNode, until } from '../helpers/nodes.ts';
 
@@ -54,20 +55,36 @@ describe('discovery', () => {
     expect(raw.ok && raw.value.features).toContain(NS_COMMANDS);
   });
 
-  test('the card comes from disco#info, and presence caps let the second lookup skip disco', async () => {
+  test('disco#info holds only what agents of one build share, so another agent announces the same caps ver', async () => {
     const before = friend.peers.stats().discoQueries;
-    const c1 = await friend.peers.card(serverJid);
-    expect(c1.ok && c1.value).toMatchObject({ name: server.identity.name, framework: 'tidepool', owner: owner.identity.jid });
-    expect(c1.ok && c1.value?.skills.sort()).toEqual(['ask', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'relate']);
-    const c2 = await friend.peers.card(serverJid);
-    expect(c2.ok && c2.value?.name).toBe(server.identity.name);
+    const s1 = await friend.peers.skillSet(serverJid);
+    expect(s1.ok && s1.value).toEqual(['ask', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'relate']);
+    const s2 = await friend.peers.skillSet(serverJid);
+    expect(s2.ok && s2.value).toEqual(s1.ok && s1.value);
     expect(friend.peers.stats().discoQueries - before).toBeLessThanOrEqual(1);
     // The announced ver is the XEP-0115 hash of the info we were served.
     const announced = friend.peers.cache.verFor(serverJid);
-    const info = await stranger.peers.info(serverJid);
-    expect(info.ok).toBe(true);
+    const raw = await stranger.connection.iq.request('get', xml('query', { xmlns: NS_DISCO_INFO }), { to: serverJid });
+    expect(raw.ok).toBe(true);
+    const info = parseDiscoInfo(raw.ok ? raw.value.getChild('query', NS_DISCO_INFO)! : xml('query'));
     const hash = info.ok ? await capsHash(info.value) : undefined;
     expect(hash?.ok && hash.value).toBe(announced?.ver);
+    // Nothing of the agent itself: no card form, not its name, not its owner.
+    expect(info.ok && cardFromInfo(info.value)).toBeUndefined();
+    const query = raw.ok ? raw.value.getChild('query', NS_DISCO_INFO)!.toString() : '';
+    expect(query).toContain('urn:xmpp:tidepool:skills:0');
+    expect(query).not.toContain(server.identity.name);
+    expect(query).not.toContain(owner.identity.jid);
+    // Another agent with other name, persona and owner but the same skills hashes to the same ver.
+    const other = await stranger.peers.info(owner.connection.jid()!);
+    const otherHash = other.ok ? await capsHash(other.value) : undefined;
+    expect(otherHash?.ok && otherHash.value).toBe(announced?.ver);
+  });
+
+  test('the card of an online agent comes from its PEP node, with the address its skills answer at', async () => {
+    const c1 = await friend.peers.card(serverJid);
+    expect(c1.ok && c1.value).toMatchObject({ name: server.identity.name, framework: 'tidepool', owner: owner.identity.jid, address: serverJid });
+    expect(c1.ok && c1.value?.skills.sort()).toEqual(['ask', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'relate']);
   });
 
   test('the card is on PEP, readable by a stranger from the bare JID', async () => {
