@@ -41,6 +41,7 @@ export default defineConfig({
             'tests/integration/society.test.ts',
             'tests/integration/access-matrix.test.ts',
             'tests/integration/prompt-injection.test.ts',
+            'tests/integration/world.test.ts',
           ],
           globalSetup: ['tests/helpers/ejabberd-setup.ts'],
           testTimeout: 30_000,

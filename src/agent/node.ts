@@ -42,6 +42,12 @@ import { createPay, ledgerPaySkill } from './ledger/pay.ts';
 import { createCreditLimits, type CreditLimits, type CreditLimitSettings } from './ledger/limits.ts';
 import type { LedgerApi, Pay } from './ledger/types.ts';
 import { createMarket, type Market } from './market/market.ts';
+import { createBounties, type Bounties } from './market/bounties.ts';
+import { createMam } from '../xmpp/mam/query.ts';
+import { createWorld, type World } from './world/world.ts';
+import { worldMucFrom } from './world/world-muc.ts';
+import { createEconomy } from './economy.ts';
+import type { Observation } from './autonomy/situation.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -92,6 +98,10 @@ export interface AgentNode {
   readonly pay: Pay;
   /** Paid skills: what we sell (prices enforced on our skills) and buy (within the owner's budget). */
   readonly market: Market;
+  /** The shared world: rooms we are in, positions, places, treasures. */
+  readonly world: World;
+  /** Bounties posted and bid on in the world's rooms (contract net, paid through the ledger). */
+  readonly bounties: Bounties;
   subscriptionPolicy(): SubscriptionPolicy;
   card(): AgentCard;
   status(): ConnectionStatus;
@@ -252,8 +262,70 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   });
   // Payments reach the seller's side as our ledger commits them (prepay:NODE, invoice:ID).
   ledger.events.on('receipt', ({ receipt, direction }) => {
-    if (direction === 'in') market.received(receipt);
+    if (direction === 'in') {
+      market.received(receipt);
+      societyLayer.observe({ kind: 'payment', from: receipt.body.payer, amount: receipt.body.amount, ref: receipt.body.ref });
+    }
   });
+  // The world gets a MUC client of its own: organizations treat every message in their client's rooms
+  // as conversation, and world events are not.
+  const world = await createWorld({
+    muc: worldMucFrom(createMuc({ connection }), createMam({ connection })),
+    pep,
+    call,
+    pay,
+    self: () => identity,
+    mucService: () => `muc.${identity.domain}`,
+    store: o.store,
+    memory: societyLayer.memory,
+    isFriend,
+    observe: ({ entry }) => {
+      // Only what a decider acts on: new places and treasures (the rest is in the world view).
+      if (entry.kind === 'place') {
+        const p = world.snapshot().places.filter((x) => x.owner === entry.from).at(-1);
+        if (p) societyLayer.observe({ kind: 'place', from: entry.from, id: p.id, name: p.name });
+      } else if (entry.kind === 'treasure') {
+        const t = world.snapshot().treasures.filter((x) => x.owner === entry.from && !x.claimedBy).at(-1);
+        if (t) societyLayer.observe({ kind: 'treasure', from: entry.from, place: t.place, id: t.id, reward: t.reward });
+      }
+    },
+    problem: (message) => events.emit('problem', { kind: 'invalid', message }),
+  });
+  for (const s of world.skills) skills.add(s);
+  // A delivery for a bounty of ours is judged by the rules only while the loop may spend; otherwise it
+  // waits for the person (accept/reject in the page).
+  const autoJudge = () => {
+    const p = societyLayer.autonomy.policy();
+    return p.mode === 'on' && p.maySpend;
+  };
+  const bounties = await createBounties({
+    channel: world.channel,
+    call,
+    pay,
+    self: () => bareOf(identity.jid).toLowerCase(),
+    store: o.store,
+    memory: societyLayer.memory,
+    judge: {
+      get accept() {
+        return autoJudge() ? (_b: unknown, d: { result: string }) => d.result.trim().length > 0 : undefined;
+      },
+    },
+    onError: (e) => events.emit('problem', { kind: 'invalid', message: `bounty: ${(e as { message?: string })?.message ?? String(e)}` }),
+  });
+  for (const s of bounties.skills) skills.add(s);
+  bounties.events.on('observation', (ob) => {
+    const seen: Observation | undefined =
+      ob.kind === 'bounty-seen'
+        ? { kind: 'bounty', from: ob.bounty.poster, id: ob.bounty.id, room: ob.bounty.room, task: ob.bounty.task, skill: ob.bounty.skill ?? '', reward: ob.bounty.reward }
+        : ob.kind === 'bounty-bid'
+          ? { kind: 'bounty-bid', from: ob.from, id: ob.id }
+          : ob.kind === 'bounty-awarded'
+            ? { kind: 'bounty-awarded', from: ob.bounty.poster, id: ob.bounty.id }
+            : undefined;
+    if (seen) societyLayer.observe(seen);
+  });
+  const economy = await createEconomy({ store: o.store, world, bounties, market, skills, self: () => bareOf(identity.jid).toLowerCase(), onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save: ${String(e)}` }) });
+  societyLayer.attachEconomy(economy);
 
   startAutoReply({
     brain,
@@ -314,11 +386,13 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     creditLimits,
     pay,
     market,
+    world,
+    bounties,
     subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();
       // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
-      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop()]);
+      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop(), world.stop(), bounties.stop(), economy.flush()]);
       if (connection.status.state === 'online') await presence.unavailable();
       await brain.unload();
       await connection.stop();

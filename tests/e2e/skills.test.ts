@@ -77,7 +77,7 @@ describe('browser -> Node skills', () => {
   test('the contact lists its skills', async () => {
     await tab.locator(`[data-testid="contact"][data-jid="${node.identity.jid}"]`).click();
     await tab.getByTestId('load-skills').click();
-    await expect.poll(async () => (await tab.getByTestId('peer-skill').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))).sort()).toEqual(['ask', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'relate', 'survey']);
+    await expect.poll(async () => (await tab.getByTestId('peer-skill').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))).sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'survey', 'treasure-claim']);
   });
 
   test('multi-stage handshake through the generated forms, with Back', async () => {

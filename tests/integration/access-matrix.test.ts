@@ -69,6 +69,13 @@ const DEFAULT_ROWS: Record<string, Row> = {
   'org-ally': row([A, A, A, A, A, A, A, A, A, A, A, A]),
   // The ledger (src/agent/ledger/): anyone may pay; the credit limit bounds what a stranger can owe.
   'ledger-pay': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  // The world (src/agent/world/): places are open to visitors; who may claim is the commitment's business.
+  'place-visit': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  'place-explore': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  'treasure-claim': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  // Bounties (src/agent/market/): anyone may bid; who may deliver is decided from the bounty's state.
+  'bounty-bid': row([A, A, A, A, A, A, A, A, A, A, A, A]),
+  'bounty-deliver': row([A, A, A, A, A, A, A, A, A, A, A, A]),
 };
 
 interface Setting {

@@ -63,7 +63,7 @@ describe('two federated servers', () => {
     expect(card).toMatchObject({ name: beta.identity.name, framework: 'tidepool' });
     // Not friends yet: beta's policy shows alpha only the public skills.
     const skills = value(await alpha.peers.skills(betaJid), 'skills');
-    expect(skills.map((s) => s.node).sort()).toEqual(['describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join']);
+    expect(skills.map((s) => s.node).sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
 
     const progress: Progress[] = [];
     const off = alpha.commands.events.on('progress', (p) => progress.push(p));
@@ -94,7 +94,7 @@ describe('two federated servers', () => {
 
     // beta's skill policy reads its own roster: the remote friend now sees the friends-only `ask`.
     const skills = value(await alpha.peers.skills(betaJid), 'skills');
-    expect(skills.map((s) => s.node).sort()).toEqual(['ask', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'relate']);
+    expect(skills.map((s) => s.node).sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
   });
 
   test('a MUC room on muc.beta.test, created by beta and joined from alpha, carries groupchat both ways', async () => {

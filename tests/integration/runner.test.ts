@@ -88,7 +88,7 @@ describe('headless runner', () => {
     const code = await new Promise<number | null>((r) => peer.on('exit', (c) => r(c)));
     const events = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
     expect(code, out).toBe(0);
-    expect((events.find((e) => e.event === 'commands')?.nodes as string[]).sort()).toEqual(['describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join']);
+    expect((events.find((e) => e.event === 'commands')?.nodes as string[]).sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
     expect(events.find((e) => e.event === 'echo_done')).toMatchObject({ status: 'completed', text: ['hello from slixmpp', 'hello from slixmpp'] });
     expect(events.find((e) => e.event === 'describe_done')).toMatchObject({ status: 'completed', framework: 'tidepool' });
     p.child.kill('SIGTERM');

@@ -151,7 +151,7 @@ describe('XEP-0050 interop with slixmpp', () => {
     expect(s2, diag).toMatchObject({ stage: 2, status: 'executing', actions: ['complete', 'prev'] });
     const wants = s2!.form.fields.find((f) => f.var === 'wants')!;
     expect(wants.type).toBe('list-multi');
-    expect(wants.options.sort()).toEqual(['describe', 'echo', 'ledger-pay', 'org-ally', 'org-join']);
+    expect(wants.options.sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
     expect(one('handshake_prev'), diag).toMatchObject({ status: 'executing', actions: ['next'] });
 
     const done = one('handshake_done') as PeerEvent & { json: Record<string, unknown>; values: Record<string, unknown> };

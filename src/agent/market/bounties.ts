@@ -161,7 +161,7 @@ export async function createBounties(deps: BountiesDeps) {
     const known = get(e.from, ev.id);
     if (ev.type === 'bounty') {
       if (known) return; // the first announcement fixes the terms
-      const b: Bounty = { id: ev.id, room: e.room, poster: e.from, task: ev.task, reward: ev.reward, mode: ev.mode, deadline: Date.parse(ev.deadline), maxAwards: ev.maxAwards, at: e.at, status: 'open', bids: [], awards: [], deliveries: [], payments: [] };
+      const b: Bounty = { id: ev.id, room: e.room, poster: e.from, task: ev.task, reward: ev.reward, mode: ev.mode, deadline: Date.parse(ev.deadline), maxAwards: ev.maxAwards, ...(ev.skill && { skill: ev.skill }), at: e.at, status: 'open', bids: [], awards: [], deliveries: [], payments: [] };
       if (save(b) && !e.delayed) events.emit('observation', { kind: 'bounty-seen', bounty: b });
       return;
     }

@@ -42,6 +42,8 @@ export interface Bounty {
   /** Epoch ms after which bids are refused. */
   deadline: number;
   maxAwards: number;
+  /** The skill (command node) the work calls for, if the poster named one: bidders who offer it can do it. */
+  skill?: string;
   at: number;
   /** open: taking bids (and, in a competition, deliveries); awarded: winners known; done: all paid. */
   status: 'open' | 'awarded' | 'done';
@@ -75,7 +77,11 @@ export interface BountyInput {
   mode: BountyMode;
   deadlineMs: number;
   maxAwards?: number;
+  skill?: string;
 }
+
+/** A command node name as a bounty may name it. */
+export const SKILL_NODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export function newBounty(i: BountyInput, poster: string, id: string, now: number): Result<Bounty, Refusal> {
   if (!BOUNTY_ID.test(id)) return no('invalid', 'bad bounty id');
@@ -85,7 +91,8 @@ export function newBounty(i: BountyInput, poster: string, id: string, now: numbe
   if (!Number.isFinite(i.deadlineMs) || i.deadlineMs < BOUNTY_LIMITS.minDeadlineMs || i.deadlineMs > BOUNTY_LIMITS.maxDeadlineMs) return no('invalid', 'the deadline is 1 s to 30 days away');
   const maxAwards = i.mode === 'single' ? 1 : (i.maxAwards ?? (i.mode === 'split' ? BOUNTY_LIMITS.maxAwards : 1));
   if (!Number.isSafeInteger(maxAwards) || maxAwards < 1 || maxAwards > BOUNTY_LIMITS.maxAwards) return no('invalid', `maxAwards is 1 to ${BOUNTY_LIMITS.maxAwards}`);
-  return ok({ id, room: i.room, poster, task: i.task, reward: i.reward, mode: i.mode, deadline: now + Math.round(i.deadlineMs), maxAwards, at: now, status: 'open', bids: [], awards: [], deliveries: [], payments: [] });
+  if (i.skill !== undefined && !SKILL_NODE.test(i.skill)) return no('invalid', 'a skill is a command node name (letters, digits, _ . : -)');
+  return ok({ id, room: i.room, poster, task: i.task, reward: i.reward, mode: i.mode, deadline: now + Math.round(i.deadlineMs), maxAwards, ...(i.skill && { skill: i.skill }), at: now, status: 'open', bids: [], awards: [], deliveries: [], payments: [] });
 }
 
 export function addBid(b: Bounty, bidder: string, bid: { price?: number; pitch: string }, now: number): Result<Bounty, Refusal> {

@@ -1,17 +1,17 @@
 // Bounty room events (on a RoomChannel) as values: built from our state, parsed from peers' payloads.
 // The author of an event is the channel's server-attributed `from`, never a field of the payload.
 import type { RoomEvent } from '../world/types.ts';
-import { BOUNTY_ID, BOUNTY_LIMITS, BOUNTY_MODES, type Award, type Bounty, type BountyMode, type Payment } from './bounty-state.ts';
+import { BOUNTY_ID, BOUNTY_LIMITS, BOUNTY_MODES, SKILL_NODE, type Award, type Bounty, type BountyMode, type Payment } from './bounty-state.ts';
 
 export const BOUNTY_BID_NODE = 'bounty-bid';
 export const BOUNTY_DELIVER_NODE = 'bounty-deliver';
 
 export type BountyEvent =
-  | { type: 'bounty'; id: string; poster: string; task: string; reward: number; mode: BountyMode; deadline: string; maxAwards: number }
+  | { type: 'bounty'; id: string; poster: string; task: string; reward: number; mode: BountyMode; deadline: string; maxAwards: number; skill?: string }
   | { type: 'bounty-award'; id: string; winners: Array<{ jid: string; amount: number }> }
   | { type: 'bounty-paid'; id: string; to: string; amount: number; receipt: string };
 
-export const announce = (b: Bounty): BountyEvent => ({ type: 'bounty', id: b.id, poster: b.poster, task: b.task, reward: b.reward, mode: b.mode, deadline: new Date(b.deadline).toISOString(), maxAwards: b.maxAwards });
+export const announce = (b: Bounty): BountyEvent => ({ type: 'bounty', id: b.id, poster: b.poster, task: b.task, reward: b.reward, mode: b.mode, deadline: new Date(b.deadline).toISOString(), maxAwards: b.maxAwards, ...(b.skill && { skill: b.skill }) });
 export const awarded = (b: Bounty): BountyEvent => ({ type: 'bounty-award', id: b.id, winners: b.awards.map((a) => ({ jid: a.bidder, amount: a.amount })) });
 export const paidEvent = (id: string, p: Payment): BountyEvent => ({ type: 'bounty-paid', id, to: p.to, amount: p.amount, receipt: p.receipt });
 
@@ -36,7 +36,8 @@ export function parseBountyEvent(e: RoomEvent['event']): BountyEvent | undefined
     if (typeof task !== 'string' || !task.trim() || task.length > BOUNTY_LIMITS.taskChars || !isAmount(reward) || !BOUNTY_MODES.includes(mode as BountyMode) || !Number.isFinite(at)) return undefined;
     const max = maxAwards === undefined ? 1 : maxAwards;
     if (!Number.isSafeInteger(max) || (max as number) < 1 || (max as number) > BOUNTY_LIMITS.maxAwards) return undefined;
-    return { type: 'bounty', id, poster: typeof e.poster === 'string' ? e.poster.slice(0, 256) : '', task, reward, mode: mode as BountyMode, deadline: deadline as string, maxAwards: max as number };
+    const skill = typeof e.skill === 'string' && SKILL_NODE.test(e.skill) ? e.skill : undefined;
+    return { type: 'bounty', id, poster: typeof e.poster === 'string' ? e.poster.slice(0, 256) : '', task, reward, mode: mode as BountyMode, deadline: deadline as string, maxAwards: max as number, ...(skill && { skill }) };
   }
   if (e.type === 'bounty-award') {
     const w = e.winners;

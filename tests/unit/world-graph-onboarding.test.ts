@@ -1,0 +1,54 @@
+// Onboarding's pure part (src/ui/onboarding.ts): when the form shows, and what it accepts.
+import { describe, expect, test } from 'vitest';
+import { AVATARS, colorFor, initialForm, startPlan, validateOnboarding } from '../../src/ui/onboarding.ts';
+
+const config = { service: 'ws://127.0.0.1:5280/xmpp-websocket', domain: 'localhost', source: 'default' as const };
+const form = (patch = {}) => ({ ...initialForm(config), name: 'Kelp', ...patch });
+
+describe('onboarding', () => {
+  test('a returning visitor resumes; a link naming the agent or the server starts at once; else the form', () => {
+    expect(startPlan('?name=kelp', true)).toBe('resume');
+    expect(startPlan('', true)).toBe('resume');
+    expect(startPlan('?name=kelp', false)).toBe('quick');
+    expect(startPlan('?service=ws%3A%2F%2Fh%2Fx&domain=h', false)).toBe('quick');
+    expect(startPlan('', false)).toBe('form');
+    expect(startPlan('?domain=example.org', false)).toBe('form');
+    expect(startPlan('?service=ws%3A%2F%2Fh%2Fx&onboarding=show', false)).toBe('form');
+  });
+
+  test('the form starts from the resolved server', () => {
+    expect(initialForm(config)).toMatchObject({ service: config.service, domain: 'localhost', brain: 'none', avatar: AVATARS[0] });
+  });
+
+  test('a valid form becomes the choice: trimmed, with a look and no brain', () => {
+    const r = validateOnboarding(form({ name: '  Kelp ', persona: ' curious ', avatar: '🦀' }));
+    expect(r).toEqual({ ok: true, value: { name: 'Kelp', persona: 'curious', look: { avatar: '🦀', color: colorFor('Kelp') }, service: config.service, domain: 'localhost', brain: { backend: 'none', autoReply: false } } });
+  });
+
+  test('each mistake is named', () => {
+    const err = (patch: object) => {
+      const r = validateOnboarding(form(patch));
+      return r.ok ? 'ok' : r.error;
+    };
+    expect(err({ name: ' ' })).toMatch(/name/);
+    expect(err({ name: 'x'.repeat(65) })).toMatch(/64/);
+    expect(err({ service: 'http://h/x' })).toMatch(/WebSocket/);
+    expect(err({ domain: 'a b' })).toMatch(/domain/);
+    expect(err({ brain: 'in-page', ggufUrl: '' })).toMatch(/GGUF/);
+    expect(err({ brain: 'openai', baseUrl: 'ftp://x' })).toMatch(/base URL/);
+    expect(err({ brain: 'openai', model: '' })).toMatch(/model/);
+  });
+
+  test('brain choices map to backend configurations', () => {
+    const inPage = validateOnboarding(form({ brain: 'in-page', ggufUrl: 'https://h/m.gguf' }));
+    expect(inPage.ok && inPage.value.brain).toEqual({ backend: 'wllama', wllama: { url: 'https://h/m.gguf' }, autoReply: false });
+    const api = validateOnboarding(form({ brain: 'openai', baseUrl: 'http://h/v1', model: 'm', apiKey: '' }));
+    expect(api.ok && api.value.brain).toEqual({ backend: 'openai', openai: { baseUrl: 'http://h/v1', model: 'm', apiKey: undefined }, autoReply: false });
+  });
+
+  test('colours are #rrggbb, the same for the same name', () => {
+    expect(colorFor('Kelp')).toMatch(/^#[0-9a-f]{6}$/);
+    expect(colorFor('Kelp')).toBe(colorFor('Kelp'));
+    expect(new Set(['a', 'b', 'c', 'd', 'e'].map(colorFor)).size).toBeGreaterThan(1);
+  });
+});
