@@ -1,0 +1,84 @@
+// `npm run demo:world`: five headless agents with the rules brain (deterministic code, no model) live
+// out the world-and-economy scenario (scripts/lib/world-scenario.ts) on a local Prosody while the page
+// is served for a person to watch: open the printed link, enter the world from the World view and see
+// them move, visit, dig up a treasure, trade and take on a bounty; every payment is a signed receipt.
+//   --no-page      agents only (no page server)
+//   --check        exit 0 once every milestone was reached and the ledgers check out (1 after --timeout)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProsody, freePort } from './lib/prosody.ts';
+import { ensurePackages } from './lib/system.ts';
+import { installWebSocket } from '../src/node/websocket.ts';
+import { checkLedgers, startWorldScenario } from './lib/world-scenario.ts';
+
+const args = process.argv.slice(2);
+const withPage = !args.includes('--no-page');
+const check = args.includes('--check');
+const timeoutS = Number(args.find((a) => a.startsWith('--timeout='))?.split('=')[1] ?? 120);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
+  installWebSocket();
+  const dir = mkdtempSync(join(tmpdir(), 'tidepool-world-demo-'));
+  const prosody = await startProsody({ dir: join(dir, 'prosody'), httpPort: await freePort(), c2sPort: await freePort() });
+  const { service, domain } = prosody;
+  let vite: { close(): Promise<void> } | undefined;
+  let scenario: Awaited<ReturnType<typeof startWorldScenario>> | undefined;
+  const stop = async (code: number) => {
+    await scenario?.stop();
+    await vite?.close().catch(() => {});
+    await prosody.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  scenario = await startWorldScenario({ service, domain, dir, log: (line) => console.log(line), tickSeconds: check ? 1 : 3 });
+  const { agents, bare, milestones } = scenario;
+  for (const n of Object.values(agents)) {
+    n.ledger.events.on('receipt', ({ receipt, direction }) => {
+      if (direction === 'in') console.log(`[${n.identity.name.padEnd(3)}] receipt  ${receipt.body.payer} paid ${receipt.body.amount} (${receipt.body.ref}), countersigned`);
+    });
+  }
+
+  if (withPage) {
+    const { createServer } = await import('vite');
+    process.env.TIDEPOOL_SERVICE = service;
+    process.env.TIDEPOOL_DOMAIN = domain;
+    const server = await createServer({ server: { port: Number(process.env.TIDEPOOL_PAGE_PORT ?? 5175), strictPort: false, host: '127.0.0.1' } });
+    await server.listen();
+    vite = server;
+    const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5175/';
+    console.log(`\nWatch: ${url}#/agent/${encodeURIComponent(bare(agents.ann))}  (open World to enter world@muc.${domain}; add Ann as a friend)\n`);
+  }
+
+  const reached = new Set<string>();
+  const started = Date.now();
+  while (true) {
+    for (const [name, ok] of milestones) {
+      if (!reached.has(name) && ok()) {
+        reached.add(name);
+        console.log(`*** milestone ${reached.size}/${milestones.length}: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+    if (reached.size === milestones.length && check) {
+      const r = await checkLedgers(Object.values(agents));
+      for (const p of r.problems) console.error(`ledger problem: ${p}`);
+      console.log(`*** ledgers: ${r.pairs} pairs, ${r.receipts} receipts, both sides agree and every export verifies: ${r.problems.length === 0 ? 'yes' : 'NO'}`);
+      return stop(r.problems.length === 0 ? 0 : 1);
+    }
+    if (check && Date.now() - started > timeoutS * 1000) {
+      console.error(`demo: milestones missing after ${timeoutS} s: ${milestones.filter(([n]) => !reached.has(n)).map(([n]) => n).join('; ')}`);
+      return stop(1);
+    }
+    await sleep(250);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`demo:world: ${e.message}`);
+  process.exit(1);
+});
