@@ -1,4 +1,4 @@
-// The A2A Agent Card of a node, generated from its agent card (XEP-0128 on disco#info) and the skills
+// The A2A Agent Card of a node, generated from its agent card (its PEP card) and the skills
 // an A2A caller may use: the bridge advertises only what it can call, with the caller's rights.
 import type { AgentCard as A2ACard, AgentSkill } from '@a2a-js/sdk';
 import type { AgentCard } from '../../agent/card.ts';
