@@ -45,6 +45,7 @@ import { createMarket, type Market } from './market/market.ts';
 import { createBounties, type Bounties } from './market/bounties.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createWorld, type World } from './world/world.ts';
+import type { Look } from './world/types.ts';
 import { worldMucFrom } from './world/world-muc.ts';
 import { createEconomy } from './economy.ts';
 import type { Observation } from './autonomy/situation.ts';
@@ -292,6 +293,13 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     problem: (message) => events.emit('problem', { kind: 'invalid', message }),
   });
   for (const s of world.skills) skills.add(s);
+  // The look chosen at onboarding (or later) goes with us into every world we enter.
+  const lookedIn = new Set<string>();
+  world.events.on('changed', (snap) => {
+    if (!snap.room || lookedIn.has(snap.room)) return;
+    lookedIn.add(snap.room);
+    void o.store.getSetting<Look>('look').then((look) => look && world.setLook(look, snap.room));
+  });
   // A delivery for a bounty of ours is judged by the rules only while the loop may spend; otherwise it
   // waits for the person (accept/reject in the page).
   const autoJudge = () => {

@@ -1,6 +1,5 @@
 // Browser bootstrap: pick this tab's identity, resolve the server, build the node, mount the UI.
-import { mount } from 'svelte';
-import App from './App.svelte';
+import { mount, unmount } from 'svelte';
 import { claimAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
 import { createIdbStore } from '../store/idb-store.ts';
@@ -9,6 +8,9 @@ import { createAgentNode } from '../agent/node.ts';
 import { AgentState } from './agent-state.svelte.ts';
 import { pageModels } from './brains.ts';
 import { agentFromHash } from './share.ts';
+import { startPlan, LOOK_SETTING, type OnboardingChoice } from './onboarding.ts';
+import type { ServiceConfig } from './config.ts';
+import type { AgentStore } from '../store/types.ts';
 
 const target = document.getElementById('app')!;
 
@@ -25,17 +27,47 @@ function say(message: string) {
   target.replaceChildren(p);
 }
 
+/**
+ * A first visit without a name or server in the link: the form until "Go online". Loaded only for
+ * new agents, so a returning visitor's first paint carries none of it.
+ */
+async function onboard(config: ServiceConfig, store: AgentStore): Promise<OnboardingChoice | undefined> {
+  if (startPlan(location.search, false) !== 'form') return undefined;
+  const { default: Onboarding } = await import('./Onboarding.svelte');
+  target.replaceChildren();
+  const choice = await new Promise<OnboardingChoice>((resolve) => {
+    const form = mount(Onboarding, {
+      target,
+      props: {
+        config,
+        onDone: (c: OnboardingChoice) => {
+          void unmount(form);
+          resolve(c);
+        },
+      },
+    });
+  });
+  say('Creating your agent…');
+  await store.putSetting(LOOK_SETTING, choice.look);
+  return choice;
+}
+
 async function boot() {
   say('Starting your agent…');
+  // The UI is its own chunk, fetched and parsed while the agent registers and connects.
+  const app = import('./App.svelte');
+  app.catch(() => {}); // awaited below, where a failure is reported
   try {
     const [agentId, config] = await Promise.all([claimAgentId(), resolveServiceConfig()]);
     const store = await createIdbStore(agentId);
     const existing = await store.getIdentity();
+    const choice = existing ? undefined : await onboard(config, store);
     const created = await createAgentNode({
       store,
-      service: existing?.service ?? config.service,
-      domain: existing?.domain ?? config.domain,
-      name: existing?.name ?? new URLSearchParams(location.search).get('name') ?? randomName(),
+      service: existing?.service ?? choice?.service ?? config.service,
+      domain: existing?.domain ?? choice?.domain ?? config.domain,
+      name: existing?.name ?? choice?.name ?? new URLSearchParams(location.search).get('name') ?? randomName(),
+      persona: choice?.persona,
       models: pageModels,
     });
     if (!created.ok) {
@@ -54,9 +86,18 @@ async function boot() {
       if (isStorageError(ev.reason)) state.notice = ev.reason.message;
     });
     Object.assign(globalThis, { tidepool: node }); // for the console and the end-to-end tests
+    // Connect first: the login socket opens while Svelte renders.
+    void node.start();
+    const { default: App } = await app;
     target.replaceChildren();
     mount(App, { target, props: { agent: state } });
-    void node.start();
+    if (choice && choice.brain.backend !== 'none') {
+      // The model loads while the agent is already online; the Brain panel shows the progress.
+      await node.brain.configure(choice.brain);
+      void node.brain.load().then((r) => {
+        if (!r.ok) state.notice = r.error.message;
+      });
+    }
   } catch (e) {
     say(`Could not start: ${(e as Error).message}`);
   }

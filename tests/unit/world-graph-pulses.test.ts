@@ -82,13 +82,26 @@ describe('2D layout', () => {
     expect(l.points.has('agent:p4@x')).toBe(false);
   });
 
-  test('world positions pin nodes', () => {
-    const l = new ForceLayout(400, 300, 30);
+  test('world positions pull nodes to their spot (world 1000,0 is the top right)', () => {
+    const l = new ForceLayout(400, 300, 60);
     l.set(model(3, true));
     while (l.tick());
     const p0 = l.points.get('agent:p0@x')!;
-    expect(p0.pinned).toBe(true);
-    expect(p0.x).toBeCloseTo(400 - 24);
-    expect(p0.y).toBeCloseTo(24);
+    expect(p0.ax).toBeCloseTo(400 - 48);
+    expect(p0.ay).toBeCloseTo(48);
+    expect(Math.hypot(p0.x - p0.ax!, p0.y - p0.ay!)).toBeLessThan(60);
+    // The others, with no world position, stay around the middle.
+    const p1 = l.points.get('agent:p1@x')!;
+    expect(p1.ax).toBeUndefined();
+    expect(Math.hypot(p1.x - p0.x, p1.y - p0.y)).toBeGreaterThan(30);
+  });
+
+  test('agents on one spot are pushed apart', () => {
+    const l = new ForceLayout(400, 300, 60);
+    const m = buildGraph({ self: { jid: 'me@x', name: 'me' }, contacts: [], orgs: [], world: { room: 'w', agents: ['a', 'b', 'c'].map((n) => ({ jid: `${n}@x`, nick: n, present: true, x: 0, y: 0 })), places: [], treasures: [], log: [] } });
+    l.set(m);
+    while (l.tick());
+    const ps = ['agent:a@x', 'agent:b@x', 'agent:c@x'].map((id) => l.points.get(id)!);
+    for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) expect(Math.hypot(ps[i]!.x - ps[j]!.x, ps[i]!.y - ps[j]!.y)).toBeGreaterThan(20);
   });
 });

@@ -1,0 +1,89 @@
+// First visit: the form's choices, checked, and when to show it at all. Pure: unit-tested.
+// A returning visitor (an identity in this browser) lands on the agent; a link that already says who
+// or where (?name=, ?service=: tests, the bench, an operator's invite) starts at once as before.
+import type { BrainConfig } from '../agent/brain.ts';
+import type { Look } from '../agent/world/types.ts';
+import { fail, ok, type Result } from '../xmpp/result.ts';
+import type { ServiceConfig } from './config.ts';
+
+export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;
+export type BrainChoice = 'none' | 'in-page' | 'openai';
+
+/** The store setting under which the chosen look (avatar, colour) is kept for the world feature. */
+export const LOOK_SETTING = 'look';
+
+export interface OnboardingForm {
+  name: string;
+  persona: string;
+  avatar: string;
+  brain: BrainChoice;
+  ggufUrl: string;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  service: string;
+  domain: string;
+}
+
+export interface OnboardingChoice {
+  name: string;
+  persona: string;
+  look: Look;
+  service: string;
+  domain: string;
+  brain: BrainConfig;
+}
+
+export type StartPlan = 'resume' | 'quick' | 'form';
+
+export function startPlan(search: string, hasIdentity: boolean): StartPlan {
+  if (hasIdentity) return 'resume';
+  const p = new URLSearchParams(search);
+  if (p.get('onboarding') === 'show') return 'form';
+  return p.get('name') || p.get('service') ? 'quick' : 'form';
+}
+
+export function initialForm(config: ServiceConfig, avatar: string = AVATARS[0]): OnboardingForm {
+  return { name: '', persona: '', avatar, brain: 'none', ggufUrl: '', baseUrl: 'http://127.0.0.1:8080/v1', model: '', apiKey: '', service: config.service, domain: config.domain };
+}
+
+/** A colour picked from the name, so the same name looks the same everywhere. */
+export function colorFor(name: string): string {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.codePointAt(0)!) >>> 0;
+  const hue = h % 360;
+  // HSL(hue, 60%, 42%) as hex: readable under white text.
+  const f = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    const a = 0.6 * Math.min(0.42, 1 - 0.42);
+    return Math.round(255 * (0.42 - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))))
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+const isHttp = (u: string) => /^https?:\/\/[^\s]+$/.test(u);
+
+export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, string> {
+  const name = f.name.trim();
+  if (!name) return fail('Give your agent a name');
+  if ([...name].length > 64) return fail('The name can be at most 64 characters');
+  const persona = f.persona.trim();
+  if (persona.length > 2000) return fail('The persona can be at most 2000 characters');
+  const avatar = [...f.avatar.trim()].slice(0, 2).join('') || AVATARS[0];
+  const service = f.service.trim();
+  if (!/^wss?:\/\/[^\s]+$/.test(service)) return fail('The server must be a WebSocket URL (ws:// or wss://)');
+  const domain = f.domain.trim().toLowerCase();
+  if (!/^[a-z0-9.-]+$/.test(domain)) return fail('The domain must be a host name, like example.org');
+  let brain: BrainConfig = { backend: 'none', autoReply: false };
+  if (f.brain === 'in-page') {
+    if (!isHttp(f.ggufUrl.trim())) return fail('Give the URL of a GGUF model for the in-page brain');
+    brain = { backend: 'wllama', wllama: { url: f.ggufUrl.trim() }, autoReply: false };
+  } else if (f.brain === 'openai') {
+    if (!isHttp(f.baseUrl.trim())) return fail('The API base URL must start with http:// or https://');
+    if (!f.model.trim()) return fail('Name the model the API should use');
+    brain = { backend: 'openai', openai: { baseUrl: f.baseUrl.trim(), model: f.model.trim(), apiKey: f.apiKey || undefined }, autoReply: false };
+  }
+  return ok({ name, persona, look: { avatar, color: colorFor(name) }, service, domain, brain });
+}

@@ -1,0 +1,126 @@
+// The live world view: a tab and six Node agents that are its friends. The view draws all of them
+// (3D where WebGL exists, which headless Chromium has through SwiftShader; the flat 2D view too),
+// a chat message from one of them shows as a pulse, and a name full of markup stays text.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AgentNode } from '../../src/agent/node.ts';
+import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
+import { bare, makeNode, startNode } from '../helpers/nodes.ts';
+import { jidOf } from '../helpers/society.ts';
+import { screenshot } from '../helpers/screenshots.ts';
+
+const service = inject('service');
+const domain = inject('domain');
+const stamp = Date.now().toString(36);
+const EVIL = '<img src=x onerror=alert(1)>';
+const N = 6;
+
+let ctx: BrowserContext;
+let tab: Page;
+let tabJid: string;
+let errors: string[];
+let dialogs = 0;
+let nodes: AgentNode[] = [];
+
+const view = () => tab.getByTestId('world-view');
+const attr = async (name: string) => Number(await view().getAttribute(name));
+
+beforeAll(async () => {
+  const names = [EVIL, ...Array.from({ length: N - 1 }, (_, i) => `w${i}-${stamp}`)];
+  nodes = await Promise.all(names.map((n) => makeNode(service, domain, n, { subscriptionPolicy: 'accept' })));
+  await Promise.all(nodes.map(startNode));
+  ctx = await launchProfile();
+  tab = await ctx.newPage();
+  errors = collectErrors(tab);
+  tab.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await tab.goto(pageUrl(inject('pageUrl'), service, domain, `&name=world-${stamp}`));
+  tabJid = bare(await waitOnline(tab)).toLowerCase();
+  // The person adds them (the Node agents accept everyone and ask back).
+  await tab.evaluate((jids) => Promise.all(jids.map((j) => (globalThis as unknown as { tidepool: AgentNode }).tidepool.contacts.add(j))), nodes.map(jidOf));
+  await tab.locator('[data-testid="contact"][data-mutual="true"][data-presence="available"]').nth(N - 1).waitFor({ timeout: 30_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  await Promise.all(nodes.map((n) => n.stop()));
+});
+
+describe('world view', () => {
+  test('opening it loads the renderer lazily and draws the tab and all its online friends', async () => {
+    const scripts = () => tab.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /render-3d/.test(n)).length);
+    expect(await scripts()).toBe(0);
+    await tab.getByTestId('world-button').click();
+    await expect.poll(() => view().getAttribute('data-renderer'), { timeout: 20_000 }).toBe('3d');
+    expect(await scripts()).toBe(1);
+    await expect.poll(() => attr('data-nodes')).toBe(N + 1);
+    expect(await tab.locator('[data-testid="world-node"][data-kind="agent"][data-online="true"]').count()).toBe(N);
+    expect(await tab.locator('[data-testid="world-node"][data-kind="self"]').count()).toBe(1);
+    await tab.waitForTimeout(800); // the camera frames the crowd after a few layout ticks
+    await screenshot(tab, 'world-3d');
+  }, 30_000);
+
+  test('a chat message from a Node agent to the tab becomes a pulse', async () => {
+    const before = await attr('data-pulses');
+    expect((await nodes[1]!.conversations.send(tabJid, 'hello, world view')).ok).toBe(true);
+    await expect.poll(() => attr('data-pulses'), { timeout: 15_000 }).toBeGreaterThan(before);
+  });
+
+  test('the flat view draws the same agents and animates pulses too', async () => {
+    await tab.getByTestId('world-mode').click();
+    await expect.poll(() => view().getAttribute('data-renderer')).toBe('2d');
+    await expect.poll(() => attr('data-nodes')).toBe(N + 1);
+    const before = await attr('data-pulses');
+    expect((await nodes[2]!.conversations.send(tabJid, 'seen flat')).ok).toBe(true);
+    await expect.poll(() => attr('data-pulses'), { timeout: 15_000 }).toBe(before + 1);
+    await screenshot(tab, 'world-2d');
+  });
+
+  test('a name made of markup shows as text; no element is created from it', async () => {
+    await tab.locator('.list summary').click();
+    // The label comes from the agent's own card, fetched when the view opened.
+    const evil = tab.locator('[data-testid="world-node"]', { hasText: EVIL });
+    await expect.poll(() => evil.count(), { timeout: 15_000 }).toBe(1);
+    expect(await evil.textContent()).toBe(EVIL);
+    await evil.click();
+    await expect.poll(() => tab.getByTestId('world-card-name').textContent()).toBe(EVIL);
+    expect(await tab.locator('img').count()).toBe(0);
+    expect(dialogs).toBe(0);
+    await screenshot(tab, 'world-card');
+  });
+
+  test("a node's card lists its skills and runs one", async () => {
+    await tab.locator(`[data-testid="world-node"][data-id="agent:${jidOf(nodes[3]!)}"]`).click();
+    const card = tab.getByTestId('world-card');
+    await card.getByTestId('load-skills').click();
+    await card.locator('[data-testid="peer-skill"][data-node="echo"]').click();
+    await card.getByTestId('skill-runner').waitFor();
+  });
+
+  test('the shared world: agents in the room and their places appear, placed where the world says', async () => {
+    const room = `world-${stamp}@muc.${domain}`;
+    const entered = await tab.evaluate((r) => (globalThis as unknown as { tidepool: AgentNode }).tidepool.world.enter(r).then((x) => x.ok), room);
+    expect(entered).toBe(true);
+    for (const n of [nodes[4]!, nodes[5]!]) expect((await n.world.enter(room)).ok).toBe(true);
+    const made = await nodes[4]!.world.createPlace({ name: 'Kelp Forest', description: 'tall and green', tags: ['quiet'], x: 800, y: 200 }, room);
+    expect(made.ok).toBe(true);
+    const place = tab.locator('[data-testid="world-node"][data-kind="place"]', { hasText: 'Kelp Forest' });
+    await place.waitFor({ timeout: 15_000 });
+    await expect.poll(() => attr('data-nodes')).toBe(N + 2);
+    await screenshot(tab, 'world-places');
+  }, 30_000);
+
+  test('at 360 px wide the view fits the screen', async () => {
+    await tab.setViewportSize({ width: 360, height: 800 });
+    await expect.poll(() => tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(tab, 'world-360');
+  });
+
+  test('closing the view frees it; no uncaught errors', async () => {
+    await tab.getByTestId('world-close').click();
+    expect(await view().count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
