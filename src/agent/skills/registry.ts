@@ -18,6 +18,8 @@ export interface SkillView {
 
 export interface RegistryEvents extends Record<string, unknown> {
   changed: SkillView[];
+  /** A caller was let through to a skill (the page draws it as a line between the two agents). */
+  called: { from: string; node: string };
   listenerError: unknown;
 }
 

@@ -44,7 +44,11 @@ export function serveSkills(deps: { connection: XmppConnection; disco: Disco; re
     router: connection.router,
     send: (el) => connection.send(el),
     lookup: (node) => registry.lookup(node),
-    authorize: (from, node) => registry.authorize(from, node),
+    authorize: async (from, node) => {
+      const r = await registry.authorize(from, node);
+      if (r.ok) registry.events.emit('called', { from, node });
+      return r;
+    },
   });
 
   // XEP-0050 §2.1: the command list, filtered to what this asker may use.

@@ -1,32 +1,9 @@
 // What the world view shows, kept live while it is open: the graph model (rebuilt on any change,
 // at most once per animation frame) and the pulse queue fed by everything the page can observe.
 import type { AgentState } from '../agent-state.svelte.ts';
-import type { WorldLogEntry, WorldSnapshot } from '../../agent/world/types.ts';
-import type { Emitter } from '../../xmpp/emitter.ts';
+import type { WorldSnapshot } from '../../agent/world/types.ts';
 import { MAX_NODES, buildGraph, type GraphModel } from './graph-model.ts';
 import { createPulseQueue, pulseFromCall, pulseFromChat, pulseFromWorld, type PulseQueue } from './pulses.ts';
-
-/** The part of `node.world` the view reads; structural, so the view builds before the feature lands. */
-export interface WorldSource {
-  snapshot(): WorldSnapshot;
-  events: Emitter<{ changed: WorldSnapshot; log: WorldLogEntry }>;
-}
-
-/**
- * Skill-call events the view listens for: `request` on node.commands.events (a call we make, one per
- * stage) and `called` on node.skills.events (a call we serve, once authorised). Typed here because
- * the emitters may not declare them yet; an event nobody emits costs nothing.
- */
-interface CallEvents extends Record<string, unknown> {
-  request: { to: string; node: string; action?: string; sessionid?: string };
-  called: { from: string; node: string; sessionid?: string };
-}
-const callEvents = (e: unknown) => e as Emitter<CallEvents>;
-
-export function worldOf(node: unknown): WorldSource | undefined {
-  const w = (node as { world?: WorldSource }).world;
-  return w && typeof w.snapshot === 'function' ? w : undefined;
-}
 
 export class WorldViewState {
   // Raw: renderers read it every frame and keep their own objects; deep proxies would only cost.
@@ -46,28 +23,27 @@ export class WorldViewState {
   constructor(private readonly agent: AgentState) {
     const node = agent.node;
     const self = () => node.identity.jid;
-    const world = worldOf(node);
-    this.snapshot = world?.snapshot();
+    const world = node.world;
+    this.snapshot = world.snapshot();
     this.offs.push(
       node.contacts.events.on('changed', () => this.schedule()),
       node.society.orgs.events.on('changed', () => this.schedule()),
       node.events.on('identity', () => this.schedule()),
       node.conversations.events.on('message', (m) => this.pulse(pulseFromChat(m, self()))),
-      // Skill calls: progress notes of a run we started, and (once the emitters have them) each call
-      // we make or serve.
+      // Skill calls: each request we send, each call we let through, progress notes of runs we started.
       node.commands.events.on('progress', (p) => this.pulse(pulseFromCall({ from: p.from, to: self(), node: p.node, session: `${p.sessionid}:${p.text.length}:${p.percent ?? ''}`, at: Date.now() }))),
-      callEvents(node.commands.events).on('request', (c) => this.pulse(pulseFromCall({ from: self(), to: c.to, node: c.node, session: `${c.sessionid ?? ''}:${c.action ?? ''}:${Date.now()}`, at: Date.now() }))),
-      callEvents(node.skills.events).on('called', (c) => this.pulse(pulseFromCall({ from: c.from, to: self(), node: c.node, session: `${c.sessionid ?? ''}:${Date.now()}`, at: Date.now() }))),
+      node.commands.events.on('request', (c) => this.pulse(pulseFromCall({ from: self(), to: c.to, node: c.node, session: `${c.sessionid ?? ''}:${c.action}:${Date.now()}`, at: Date.now() }))),
+      node.skills.events.on('called', (c) => this.pulse(pulseFromCall({ from: c.from, to: self(), node: c.node, session: `${Date.now()}`, at: Date.now() }))),
+      // Our own payments and the ones we receive, as the ledger commits them.
+      node.ledger.events.on('receipt', ({ receipt }) => this.pulse(pulseFromWorld({ at: Date.now(), kind: 'payment', from: receipt.body.payer, to: receipt.body.payee, text: `${receipt.body.amount} credits`, amount: receipt.body.amount }))),
     );
-    if (world) {
-      this.offs.push(
-        world.events.on('changed', (snap) => {
-          this.snapshot = snap;
-          this.schedule();
-        }),
-        world.events.on('log', (e) => this.pulse(pulseFromWorld(e))),
-      );
-    }
+    this.offs.push(
+      world.events.on('changed', (snap) => {
+        this.snapshot = snap;
+        this.schedule();
+      }),
+      world.events.on('log', (e) => this.pulse(pulseFromWorld(e))),
+    );
     this.rebuild();
   }
 

@@ -10,6 +10,8 @@ import { NS_COMMANDS, NS_JSON, NS_PROGRESS, type CommandAction, type CommandActi
 
 export interface CommandClientEvents extends Record<string, unknown> {
   progress: Progress;
+  /** A command request we send (the page draws it as a line between the two agents). */
+  request: { to: string; node: string; action: CommandAction; sessionid?: string };
   listenerError: unknown;
 }
 
@@ -66,6 +68,7 @@ export function createCommandClient({ connection }: { connection: XmppConnection
   });
 
   async function send(to: string, node: string, action: CommandAction, opts: { sessionid?: string; form?: DataForm; timeoutMs?: number } = {}) {
+    events.emit('request', { to, node, action, sessionid: opts.sessionid });
     const cmd = xml('command', { xmlns: NS_COMMANDS, node, action, sessionid: opts.sessionid }, opts.form ? formElement(opts.form) : null);
     const r = await connection.iq.request('set', cmd, { to, timeoutMs: opts.timeoutMs ?? 30_000 });
     return r.ok ? parseCommandResponse(r.value) : r;
