@@ -15,6 +15,7 @@ import { createAgentNode, type AgentNode } from '../src/agent/node.ts';
 import { createFileStore } from '../src/store/file-store.ts';
 import type { SubscriptionPolicy } from '../src/agent/contacts.ts';
 import type { Goal } from '../src/agent/autonomy/situation.ts';
+import { serveDemoPage, watchMilestones } from './lib/demo.ts';
 
 const args = process.argv.slice(2);
 const withPage = !args.includes('--no-page');
@@ -97,14 +98,9 @@ async function main() {
   await dan.society.autonomy.setPolicy({ ...policy, firstContact: 'anyone' });
 
   if (withPage) {
-    const { createServer } = await import('vite');
-    process.env.TIDEPOOL_SERVICE = service;
-    process.env.TIDEPOOL_DOMAIN = domain;
-    const server = await createServer({ server: { port: Number(process.env.TIDEPOOL_PAGE_PORT ?? 5174), strictPort: false, host: '127.0.0.1' } });
-    await server.listen();
-    vite = server;
-    const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5174/';
-    console.log(`\nWatch: ${url}#/agent/${encodeURIComponent(bare(ann))}  (add Ann; she invites you into Makers)\n`);
+    const page = await serveDemoPage(service, domain, 5174);
+    vite = page;
+    console.log(`\nWatch: ${page.url}#/agent/${encodeURIComponent(bare(ann))}  (add Ann; she invites you into Makers)\n`);
   }
 
   const milestones: Array<[string, () => boolean]> = [
@@ -114,22 +110,7 @@ async function main() {
     ['Dan admitted to Makers', () => !!dan.society.orgs.get(makers)],
     ['Makers and Guild allied', () => !!ann.society.orgs.get(makers)?.alliances.length && !!eve.society.orgs.get(guild)?.alliances.length],
   ];
-  const reached = new Set<string>();
-  const started = Date.now();
-  while (true) {
-    for (const [name, ok] of milestones) {
-      if (!reached.has(name) && ok()) {
-        reached.add(name);
-        console.log(`*** milestone ${reached.size}/${milestones.length}: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      }
-    }
-    if (check && reached.size === milestones.length) return stop(0);
-    if (check && Date.now() - started > timeoutS * 1000) {
-      console.error(`demo: milestones missing after ${timeoutS} s: ${milestones.filter(([n]) => !reached.has(n)).map(([n]) => n).join('; ')}`);
-      return stop(1);
-    }
-    await sleep(250);
-  }
+  return stop(await watchMilestones(milestones, { check, timeoutS }));
 }
 
 main().catch((e: Error) => {

@@ -11,12 +11,12 @@ import { startProsody, freePort } from './lib/prosody.ts';
 import { ensurePackages } from './lib/system.ts';
 import { installWebSocket } from '../src/node/websocket.ts';
 import { checkLedgers, startWorldScenario } from './lib/world-scenario.ts';
+import { serveDemoPage, watchMilestones } from './lib/demo.ts';
 
 const args = process.argv.slice(2);
 const withPage = !args.includes('--no-page');
 const check = args.includes('--check');
 const timeoutS = Number(args.find((a) => a.startsWith('--timeout='))?.split('=')[1] ?? 120);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
@@ -45,37 +45,22 @@ async function main() {
   }
 
   if (withPage) {
-    const { createServer } = await import('vite');
-    process.env.TIDEPOOL_SERVICE = service;
-    process.env.TIDEPOOL_DOMAIN = domain;
-    const server = await createServer({ server: { port: Number(process.env.TIDEPOOL_PAGE_PORT ?? 5175), strictPort: false, host: '127.0.0.1' } });
-    await server.listen();
-    vite = server;
-    const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5175/';
-    console.log(`\nWatch: ${url}#/agent/${encodeURIComponent(bare(agents.ann))}  (open World to enter world@muc.${domain}; add Ann as a friend)\n`);
+    const page = await serveDemoPage(service, domain, 5175);
+    vite = page;
+    console.log(`\nWatch: ${page.url}#/agent/${encodeURIComponent(bare(agents.ann))}  (open World to enter world@muc.${domain}; add Ann as a friend)\n`);
   }
 
-  const reached = new Set<string>();
-  const started = Date.now();
-  while (true) {
-    for (const [name, ok] of milestones) {
-      if (!reached.has(name) && ok()) {
-        reached.add(name);
-        console.log(`*** milestone ${reached.size}/${milestones.length}: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      }
-    }
-    if (reached.size === milestones.length && check) {
+  const code = await watchMilestones(milestones, {
+    check,
+    timeoutS,
+    finally: async () => {
       const r = await checkLedgers(Object.values(agents));
       for (const p of r.problems) console.error(`ledger problem: ${p}`);
       console.log(`*** ledgers: ${r.pairs} pairs, ${r.receipts} receipts, both sides agree and every export verifies: ${r.problems.length === 0 ? 'yes' : 'NO'}`);
-      return stop(r.problems.length === 0 ? 0 : 1);
-    }
-    if (check && Date.now() - started > timeoutS * 1000) {
-      console.error(`demo: milestones missing after ${timeoutS} s: ${milestones.filter(([n]) => !reached.has(n)).map(([n]) => n).join('; ')}`);
-      return stop(1);
-    }
-    await sleep(250);
-  }
+      return r.problems.length === 0;
+    },
+  });
+  return stop(code);
 }
 
 main().catch((e: Error) => {

@@ -4,27 +4,12 @@ import { describe, expect, test } from 'vitest';
 import { decideByRules } from '../../src/agent/autonomy/rules-brain.ts';
 import { action, validateAction } from '../../src/agent/autonomy/actions.ts';
 import { judge, normalizePolicy, DEFAULT_POLICY, type PolicyFacts } from '../../src/agent/autonomy/policy.ts';
-import type { EconomyView, Situation } from '../../src/agent/autonomy/situation.ts';
+import type { EconomyView } from '../../src/agent/autonomy/situation.ts';
+import { baseSituation } from '../helpers/situation.ts';
 import { parseGoal } from '../../src/agent/society/goals.ts';
 
 const economy = (over: Partial<EconomyView> = {}): EconomyView => ({ mySkills: ['echo'], bounties: [], purchases: [], ...over });
-const base = (over: Partial<Situation> = {}): Situation => ({
-  self: { jid: 'me@x.test', name: 'Me', persona: '' },
-  observation: { kind: 'tick' },
-  goals: [],
-  friends: [],
-  requests: [],
-  asked: [],
-  proposalsIn: [],
-  proposalsOut: [],
-  known: [],
-  orgs: [],
-  joinRequested: [],
-  joinRequests: [],
-  allianceProposals: [],
-  rooms: [],
-  ...over,
-});
+const base = baseSituation;
 const bounty = (over: Partial<EconomyView['bounties'][number]> = {}): EconomyView['bounties'][number] => ({
   id: 'b1',
   poster: 'p@x.test',

@@ -5,24 +5,9 @@ import { decideByRules } from '../../src/agent/autonomy/rules-brain.ts';
 import { action, validateAction, ACTION_KINDS } from '../../src/agent/autonomy/actions.ts';
 import { judge, normalizePolicy, inQuietHours, DEFAULT_POLICY, type PolicyFacts } from '../../src/agent/autonomy/policy.ts';
 import type { Situation } from '../../src/agent/autonomy/situation.ts';
+import { baseSituation } from '../helpers/situation.ts';
 
-const base = (over: Partial<Situation> = {}): Situation => ({
-  self: { jid: 'me@x.test', name: 'Me', persona: '' },
-  observation: { kind: 'tick' },
-  goals: [],
-  friends: [],
-  requests: [],
-  asked: [],
-  proposalsIn: [],
-  proposalsOut: [],
-  known: [],
-  orgs: [],
-  joinRequested: [],
-  joinRequests: [],
-  allianceProposals: [],
-  rooms: [],
-  ...over,
-});
+const base = baseSituation;
 const friend = (jid: string, extra = {}) => ({ jid, online: true, level: 'friend' as const, explored: false, ...extra });
 
 describe('rules brain', () => {
