@@ -21,7 +21,7 @@ export default defineConfig({
           // A defined subset of the integration files, unchanged, against ejabberd 23.01 (Debian) instead of
           // Prosody, so that server-specific behaviour shows (docs/SERVER.md §10). Files run one after
           // another on two cores, so the list is kept to what exercises the server. Left out:
-          // - csi, faults, server-restart, stream-loss, secrets, federation, demo-society: start (and kill)
+          // - csi, faults, server-restart, stream-loss, secrets, federation, demos: start (and kill)
           //   Prosody servers of their own;
           // - gbnf, llm-node, llm-openai, autonomy-llm: no XMPP server involved;
           // - fuzz: ejabberd answers the fuzzer's spoofed 'from' attributes with an <invalid-from/> stream
