@@ -28,10 +28,18 @@ export const SCALE_GOAL = { nodes: 1000, p99Ms: 50 };
  * Prosody tuning for this run only (the dev config stays as scripts/lib/prosody.ts writes it): nothing
  * here is needed below ~1000 connections; it keeps the server from idling sessions out mid-run and raises
  * the per-session stanza queue for the burst of presence at start.
+ * The GC mode (docs/PERFORMANCE.md finding 9): Prosody's default on Lua 5.4 is incremental with
+ * threshold 105, a new cycle whenever the heap has grown 5%; with 1000 sessions (a ~50-75 MB Lua heap) each
+ * cycle ends in a non-incremental step of ~150-250 ms of CPU, about once a second, which was the p99 tail
+ * at 50 calls/s, and the collector took over half of Prosody's CPU. Generational mode collects the young
+ * objects that routing creates without walking the whole heap each time: half the CPU and far fewer stalls,
+ * but its rare major collections (every ~10 s here) still stop the server for ~0.6 s at ~100 MB, so the
+ * tail is rarer, not gone (bench/lib/scale-probe.ts measures both).
  */
 const PROSODY_TUNING = `network_settings = { read_timeout = 600 }
 c2s_timeout = 600
 smacks_max_unacked_stanzas = 500
+gc = { mode = "generational" }
 `;
 
 // A full GC before reading the heap, so "per node" is live memory, not garbage not yet collected.
