@@ -1,6 +1,7 @@
 // Chat history and an outbox: a message written while offline is kept as 'queued' and sent,
-// once, when the connection is back.
+// once, when the connection is back. History the store lacks comes from the server archive.
 import type { Chat } from '../xmpp/chat/chat.ts';
+import type { Mam } from '../xmpp/mam/query.ts';
 import type { AgentStore, ChatRecord } from '../store/types.ts';
 import { Emitter } from '../xmpp/emitter.ts';
 import { parseBareJid } from '../xmpp/address.ts';
@@ -8,6 +9,7 @@ import { fail, ok, type Result } from '../xmpp/result.ts';
 import type { TidepoolError } from '../xmpp/errors.ts';
 import { randomId } from './identity.ts';
 import { createRateLimiter } from './skills/rate-limit.ts';
+import { createChatArchive, inboundRecordId, type Backfill } from './chat-archive.ts';
 
 /**
  * Chat from strangers is stored (a first message may be the start of a friendship) but bounded: per
@@ -20,11 +22,24 @@ export interface ConversationEvents extends Record<string, unknown> {
   typing: { peer: string; state: string };
   /** A stranger's message dropped by STRANGER_CHAT_LIMITS. */
   limited: { peer: string };
+  /** Older messages put into the store from the server archive (not new: no unread count, no reply). */
+  history: { peer: string; added: ChatRecord[]; retimed: ChatRecord[] };
+  /** Our brain's answer while it is being written; `text` undefined when it is done (sent or failed). */
+  draft: { peer: string; text?: string };
   listenerError: unknown;
 }
 
-export function createConversations(deps: { chat: Chat; store: AgentStore; isOnline: () => boolean; isFriend?: (bareJid: string) => boolean }) {
+export function createConversations(deps: {
+  chat: Chat;
+  store: AgentStore;
+  isOnline: () => boolean;
+  isFriend?: (bareJid: string) => boolean;
+  /** Our account's archive (XEP-0313) and our JID: without them, history is only what the store has. */
+  mam?: Pick<Mam, 'query'>;
+  ownJid?: () => string | undefined;
+}) {
   const { chat, store } = deps;
+  const archive = deps.mam && deps.ownJid ? createChatArchive({ mam: deps.mam, store, ownJid: deps.ownJid }) : undefined;
   const events = new Emitter<ConversationEvents>();
   const perStranger = createRateLimiter({ ...STRANGER_CHAT_LIMITS.perPeer, maxCallers: 2000 });
   const allStrangers = createRateLimiter(STRANGER_CHAT_LIMITS.all);
@@ -35,7 +50,7 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
   chat.events.on('message', async (m) => {
     // The record id derives from the sender's message id, so a message re-sent after a lost stream
     // (same id, see requeue) is stored once and shown once.
-    const rec: ChatRecord = { id: `in:${m.fromBare}:${m.id}`, peer: m.fromBare, direction: 'in', body: m.body, at: m.at, ...(m.generated ? { generated: true } : {}) };
+    const rec: ChatRecord = { id: inboundRecordId(m.fromBare, m.id), peer: m.fromBare, direction: 'in', body: m.body, at: m.at, ...(m.generated ? { generated: true } : {}) };
     // Two copies can arrive back to back, before either is stored: remember ids synchronously too.
     if (seen.has(rec.id)) return;
     seen.add(rec.id);
@@ -92,6 +107,21 @@ export function createConversations(deps: { chat: Chat; store: AgentStore; isOnl
   return {
     events,
     history: (peer: string, limit?: number) => store.messages(peer, limit),
+    /**
+     * Fill in the history with a peer from the server archive when the store holds little (see
+     * chat-archive.ts); what was added is announced as `history`. Call it when a conversation is opened.
+     */
+    async backfill(peer: string): Promise<Result<Backfill, TidepoolError>> {
+      if (!archive) return ok({ added: [], retimed: [], source: 'no-archive', more: false });
+      const r = await archive.backfill(peer);
+      const changed = r.ok ? [...r.value.added, ...r.value.retimed] : [];
+      if (r.ok && changed.length > 0) events.emit('history', { peer: changed[0]!.peer, added: r.value.added, retimed: r.value.retimed });
+      return r;
+    },
+    /** Show (or, with undefined, clear) the text our brain is writing to `peer`. */
+    draft(peer: string, text: string | undefined): void {
+      events.emit('draft', text === undefined ? { peer } : { peer, text });
+    },
     /** A message the server never acknowledged goes back to the outbox (sent again by flush()). */
     async requeue(id: string, peer: string): Promise<void> {
       const rec = (await store.messages(peer, 200)).find((m) => m.id === id && m.direction === 'out');

@@ -149,7 +149,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   });
   // Friendship is a mutual presence subscription, read from our roster (never from the peer).
   const isFriend = (jid: string) => roster.get(bareOf(jid))?.subscription === 'both';
-  const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online', isFriend });
+  // Our own archive (XEP-0313) fills in a conversation that this device has little of.
+  const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online', isFriend, mam: createMam({ connection }), ownJid: () => connection.jid() });
   const pep = createPep({ connection });
 
   // Skills: policy facts come from our roster and configuration, never from the caller.

@@ -23,6 +23,8 @@ export class AgentState {
   selected = $state<string | undefined>();
   messages = $state<ChatRecord[]>([]);
   typing = $state<Record<string, string>>({});
+  /** What our brain is writing to each peer, shown until the message is sent. */
+  drafts = $state<Record<string, string>>({});
   unread = $state<Record<string, number>>({});
   notice = $state<string | undefined>();
   ownSkills = $state<SkillView[]>([]);
@@ -48,6 +50,18 @@ export class AgentState {
     node.contacts.events.on('changed', (c) => (this.contacts = c));
     node.contacts.events.on('requests', (r) => (this.requests = r));
     node.conversations.events.on('typing', (t) => (this.typing = { ...this.typing, [t.peer]: t.state }));
+    node.conversations.events.on('draft', (d) => {
+      const next = { ...this.drafts };
+      if (d.text === undefined) delete next[d.peer];
+      else next[d.peer] = d.text;
+      this.drafts = next;
+    });
+    // Archived messages are older ones: they join the open conversation, in time order, uncounted.
+    node.conversations.events.on('history', async (h) => {
+      if (h.peer !== this.selected) return;
+      const all = await node.conversations.history(h.peer);
+      if (h.peer === this.selected) this.messages = all;
+    });
     node.conversations.events.on('message', (m) => {
       if (m.peer === this.selected) {
         const i = this.messages.findIndex((x) => x.id === m.id);
@@ -65,7 +79,12 @@ export class AgentState {
   async select(peer: string | undefined) {
     this.selected = peer;
     this.messages = peer ? await this.node.conversations.history(peer) : [];
-    if (peer) this.unread = { ...this.unread, [peer]: 0 };
+    if (!peer) return;
+    this.unread = { ...this.unread, [peer]: 0 };
+    // What the store has shows at once; the server archive may add older messages later ('history').
+    void this.node.conversations.backfill(peer).then((r) => {
+      if (!r.ok && r.error.kind !== 'offline') this.notice ??= `could not read the history with ${peer} from the server: ${r.error.message}`;
+    });
   }
 
   private report(r: { ok: boolean; error?: { message: string } }) {

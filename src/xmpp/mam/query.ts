@@ -18,6 +18,11 @@ export interface MamQuery {
   with?: string;
   /** Continue after this archive id (RSM). */
   after?: string;
+  /**
+   * Page backwards instead (RSM `before`): '' starts from the newest message, an archive id continues
+   * before it. `maxMessages` then keeps the newest ones; `messages` are still oldest first.
+   */
+  before?: string;
   pageSize?: number;
   /** Stop after this many messages in all (the result says `truncated`). */
   maxMessages?: number;
@@ -33,9 +38,11 @@ export interface MamResult {
   truncated: boolean;
   /** The last archive id seen: where a later query continues. */
   last?: string;
+  /** The oldest archive id seen: where a backward query continues. */
+  first?: string;
 }
 
-export function queryElement(queryid: string, q: MamQuery, pageSize: number, after?: string): Element {
+export function queryElement(queryid: string, q: MamQuery, pageSize: number, after?: string, before?: string): Element {
   const field = (name: string, value: string | undefined) => (value === undefined ? null : xml('field', { var: name }, xml('value', {}, value)));
   const form = xml(
     'x',
@@ -45,12 +52,13 @@ export function queryElement(queryid: string, q: MamQuery, pageSize: number, aft
     field('start', q.start),
     field('end', q.end),
   );
-  const set = xml('set', { xmlns: NS_RSM }, xml('max', {}, String(pageSize)), after !== undefined ? xml('after', {}, after) : null);
+  const cursor = before !== undefined ? xml('before', {}, before) : after !== undefined ? xml('after', {}, after) : null;
+  const set = xml('set', { xmlns: NS_RSM }, xml('max', {}, String(pageSize)), cursor);
   return xml('query', { xmlns: NS_MAM, queryid }, form, set);
 }
 
 export function createMam({ connection }: { connection: XmppConnection }) {
-  async function page(q: MamQuery, pageSize: number, after: string | undefined, room: number): Promise<Result<{ messages: ArchivedMessage[]; complete: boolean; last?: string }, TidepoolError>> {
+  async function page(q: MamQuery, pageSize: number, after: string | undefined, room: number, before?: string): Promise<Result<{ messages: ArchivedMessage[]; complete: boolean; overflow: boolean; last?: string; first?: string }, TidepoolError>> {
     const queryid = xid();
     const archive = q.archive === undefined ? undefined : bareOf(q.archive).toLowerCase();
     const own = () => {
@@ -67,13 +75,39 @@ export function createMam({ connection }: { connection: XmppConnection }) {
       else extra++;
     });
     const ms = q.pageTimeoutMs ?? MAM_LIMITS.pageTimeoutMs;
-    const r = await connection.iq.request('set', queryElement(queryid, q, pageSize, after), { ...(archive !== undefined && { to: archive }), timeoutMs: ms });
+    const r = await connection.iq.request('set', queryElement(queryid, q, pageSize, after, before), { ...(archive !== undefined && { to: archive }), timeoutMs: ms });
     off();
     if (!r.ok) return fail({ ...r.error, message: `archive query${archive ? ` to ${archive}` : ''} failed: ${r.error.message}` });
     const fin = parseFin(r.value);
     if (!fin) return fail({ kind: 'invalid', message: `${archive ?? 'our archive'} answered the query without <fin/>` });
     const last = extra > 0 ? messages.at(-1)?.id : (fin.last ?? messages.at(-1)?.id);
-    return ok({ messages, complete: fin.complete && extra === 0, ...(last !== undefined && { last }) });
+    const first = fin.first ?? messages[0]?.id;
+    return ok({ messages, complete: fin.complete && extra === 0, overflow: extra > 0, ...(last !== undefined && { last }), ...(first !== undefined && { first }) });
+  }
+
+  /** Newest pages first: each page continues before the oldest id of the one before it. */
+  async function backwards(q: MamQuery & { before: string }, pageSize: number, max: number): Promise<Result<MamResult, TidepoolError>> {
+    const pages: ArchivedMessage[][] = [];
+    let count = 0;
+    let before = q.before;
+    let newest: string | undefined;
+    for (;;) {
+      // Ask for no more than we keep: a page cut short by our bound would lose its newest messages.
+      const size = Math.min(pageSize, max - count);
+      const p = await page(q, size, undefined, size, before);
+      if (!p.ok) return p;
+      pages.unshift(p.value.messages);
+      count += p.value.messages.length;
+      newest ??= p.value.messages.at(-1)?.id;
+      const first = p.value.first ?? before;
+      const done = (more: { complete: boolean; truncated: boolean }) =>
+        ok({ messages: pages.flat(), ...more, ...(newest !== undefined && { last: newest }), ...(first !== '' && { first }) });
+      if (p.value.complete) return done({ complete: true, truncated: false });
+      // A server that ignored the page size left a gap where we dropped its surplus: stop there.
+      const stuck = p.value.overflow || p.value.messages.length === 0 || first === '' || first === before;
+      if (count >= max || stuck) return done({ complete: false, truncated: true });
+      before = first;
+    }
   }
 
   return {
@@ -81,6 +115,7 @@ export function createMam({ connection }: { connection: XmppConnection }) {
     async query(q: MamQuery = {}): Promise<Result<MamResult, TidepoolError>> {
       const pageSize = Math.max(1, Math.min(q.pageSize ?? MAM_LIMITS.pageSize, MAM_LIMITS.pageSize));
       const max = Math.max(1, Math.min(q.maxMessages ?? MAM_LIMITS.maxMessages, MAM_LIMITS.maxMessages));
+      if (q.before !== undefined) return backwards({ ...q, before: q.before }, pageSize, max);
       const all: ArchivedMessage[] = [];
       let after = q.after;
       for (;;) {
