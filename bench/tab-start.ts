@@ -24,7 +24,7 @@ const WATCH = (selector: string) => `(() => {
   const check = () => {
     if (w.__onlineAt === undefined && document.querySelector(${JSON.stringify(selector)})) w.__onlineAt = performance.now();
   };
-  // Each WebSocket the page opens (registration, then login), on the same clock.
+  // Each WebSocket the page opens (one: registration on the login stream; two: a registration stream first).
   w.__ws = [];
   const Native = w.WebSocket;
   w.WebSocket = new Proxy(Native, { construct(target, args) { w.__ws.push(performance.now()); const ws = Reflect.construct(target, args); ws.addEventListener('close', () => (w.__wsClosed ??= performance.now())); return ws; } });
@@ -44,12 +44,12 @@ interface Visit {
   online: number;
   /** Module scripts run before DOMContentLoaded: this is "page code downloaded, parsed and started". */
   domReady: number;
-  /** When the page opened its first WebSocket (the registration stream). */
+  /** When the page opened its first WebSocket (where the account is registered). */
   firstSocket: number;
   sockets: number;
   /** First IndexedDB open answered (NaN for the bare page, which has no store). */
   idbReady: number;
-  /** The first WebSocket (registration) closed: the gap to the second is what runs between the two streams. */
+  /** The first WebSocket closed (NaN if it is still open: registration on the login stream). */
   firstClosed: number;
   secondSocket: number;
 }
@@ -125,11 +125,16 @@ export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line
     });
     const t = at(samples.tidepool!);
     const bt = at(samples.bare!);
+    const twoStreams = (vs: Visit[]) => vs.some((v) => v.sockets > 1);
+    // With registration on the login stream there is no first stream to close and no gap to a second.
+    const streams = twoStreams(samples.tidepool!) || twoStreams(samples.bare!)
+      ? `; registration stream (first socket created → closed) ${fmt(t.first)} / ${fmt(bt.first)}; registration closed → login socket created ${fmt(t.between)} / ${fmt(bt.between)}`
+      : '';
     notes.push(
-      `where the time goes (p50 of each step, ms; tidepool / bare): navigation → DOMContentLoaded ${fmt(t.dom)} / ${fmt(bt.dom)}; → IndexedDB open answered (fresh profile: the database is created) +${fmt(t.idb)} / none; → first WebSocket +${fmt(t.boot)} / +${fmt(bt.boot)}; registration stream (first socket created → closed) ${fmt(t.first)} / ${fmt(bt.first)}; registration closed → login socket created ${fmt(t.between)} / ${fmt(bt.between)}.`,
+      `where the time goes (p50 of each step, ms; tidepool / bare): navigation → DOMContentLoaded ${fmt(t.dom)} / ${fmt(bt.dom)}; → IndexedDB open answered (fresh profile: the database is created) +${fmt(t.idb)} / none; → first WebSocket +${fmt(t.boot)} / +${fmt(bt.boot)}${streams}; first WebSocket → online ${fmt(wire(samples.tidepool!).p50)} / ${fmt(wire(samples.bare!).p50)}.`,
       `${a.n} / ${b.n} first visits of each page${a.n < plan.loads ? ` (stopped at ${a.n} of ${plan.loads} by the time limit)` : ''}, after ${plan.warmup} warm-up visits each, alternating which page goes first; each visit in a new empty browser context (fresh profile: no IndexedDB, no HTTP cache), one headless Chromium, pages served by tests/helpers/static-server.ts, Prosody on loopback.`,
       'time = performance.now() in the page when its status element first shows data-state="online" (a MutationObserver installed before the page runs): from the start of navigation, HTML + JS download, parse, account registration (XEP-0077), login, bind and presence.',
-      'DOMContentLoaded comes after the module scripts ran (download, parse, first synchronous run). "first WebSocket" = the page constructs its first WebSocket (the XEP-0077 registration stream; a Proxy around window.WebSocket records it): before it is page start-up (download, parse, mount, IndexedDB, tab claim), after it the protocol work (two streams: registration, then login, bind, presence).',
+      'DOMContentLoaded comes after the module scripts ran (download, parse, first synchronous run). "first WebSocket" = the page constructs its first WebSocket (where the account is registered, XEP-0077; a Proxy around window.WebSocket records it): before it is page start-up (download, parse, IndexedDB, tab claim, building the node), after it the protocol work (registration, login, bind, presence; on one stream, or two if the page registers on a stream of its own).',
       'goals (issue 10): p50 < 300 ms and <= 1.3× the bare page. The Tidepool page also mounts Svelte, opens IndexedDB, claims its tab identity and logs in with SCRAM-SHA-1 (WebCrypto); the bare page uses PLAIN and no stream management.',
     );
   });
