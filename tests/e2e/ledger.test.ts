@@ -10,6 +10,7 @@ import type { AgentNode } from '../../src/agent/node.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 import { jidOf } from '../helpers/society.ts';
+import { screenshot } from '../helpers/screenshots.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -58,6 +59,7 @@ describe('the ledger panel', () => {
     expect(await row(jidOf(bob)).getByTestId('ledger-count').textContent()).toBe('1');
     // Bob is a friend: the friend default applies.
     expect(await row(jidOf(bob)).getByTestId('ledger-limit').textContent()).toBe('100');
+    await screenshot(tab, 'ledger');
     // Bob's name, as the tab learnt it from Bob's card.
     await expect.poll(() => row(jidOf(bob)).getByTestId('ledger-name').textContent()).toBe(`bob-${stamp}`);
 

@@ -7,6 +7,7 @@ import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
 import { ok } from '../../src/xmpp/result.ts';
 import type { FormField } from '../../src/xmpp/forms/types.ts';
+import { screenshot } from '../helpers/screenshots.ts';
 
 const f = (v: string, type: FormField['type'], extra: Partial<FormField> = {}): FormField => ({ var: v, type, label: v, values: [], options: [], ...extra });
 let surveyInput: Record<string, string[]> | undefined;
@@ -93,10 +94,12 @@ describe('browser -> Node skills', () => {
     await tab.getByTestId('skill-next').click();
     await runner.locator('[data-var="wants"] label', { hasText: 'Echo' }).locator('input').check();
     await runner.locator('[data-var="agree"] input').check();
+    await screenshot(tab, 'skill-form-stage-2');
     await tab.getByTestId('skill-complete').click();
     await tab.locator('[data-testid="skill-runner"][data-status="completed"]').waitFor();
     const json = JSON.parse((await tab.getByTestId('skill-json').textContent())!);
     expect(json).toMatchObject({ agreed: true, name: 'Tab agent', wants: ['echo'], peer: bare(tabJid) });
+    await screenshot(tab, 'skill-result');
   });
 
   test('echo shows progress, then the result form', async () => {

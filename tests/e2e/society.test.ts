@@ -9,6 +9,7 @@ import type { AgentNode } from '../../src/agent/node.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
 import { autonomyOn, jidOf, makeFriends } from '../helpers/society.ts';
+import { screenshot } from '../helpers/screenshots.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -64,6 +65,7 @@ describe('society in the page', () => {
     await tab.locator('[data-testid="autonomy-state"][data-mode="on"]').waitFor();
     await tab.getByTestId('kill-switch-bar').waitFor();
     expect(await inTab((n) => n.society.autonomy.policy().mode)).toBe('on');
+    await screenshot(tab, 'autonomy');
   });
 
   test('Ann meets the tab through Cat; the tab accepts because Cat vouches for Ann', async () => {
@@ -109,6 +111,7 @@ describe('society in the page', () => {
     expect(await org.locator('[data-testid="org-member"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-jid')))).toContain(tabJid);
     await until(() => [dan, eve].every((n) => n.society.orgs.get(makers) !== undefined), 40_000, 'Dan and Eve joined Makers');
     expect(ann.society.orgs.get(makers)!.members).toEqual(expect.arrayContaining([tabJid, jidOf(dan), jidOf(eve)]));
+    await screenshot(tab, 'organizations');
   }, 60_000);
 
   test("room messages and tasks flow between the tab's room view and the Node members", async () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
+import { screenshot } from '../helpers/screenshots.ts';
 
 const url = pageUrl(inject('pageUrl'), inject('service'), inject('domain'));
 let ctx: BrowserContext;
@@ -55,6 +56,7 @@ describe('two tabs', () => {
     await expect.poll(() => b.getByTestId('message').allTextContents()).toEqual([expect.stringContaining('hello from tab A')]);
     const out = a.locator('[data-testid="message"][data-direction="out"]');
     await expect.poll(() => out.getAttribute('data-status')).toBe('sent');
+    await screenshot(b, 'chat');
   });
 
   test('reload keeps the identity and the history', async () => {
