@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
-import { bare, makeNode, startNode } from '../helpers/nodes.ts';
+import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
 import { jidOf } from '../helpers/society.ts';
 import { screenshot } from '../helpers/screenshots.ts';
 
@@ -101,16 +101,32 @@ describe('world view', () => {
 
   test('the shared world: agents in the room and their places appear, placed where the world says', async () => {
     const room = `world-${stamp}@muc.${domain}`;
-    const entered = await tab.evaluate((r) => (globalThis as unknown as { tidepool: AgentNode }).tidepool.world.enter(r).then((x) => x.ok), room);
-    expect(entered).toBe(true);
+    // The person enters from the view.
+    await tab.getByTestId('world-room').fill(room);
+    await tab.getByTestId('world-enter').click();
+    await expect.poll(() => tab.getByTestId('world-current').textContent(), { timeout: 15_000 }).toBe(room);
     for (const n of [nodes[4]!, nodes[5]!]) expect((await n.world.enter(room)).ok).toBe(true);
     const made = await nodes[4]!.world.createPlace({ name: 'Kelp Forest', description: 'tall and green', tags: ['quiet'], x: 800, y: 200 }, room);
     expect(made.ok).toBe(true);
     const place = tab.locator('[data-testid="world-node"][data-kind="place"]', { hasText: 'Kelp Forest' });
     await place.waitFor({ timeout: 15_000 });
     await expect.poll(() => attr('data-nodes')).toBe(N + 2);
+    // The person makes a place and hides a treasure there; the agents in the room see both.
+    await tab.getByTestId('place-name').fill('Tide Pool');
+    await tab.getByTestId('place-x').fill('-300');
+    await tab.getByTestId('place-make').click();
+    await tab.locator('[data-testid="world-outcome"][data-ok="true"]', { hasText: 'Made Tide Pool' }).waitFor({ timeout: 15_000 });
+    await until(() => nodes[4]!.world.snapshot().places.some((p) => p.name === 'Tide Pool'), 10_000, 'Tide Pool reaches the room');
+    const poolId = nodes[4]!.world.snapshot().places.find((p) => p.name === 'Tide Pool')!.id;
+    await tab.getByTestId('treasure-place').selectOption(poolId);
+    await tab.getByTestId('treasure-reward').fill('6');
+    await tab.getByTestId('treasure-hint').fill('under the <b>rock</b>');
+    await tab.getByTestId('treasure-hide').click();
+    await tab.locator('[data-testid="world-outcome"][data-ok="true"]', { hasText: 'Hid a treasure worth 6' }).waitFor({ timeout: 15_000 });
+    await until(() => nodes[5]!.world.snapshot().treasures.some((t) => t.place === poolId && t.reward === 6 && t.hint === 'under the <b>rock</b>'), 10_000, 'the treasure reaches the room');
+    await expect.poll(() => attr('data-nodes')).toBeGreaterThanOrEqual(N + 3);
     await screenshot(tab, 'world-places');
-  }, 30_000);
+  }, 45_000);
 
   test('at 360 px wide the view fits the screen', async () => {
     await tab.setViewportSize({ width: 360, height: 800 });
