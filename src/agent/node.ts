@@ -41,14 +41,11 @@ import { createLedger } from './ledger/ledger.ts';
 import { createPay, ledgerPaySkill } from './ledger/pay.ts';
 import { createCreditLimits, type CreditLimits, type CreditLimitSettings } from './ledger/limits.ts';
 import type { LedgerApi, Pay } from './ledger/types.ts';
-import { createMarket, type Market } from './market/market.ts';
-import { createBounties, type Bounties } from './market/bounties.ts';
+import type { Market } from './market/market.ts';
+import type { Bounties } from './market/bounties.ts';
+import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
-import { createWorld, type World } from './world/world.ts';
-import type { Look } from './world/types.ts';
-import { worldMucFrom } from './world/world-muc.ts';
-import { createEconomy } from './economy.ts';
-import type { Observation } from './autonomy/situation.ts';
+import { createEconomyLayer } from './economy-layer.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -249,92 +246,23 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     problem: (message) => events.emit('problem', { kind: 'invalid', message }),
   });
   society = societyLayer;
-  const market = await createMarket({
+  // Market, world, bounties and the loop's economy: built on the society (they use its memory).
+  const { market, world, bounties, economy } = await createEconomyLayer({
     store: o.store,
-    self: () => bareOf(identity.jid).toLowerCase(),
-    call,
-    pay,
-    priceOf: skills.priceOf,
-    setCharges: skills.setCharges,
-    peers,
-    resolve: resolveJid,
-    memory: societyLayer.memory,
-    invoiceTimeoutMs: o.invoiceTimeoutMs,
-    onError: (e) => events.emit('problem', { kind: 'storage', message: `market: ${(e as Error)?.message ?? String(e)}` }),
-  });
-  // Payments reach the seller's side as our ledger commits them (prepay:NODE, invoice:ID).
-  ledger.events.on('receipt', ({ receipt, direction }) => {
-    if (direction === 'in') {
-      market.received(receipt);
-      societyLayer.observe({ kind: 'payment', from: receipt.body.payer, amount: receipt.body.amount, ref: receipt.body.ref });
-    }
-  });
-  // The world gets a MUC client of its own: organizations treat every message in their client's rooms
-  // as conversation, and world events are not.
-  const world = await createWorld({
-    muc: worldMucFrom(createMuc({ connection }), createMam({ connection })),
+    connection,
     pep,
+    skills,
+    peers,
+    ledger,
     call,
     pay,
-    self: () => identity,
-    mucService: () => `muc.${identity.domain}`,
-    store: o.store,
-    memory: societyLayer.memory,
+    resolve: resolveJid,
+    society: societyLayer,
+    identity: () => identity,
     isFriend,
-    observe: ({ entry }) => {
-      // Only what a decider acts on: new places and treasures (the rest is in the world view).
-      if (entry.kind === 'place') {
-        const p = world.snapshot().places.filter((x) => x.owner === entry.from).at(-1);
-        if (p) societyLayer.observe({ kind: 'place', from: entry.from, id: p.id, name: p.name });
-      } else if (entry.kind === 'treasure') {
-        const t = world.snapshot().treasures.filter((x) => x.owner === entry.from && !x.claimedBy).at(-1);
-        if (t) societyLayer.observe({ kind: 'treasure', from: entry.from, place: t.place, id: t.id, reward: t.reward });
-      }
-    },
-    problem: (message) => events.emit('problem', { kind: 'invalid', message }),
+    invoiceTimeoutMs: o.invoiceTimeoutMs,
+    problem: (e) => events.emit('problem', e),
   });
-  for (const s of world.skills) skills.add(s);
-  // The look chosen at onboarding (or later) goes with us into every world we enter.
-  const lookedIn = new Set<string>();
-  world.events.on('changed', (snap) => {
-    if (!snap.room || lookedIn.has(snap.room)) return;
-    lookedIn.add(snap.room);
-    void o.store.getSetting<Look>('look').then((look) => look && world.setLook(look, snap.room));
-  });
-  // A delivery for a bounty of ours is judged by the rules only while the loop may spend; otherwise it
-  // waits for the person (accept/reject in the page).
-  const autoJudge = () => {
-    const p = societyLayer.autonomy.policy();
-    return p.mode === 'on' && p.maySpend;
-  };
-  const bounties = await createBounties({
-    channel: world.channel,
-    call,
-    pay,
-    self: () => bareOf(identity.jid).toLowerCase(),
-    store: o.store,
-    memory: societyLayer.memory,
-    judge: {
-      get accept() {
-        return autoJudge() ? (_b: unknown, d: { result: string }) => d.result.trim().length > 0 : undefined;
-      },
-    },
-    onError: (e) => events.emit('problem', { kind: 'invalid', message: `bounty: ${(e as { message?: string })?.message ?? String(e)}` }),
-  });
-  for (const s of bounties.skills) skills.add(s);
-  bounties.events.on('observation', (ob) => {
-    const seen: Observation | undefined =
-      ob.kind === 'bounty-seen'
-        ? { kind: 'bounty', from: ob.bounty.poster, id: ob.bounty.id, room: ob.bounty.room, task: ob.bounty.task, skill: ob.bounty.skill ?? '', reward: ob.bounty.reward }
-        : ob.kind === 'bounty-bid'
-          ? { kind: 'bounty-bid', from: ob.from, id: ob.id }
-          : ob.kind === 'bounty-awarded'
-            ? { kind: 'bounty-awarded', from: ob.bounty.poster, id: ob.bounty.id }
-            : undefined;
-    if (seen) societyLayer.observe(seen);
-  });
-  const economy = await createEconomy({ store: o.store, world, bounties, market, skills, self: () => bareOf(identity.jid).toLowerCase(), onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save: ${String(e)}` }) });
-  societyLayer.attachEconomy(economy);
 
   startAutoReply({
     brain,
