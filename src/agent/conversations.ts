@@ -47,6 +47,7 @@ export function createConversations(deps: {
   const seen = new Set<string>();
   let again = false;
 
+  let storing: Promise<void> = Promise.resolve();
   chat.events.on('message', async (m) => {
     // The record id derives from the sender's message id, so a message re-sent after a lost stream
     // (same id, see requeue) is stored once and shown once.
@@ -59,10 +60,16 @@ export function createConversations(deps: {
       events.emit('limited', { peer: rec.peer });
       return;
     }
-    const recent = await store.messages(rec.peer, 200).catch(() => []);
-    if (recent.some((r) => r.id === rec.id)) return;
-    await store.putMessage(rec).catch(() => {});
-    events.emit('message', rec);
+    // Stored one at a time, in arrival order: two handlers awaiting the store side by side could let
+    // messages of the same millisecond swap places in the history.
+    const store1 = async () => {
+      const recent = await store.messages(rec.peer, 200).catch(() => []);
+      if (recent.some((r) => r.id === rec.id)) return;
+      await store.putMessage(rec).catch(() => {});
+      events.emit('message', rec);
+    };
+    storing = storing.then(store1, store1);
+    await storing;
   });
   chat.events.on('state', (s) => events.emit('typing', { peer: s.from, state: s.state }));
   chat.events.on('bounced', async (b) => {
