@@ -5,20 +5,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { allJs, buildApp, buildBare, initialJs } from './fixtures/pages.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
-import { Scope } from './scope.ts';
-import { now, row, type Row, type SuiteResult } from './stats.ts';
+import { runSuite } from './scope.ts';
+import { row, type SuiteResult } from './stats.ts';
 
 /** The goal for the initial JS, gzip. */
 export const PAGE_WEIGHT_GOAL_KB = 120;
 const kB = (bytes: number) => bytes / 1000;
 
-export async function pageWeight(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
-  const started = now();
-  const scope = new Scope();
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  let error: string | undefined;
-  try {
+export function pageWeight(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
+  return runSuite('page-weight', 'Page weight: initial JavaScript of the built page', async ({ scope, rows, notes }) => {
     const dir = scope.add(tempDir('tidepool-bench-weight-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const app = join(dir, 'app');
     const bare = join(dir, 'bare');
@@ -40,10 +35,5 @@ export async function pageWeight(o: { quick: boolean; budgetMs: number; log: (li
       'lazy = dynamic imports (the LLM backends: wllama, web-llm and its worker, the OpenAI client) that load only when a brain is chosen; the .wasm (wllama) is not JS and is left out of both figures.',
       'the bare page uses the same xmpp.js 0.14 parts as src/xmpp/connection/client.ts and does the same protocol steps (XEP-0077 registration stream, login, bind, presence) with PLAIN, no SCRAM, no stream management, no UI framework and no store.',
     );
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-  } finally {
-    notes.push(...(await scope.close()));
-  }
-  return { id: 'page-weight', title: 'Page weight: initial JavaScript of the built page', rows, notes, ms: now() - started, error };
+  });
 }

@@ -5,17 +5,12 @@
 // a friend and she invites you into Makers, where you can watch (and talk to) the others.
 //   --no-page      agents only (no page server)
 //   --check        exit 0 once every milestone was reached (1 after --timeout seconds), for CI
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProsody, freePort } from './lib/prosody.ts';
-import { ensurePackages } from './lib/system.ts';
-import { installWebSocket } from '../src/node/websocket.ts';
 import { createAgentNode, type AgentNode } from '../src/agent/node.ts';
 import { createFileStore } from '../src/store/file-store.ts';
 import type { SubscriptionPolicy } from '../src/agent/contacts.ts';
 import type { Goal } from '../src/agent/autonomy/situation.ts';
-import { serveDemoPage, watchMilestones } from './lib/demo.ts';
+import { serveDemoPage, startDemoServer, watchMilestones } from './lib/demo.ts';
 
 const args = process.argv.slice(2);
 const withPage = !args.includes('--no-page');
@@ -42,22 +37,9 @@ async function befriend(a: AgentNode, b: AgentNode) {
 }
 
 async function main() {
-  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
-  installWebSocket();
-  const dir = mkdtempSync(join(tmpdir(), 'tidepool-demo-'));
-  const prosody = await startProsody({ dir: join(dir, 'prosody'), httpPort: await freePort(), c2sPort: await freePort() });
-  const { service, domain } = prosody;
+  const { dir, service, domain, onStop, stop } = await startDemoServer('tidepool-demo-');
   const agents: AgentNode[] = [];
-  let vite: { close(): Promise<void> } | undefined;
-  const stop = async (code: number) => {
-    await Promise.all(agents.map((a) => a.stop().catch(() => {})));
-    await vite?.close().catch(() => {});
-    await prosody.stop();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  onStop(() => Promise.all(agents.map((a) => a.stop().catch(() => {}))));
 
   const make = async (name: string, policy: SubscriptionPolicy) => {
     const store = await createFileStore(join(dir, name));
@@ -99,7 +81,7 @@ async function main() {
 
   if (withPage) {
     const page = await serveDemoPage(service, domain, 5174);
-    vite = page;
+    onStop(() => page.close());
     console.log(`\nWatch: ${page.url}#/agent/${encodeURIComponent(bare(ann))}  (add Ann; she invites you into Makers)\n`);
   }
 

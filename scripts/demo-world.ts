@@ -4,14 +4,8 @@
 // them move, visit, dig up a treasure, trade and take on a bounty; every payment is a signed receipt.
 //   --no-page      agents only (no page server)
 //   --check        exit 0 once every milestone was reached and the ledgers check out (1 after --timeout)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startProsody, freePort } from './lib/prosody.ts';
-import { ensurePackages } from './lib/system.ts';
-import { installWebSocket } from '../src/node/websocket.ts';
 import { checkLedgers, startWorldScenario } from './lib/world-scenario.ts';
-import { serveDemoPage, watchMilestones } from './lib/demo.ts';
+import { serveDemoPage, startDemoServer, watchMilestones } from './lib/demo.ts';
 
 const args = process.argv.slice(2);
 const withPage = !args.includes('--no-page');
@@ -19,24 +13,9 @@ const check = args.includes('--check');
 const timeoutS = Number(args.find((a) => a.startsWith('--timeout='))?.split('=')[1] ?? 120);
 
 async function main() {
-  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
-  installWebSocket();
-  const dir = mkdtempSync(join(tmpdir(), 'tidepool-world-demo-'));
-  const prosody = await startProsody({ dir: join(dir, 'prosody'), httpPort: await freePort(), c2sPort: await freePort() });
-  const { service, domain } = prosody;
-  let vite: { close(): Promise<void> } | undefined;
-  let scenario: Awaited<ReturnType<typeof startWorldScenario>> | undefined;
-  const stop = async (code: number) => {
-    await scenario?.stop();
-    await vite?.close().catch(() => {});
-    await prosody.stop();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-
-  scenario = await startWorldScenario({ service, domain, dir, log: (line) => console.log(line), tickSeconds: check ? 1 : 3 });
+  const { dir, service, domain, onStop, stop } = await startDemoServer('tidepool-world-demo-');
+  const scenario = await startWorldScenario({ service, domain, dir, log: (line) => console.log(line), tickSeconds: check ? 1 : 3 });
+  onStop(() => scenario.stop());
   const { agents, bare, milestones } = scenario;
   for (const n of Object.values(agents)) {
     n.ledger.events.on('receipt', ({ receipt, direction }) => {
@@ -46,7 +25,7 @@ async function main() {
 
   if (withPage) {
     const page = await serveDemoPage(service, domain, 5175);
-    vite = page;
+    onStop(() => page.close());
     console.log(`\nWatch: ${page.url}#/agent/${encodeURIComponent(bare(agents.ann))}  (open World to enter world@muc.${domain}; add Ann as a friend)\n`);
   }
 

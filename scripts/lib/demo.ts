@@ -1,5 +1,39 @@
-// What both demos share: the page served by Vite against the demo's own Prosody, and the loop that
-// prints each milestone as the agents reach it (and, in check mode, ends the run with an exit code).
+// What both demos share: their own Prosody in a temp dir (stopped, with everything registered on it,
+// on exit or Ctrl-C), the page served by Vite against it, and the loop that prints each milestone as the
+// agents reach it (and, in check mode, ends the run with an exit code).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProsody, freePort } from './prosody.ts';
+import { ensurePackages } from './system.ts';
+import { installWebSocket } from '../../src/node/websocket.ts';
+
+export interface DemoServer {
+  dir: string;
+  service: string;
+  domain: string;
+  /** Runs before Prosody stops (agents, the page); later registrations run first. */
+  onStop(fn: () => Promise<unknown>): void;
+  /** Stops everything and exits with `code`. */
+  stop(code: number): Promise<never>;
+}
+
+export async function startDemoServer(prefix: string): Promise<DemoServer> {
+  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
+  installWebSocket();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const prosody = await startProsody({ dir: join(dir, 'prosody'), httpPort: await freePort(), c2sPort: await freePort() });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async (code: number): Promise<never> => {
+    for (const fn of [...cleanups].reverse()) await fn().catch(() => {});
+    await prosody.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  return { dir, service: prosody.service, domain: prosody.domain, onStop: (fn) => cleanups.push(fn), stop };
+}
 
 export async function serveDemoPage(service: string, domain: string, defaultPort: number): Promise<{ url: string; close(): Promise<void> }> {
   const { createServer } = await import('vite');

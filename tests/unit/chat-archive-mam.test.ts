@@ -1,44 +1,13 @@
 // Backward paging in the MAM client (RSM <before/>), used for chat history: newest page first, each
 // next page before the oldest id of the last, the result oldest first, the bound keeping the newest.
 import { describe, expect, test } from 'vitest';
-import xml, { type Element } from '@xmpp/xml';
-import { Emitter } from '../../src/xmpp/emitter.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import xml from '@xmpp/xml';
 import { createMam } from '../../src/xmpp/mam/query.ts';
-import type { XmppConnection } from '../../src/xmpp/connection/client.ts';
+import { fakeArchive, RSM } from '../helpers/fake-archive.ts';
 
-const RSM = 'http://jabber.org/protocol/rsm';
-
-/**
- * Our own archive of `total` messages a0..a{total-1}, answering `before` the way Prosody 0.12 does:
- * the page just before the cursor ('' = the end), in time order, fin first/last = oldest/newest of the
- * page, complete when the page reaches the start. `greedy` sends twice the page size it was asked for.
- */
-function ownArchive(total: number, opts: { greedy?: boolean } = {}) {
-  const events = new Emitter<{ stanza: Element }>();
-  const requests: Element[] = [];
-  const connection = {
-    events,
-    jid: () => 'ben@example.org/web',
-    iq: {
-      async request(_type: string, q: Element) {
-        requests.push(q);
-        const set = q.getChild('set', RSM)!;
-        const max = Number(set.getChildText('max')) * (opts.greedy ? 2 : 1);
-        const before = set.getChildText('before');
-        const end = before ? Number(before.slice(1)) : total;
-        const start = Math.max(0, end - max);
-        const ids = Array.from({ length: end - start }, (_, i) => `a${start + i}`);
-        for (const id of ids) {
-          events.emit('stanza', xml('message', {}, xml('result', { xmlns: 'urn:xmpp:mam:2', queryid: q.attrs.queryid, id }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-25T10:00:00Z' }), xml('message', { type: 'chat', from: 'ann@example.org/x', to: 'ben@example.org' }, xml('body', {}, id))))));
-        }
-        const rsm = xml('set', { xmlns: RSM }, ids.length ? xml('first', {}, ids[0]!) : null, ids.length ? xml('last', {}, ids.at(-1)!) : null);
-        return ok(xml('iq', { type: 'result' }, xml('fin', { xmlns: 'urn:xmpp:mam:2', ...(start === 0 && { complete: 'true' }) }, rsm)));
-      },
-    },
-  } as unknown as XmppConnection;
-  return { connection, requests };
-}
+/** Our own archive: chats from Ann to Ben. */
+const ownArchive = (total: number, opts: { greedy?: boolean } = {}) =>
+  fakeArchive(total, { ...opts, inner: (id) => xml('message', { type: 'chat', from: 'ann@example.org/x', to: 'ben@example.org' }, xml('body', {}, id)) });
 
 const ids = (r: Awaited<ReturnType<ReturnType<typeof createMam>['query']>>) => (r.ok ? r.value.messages.map((m) => m.id) : r.error.message);
 

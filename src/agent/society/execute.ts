@@ -9,9 +9,7 @@ import type { Bonds } from './bonds.ts';
 import type { Network } from './network.ts';
 import type { SkillCaller } from './call.ts';
 import type { Orgs } from './orgs.ts';
-import type { Economy } from './economy.ts';
-
-type Outcome = Promise<Result<string, { message: string }>>;
+import type { Economy, Outcome } from './economy.ts';
 
 export interface ExecuteDeps {
   contacts: Contacts;
