@@ -42,6 +42,7 @@ export default defineConfig({
             'tests/integration/access-matrix.test.ts',
             'tests/integration/prompt-injection.test.ts',
             'tests/integration/world.test.ts',
+            'tests/integration/one-session.test.ts',
           ],
           globalSetup: ['tests/helpers/ejabberd-setup.ts'],
           testTimeout: 30_000,

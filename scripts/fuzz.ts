@@ -76,7 +76,7 @@ function counts(s: FuzzStats, t: NodeTarget, healthChecks: number): string {
 
 async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
-  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
+  ensurePackages('start');
   const repeat = `npm run fuzz -- --seed ${a.seed} --count ${a.count} --batch ${a.batch}`;
   console.log(a.caseN !== undefined ? `seed ${a.seed}, case ${a.caseN} alone` : `seed ${a.seed}${a.seedGiven ? '' : ' (time based)'}; repeat this run with: ${repeat}`);
 

@@ -2,13 +2,23 @@
 // then one plain summary line over all of them: `N passed, N failed[, N skipped]`.
 // The projects run one after another: on CI's two cores, Chromium beside the integration suite's
 // servers and nodes would starve timing-sensitive tests.
+// Before anything, the Debian packages the suites use are installed (as root) or named with the exact
+// install line (otherwise), so that no suite fails or skips halfway because something is missing.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureSystemPackages } from './lib/system-packages.mjs';
 
 const projects = ['unit', 'integration', 'ejabberd', 'e2e'];
 const extra = process.argv.slice(2);
+
+const missing = ensureSystemPackages('test');
+if (missing) {
+  console.error(`npm test: ${missing}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const dir = mkdtempSync(join(tmpdir(), 'tidepool-test-'));
 let passed = 0;
 let failed = 0;

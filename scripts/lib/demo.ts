@@ -19,7 +19,7 @@ export interface DemoServer {
 }
 
 export async function startDemoServer(prefix: string): Promise<DemoServer> {
-  ensurePackages([{ command: 'prosody', pkg: 'prosody' }]);
+  ensurePackages('start');
   installWebSocket();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const prosody = await startProsody({ dir: join(dir, 'prosody'), httpPort: await freePort(), c2sPort: await freePort() });

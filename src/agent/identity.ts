@@ -72,5 +72,23 @@ export async function ensureIdentity(o: EnsureOptions): Promise<Result<Identity,
 
 /** Identity from an export file: already registered elsewhere, so it only needs logging in. */
 export function identityFromExport(e: IdentityExport, id = randomId()): Identity {
-  return { id, jid: e.jid, password: e.password, service: e.service, domain: e.domain, registered: true, name: e.name, persona: e.persona, createdAt: Date.now() };
+  const i: Identity = { id, jid: e.jid, password: e.password, service: e.service, domain: e.domain, registered: true, name: e.name, persona: e.persona, createdAt: Date.now() };
+  return e.resource ? { ...i, resource: e.resource } : i;
+}
+
+/** The agent's own resource ("tp-" and 8 hex digits): random, so it tells nothing about the device. */
+export function newAgentResource(): string {
+  return `tp-${randomSecret(4)}`;
+}
+
+/**
+ * The stable resource of a stored identity, chosen and saved on first use. A resource the caller names
+ * (tests, a runner flag) wins for this session without replacing the stored one.
+ */
+export async function ensureResource(store: AgentStore, identity: Identity, wanted?: string): Promise<{ identity: Identity; resource: string }> {
+  if (wanted) return { identity, resource: wanted };
+  if (identity.resource) return { identity, resource: identity.resource };
+  const withResource = { ...identity, resource: newAgentResource() };
+  await store.putIdentity(withResource);
+  return { identity: withResource, resource: withResource.resource };
 }

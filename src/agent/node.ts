@@ -10,7 +10,7 @@ import { ok, type Result } from '../xmpp/result.ts';
 import type { TidepoolError } from '../xmpp/errors.ts';
 import type { AgentStore, Identity } from '../store/types.ts';
 import { exportIdentity, type IdentityExport } from '../store/types.ts';
-import { ensureIdentity } from './identity.ts';
+import { ensureIdentity, ensureResource } from './identity.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
 import xml, { type Element } from '@xmpp/xml';
@@ -115,7 +115,8 @@ export interface AgentNode {
 export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode, TidepoolError>> {
   const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
   if (!ensured.ok) return ensured;
-  let identity = ensured.value;
+  const withResource = await ensureResource(o.store, ensured.value, o.resource);
+  let identity = withResource.identity;
   const [username] = identity.jid.split('@') as [string];
 
   const events = new Emitter<AgentEvents>();
@@ -129,7 +130,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     domain: identity.domain,
     username,
     password: identity.password,
-    resource: o.resource,
+    resource: withResource.resource,
     keepaliveMs: o.keepaliveMs,
     backoff: o.backoff,
   });

@@ -20,6 +20,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const { store, node } = opened;
+  let finish: (code: number) => void = () => {};
   let announced = false;
   node.events.on('status', (s) => {
     if (s.state === 'online' && !announced) {
@@ -27,7 +28,11 @@ async function main(): Promise<number> {
       process.stdout.write(`online ${s.jid}\n`);
     } else if (s.state === 'online') console.error(`back online ${s.jid}${s.resumed ? ' (resumed)' : ''}`);
     else if (s.state === 'connecting' && s.lastError) console.error(`reconnecting (attempt ${s.attempt}, in ${s.retryInMs} ms): ${s.lastError.message}`);
-    else if (s.state === 'error') console.error(`stopped: ${s.error.message}`);
+    else if (s.state === 'error') {
+      console.error(`stopped: ${s.error.message}`);
+      // Another copy of this agent took its session: exit rather than linger offline.
+      if (s.error.kind === 'replaced') void stop().then(() => finish(3));
+    }
   });
   node.conversations.events.on('message', (m) => {
     if (m.direction === 'in') console.error(`message from ${m.peer}: ${m.body.slice(0, 200)}`);
@@ -45,6 +50,7 @@ async function main(): Promise<number> {
     return stopping;
   };
   const done = new Promise<number>((resolve) => {
+    finish = resolve;
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop().then(() => resolve(0)));
   });
   const first = await node.start();

@@ -12,6 +12,11 @@ export interface Identity {
   name: string;
   persona: string;
   createdAt: number;
+  /**
+   * The XMPP resource this agent always binds, so its full JID (what ad-hoc command clients need) is
+   * stable and can be shared. Absent in identities made before it existed: chosen at the next start.
+   */
+  resource?: string;
 }
 
 export interface ContactRecord {
@@ -63,11 +68,17 @@ export interface IdentityExport {
   domain: string;
   name: string;
   persona: string;
+  /** Optional (older files lack it): the imported agent keeps its full JID, and so its shared links. */
+  resource?: string;
 }
 
 export function exportIdentity(i: Identity): IdentityExport {
-  return { format: 'tidepool-identity', version: 1, jid: i.jid, password: i.password, service: i.service, domain: i.domain, name: i.name, persona: i.persona };
+  const e: IdentityExport = { format: 'tidepool-identity', version: 1, jid: i.jid, password: i.password, service: i.service, domain: i.domain, name: i.name, persona: i.persona };
+  return i.resource ? { ...e, resource: i.resource } : e;
 }
+
+/** A resource we choose ourselves: short, ASCII, and free of anything RFC 7622 or an xmpp: URI would escape. */
+export const isAgentResource = (r: unknown): r is string => typeof r === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(r);
 
 export type ParsedIdentity = { ok: true; value: IdentityExport } | { ok: false; error: { kind: 'invalid'; message: string } };
 
@@ -86,6 +97,16 @@ export function parseIdentityExport(text: string): ParsedIdentity {
   if (!/^[^@/\s]+@[^@/\s]+$/.test(d.jid!)) return { ok: false, error: { kind: 'invalid', message: 'identity file has a malformed JID' } };
   return {
     ok: true,
-    value: { format: 'tidepool-identity', version: 1, jid: d.jid!, password: d.password!, service: d.service!, domain: d.domain!, name: String(d.name ?? '').slice(0, 128), persona: String(d.persona ?? '').slice(0, 4000) },
+    value: {
+      format: 'tidepool-identity',
+      version: 1,
+      jid: d.jid!,
+      password: d.password!,
+      service: d.service!,
+      domain: d.domain!,
+      name: String(d.name ?? '').slice(0, 128),
+      persona: String(d.persona ?? '').slice(0, 4000),
+      ...(isAgentResource(d.resource) ? { resource: d.resource } : {}),
+    },
   };
 }

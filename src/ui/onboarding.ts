@@ -43,8 +43,20 @@ export function startPlan(search: string, hasIdentity: boolean): StartPlan {
   return p.get('name') || p.get('service') ? 'quick' : 'form';
 }
 
-export function initialForm(config: ServiceConfig, avatar: string = AVATARS[0]): OnboardingForm {
-  return { name: '', persona: '', avatar, brain: 'none', ggufUrl: '', baseUrl: 'http://127.0.0.1:8080/v1', model: '', apiKey: '', service: config.service, domain: config.domain };
+const ADJECTIVES = ['Brave', 'Calm', 'Curious', 'Gentle', 'Bright', 'Quiet', 'Swift', 'Merry', 'Clever', 'Kind', 'Bold', 'Sunny'] as const;
+const CREATURES = ['Otter', 'Kelp', 'Coral', 'Heron', 'Seal', 'Crab', 'Puffin', 'Urchin', 'Limpet', 'Dolphin', 'Shrimp', 'Starfish'] as const;
+
+/**
+ * A friendly name to start from, so that the first "Go online" works; the person may change it.
+ * The number keeps two newcomers on one server from asking for the same account name.
+ */
+export function friendlyName(random: () => number = Math.random): string {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length) % xs.length]!;
+  return `${pick(ADJECTIVES)} ${pick(CREATURES)} ${10 + Math.floor(random() * 90)}`;
+}
+
+export function initialForm(config: ServiceConfig, avatar: string = AVATARS[0], name = friendlyName()): OnboardingForm {
+  return { name, persona: '', avatar, brain: 'none', ggufUrl: '', baseUrl: 'http://127.0.0.1:8080/v1', model: '', apiKey: '', service: config.service, domain: config.domain };
 }
 
 /** A colour picked from the name, so the same name looks the same everywhere. */
@@ -65,24 +77,32 @@ export function colorFor(name: string): string {
 
 const isHttp = (u: string) => /^https?:\/\/[^\s]+$/.test(u);
 
-export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, string> {
+/** Which field is wrong, so the form can say it next to that field (and open its section). */
+export interface FormProblem {
+  field: keyof OnboardingForm;
+  message: string;
+}
+
+const problem = (field: keyof OnboardingForm, message: string) => fail<FormProblem>({ field, message });
+
+export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, FormProblem> {
   const name = f.name.trim();
-  if (!name) return fail('Give your agent a name');
-  if ([...name].length > 64) return fail('The name can be at most 64 characters');
+  if (!name) return problem('name', 'Give your agent a name');
+  if ([...name].length > 64) return problem('name', 'The name can be at most 64 characters');
   const persona = f.persona.trim();
-  if (persona.length > 2000) return fail('The persona can be at most 2000 characters');
+  if (persona.length > 2000) return problem('persona', 'The persona can be at most 2000 characters');
   const avatar = [...f.avatar.trim()].slice(0, 2).join('') || AVATARS[0];
   const service = f.service.trim();
-  if (!/^wss?:\/\/[^\s]+$/.test(service)) return fail('The server must be a WebSocket URL (ws:// or wss://)');
+  if (!/^wss?:\/\/[^\s]+$/.test(service)) return problem('service', 'The server must be a WebSocket URL (ws:// or wss://)');
   const domain = f.domain.trim().toLowerCase();
-  if (!/^[a-z0-9.-]+$/.test(domain)) return fail('The domain must be a host name, like example.org');
+  if (!/^[a-z0-9.-]+$/.test(domain)) return problem('domain', 'The domain must be a host name, like example.org');
   let brain: BrainConfig = { backend: 'none', autoReply: false };
   if (f.brain === 'in-page') {
-    if (!isHttp(f.ggufUrl.trim())) return fail('Give the URL of a GGUF model for the in-page brain');
+    if (!isHttp(f.ggufUrl.trim())) return problem('ggufUrl', 'Give the URL of a GGUF model for the in-page brain');
     brain = { backend: 'wllama', wllama: { url: f.ggufUrl.trim() }, autoReply: false };
   } else if (f.brain === 'openai') {
-    if (!isHttp(f.baseUrl.trim())) return fail('The API base URL must start with http:// or https://');
-    if (!f.model.trim()) return fail('Name the model the API should use');
+    if (!isHttp(f.baseUrl.trim())) return problem('baseUrl', 'The API base URL must start with http:// or https://');
+    if (!f.model.trim()) return problem('model', 'Name the model the API should use');
     brain = { backend: 'openai', openai: { baseUrl: f.baseUrl.trim(), model: f.model.trim(), apiKey: f.apiKey || undefined }, autoReply: false };
   }
   return ok({ name, persona, look: { avatar, color: colorFor(name) }, service, domain, brain });

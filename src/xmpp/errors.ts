@@ -50,6 +50,8 @@ export type TidepoolError =
   | { kind: 'auth'; message: string; condition?: string }
   | { kind: 'registration'; message: string; condition?: string }
   | { kind: 'insecure'; message: string }
+  /** The server closed our stream because the same account and resource logged in elsewhere (RFC 6120 §4.9.3.3). */
+  | { kind: 'replaced'; message: string }
   | { kind: 'network'; message: string }
   | { kind: 'storage'; message: string }
   | { kind: 'invalid'; message: string };

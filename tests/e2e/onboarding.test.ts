@@ -37,11 +37,19 @@ describe('onboarding', () => {
     await screenshot(p, 'onboarding-360');
   });
 
-  test('mistakes are named in the form', async () => {
+  test('mistakes are named in the form, next to the field', async () => {
+    // The name comes prefilled, so the first click works; emptied, the form says so beside it.
+    expect(await p.getByTestId('onboard-name').inputValue()).toMatch(/^\w+ \w+ \d+$/);
+    await p.getByTestId('onboard-name').fill('');
+    await p.getByTestId('onboard-go').click();
+    expect(await p.locator('[data-field-error="name"]').textContent()).toMatch(/name/);
+    expect(await p.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('onboard-name');
     await p.getByTestId('onboard-name').fill(NAME);
     await p.getByTestId('onboard-service').fill('http://not-a-websocket');
     await p.getByTestId('onboard-go').click();
     expect(await p.getByTestId('onboard-error').textContent()).toMatch(/WebSocket URL/);
+    expect(await p.locator('[data-field-error="service"]').textContent()).toMatch(/WebSocket URL/);
+    expect(await p.locator('[data-field-error="name"]').count()).toBe(0);
   });
 
   test('fill and go online: the agent has the chosen name and persona', async () => {

@@ -23,9 +23,14 @@ describe('share', () => {
     expect(link).toContain(`#/agent/${encodeURIComponent(jidA)}`);
     expect(link).toContain('/tidepool/app/'); // the page's own sub-path
     expect(await a.getByTestId('share-xmpp').inputValue()).toMatch(new RegExp(`^xmpp:${jidA}\\?roster;name=`));
-    expect(await a.locator('[data-testid="share-command"][data-node="echo"]').getAttribute('href')).toBe(`xmpp:${jidA}?command;node=echo`);
+    // Skills answer at the full JID, which stays the same across reloads (the agent's stored resource).
+    const full = await a.getByTestId('share-full-jid').inputValue();
+    expect(full).toMatch(new RegExp(`^${jidA}/tp-[0-9a-f]{8}$`));
+    expect(await a.locator('[data-testid="share-command"][data-node="echo"]').getAttribute('href')).toBe(`xmpp:${full}?command;node=echo`);
     expect(Number(await a.getByTestId('qr').getAttribute('data-modules'))).toBeGreaterThanOrEqual(21);
     expect(await a.locator('[data-testid="qr"] rect').count()).toBeGreaterThan(50);
+    await a.reload();
+    expect(await waitOnline(a)).toBe(full);
 
     const second = await launchProfile();
     contexts.push(second);

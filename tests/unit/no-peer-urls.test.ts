@@ -114,8 +114,8 @@ const REVIEWED: Reviewed[] = [
   {
     file: 'src/ui/SharePanel.svelte',
     kind: 'markup-url',
-    code: "<a href={xmppUri(jid, { type: 'command', node: k.node })}",
-    reason: "an xmpp: URI built from our own JID and our own skill nodes; a link the person may click, nothing is loaded",
+    code: "<a href={xmppUri(fullJid, { type: 'command', node: k.node })}",
+    reason: "an xmpp: URI built from our own full JID and our own skill nodes; a link the person may click, nothing is loaded",
   },
 ];
 

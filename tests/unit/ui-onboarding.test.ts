@@ -1,6 +1,6 @@
 // Onboarding's pure part (src/ui/onboarding.ts): when the form shows, and what it accepts.
 import { describe, expect, test } from 'vitest';
-import { AVATARS, colorFor, initialForm, startPlan, validateOnboarding } from '../../src/ui/onboarding.ts';
+import { AVATARS, colorFor, friendlyName, initialForm, startPlan, validateOnboarding } from '../../src/ui/onboarding.ts';
 
 const config = { service: 'ws://127.0.0.1:5280/xmpp-websocket', domain: 'localhost', source: 'default' as const };
 const form = (patch = {}) => ({ ...initialForm(config), name: 'Kelp', ...patch });
@@ -16,8 +16,17 @@ describe('onboarding', () => {
     expect(startPlan('?service=ws%3A%2F%2Fh%2Fx&onboarding=show', false)).toBe('form');
   });
 
-  test('the form starts from the resolved server', () => {
-    expect(initialForm(config)).toMatchObject({ service: config.service, domain: 'localhost', brain: 'none', avatar: AVATARS[0] });
+  test('the form starts from the resolved server, with a friendly name that validates as it is', () => {
+    const f = initialForm(config);
+    expect(f).toMatchObject({ service: config.service, domain: 'localhost', brain: 'none', avatar: AVATARS[0] });
+    expect(f.name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{2}$/);
+    expect(validateOnboarding(f).ok).toBe(true);
+  });
+
+  test('friendly names: two words and a number, varied, and bounded for any random source', () => {
+    expect(friendlyName(() => 0)).toBe('Brave Otter 10');
+    expect(friendlyName(() => 0.999999)).toBe('Sunny Starfish 99');
+    expect(new Set(Array.from({ length: 50 }, () => friendlyName())).size).toBeGreaterThan(10);
   });
 
   test('a valid form becomes the choice: trimmed, with a look and no brain', () => {
@@ -28,15 +37,15 @@ describe('onboarding', () => {
   test('each mistake is named', () => {
     const err = (patch: object) => {
       const r = validateOnboarding(form(patch));
-      return r.ok ? 'ok' : r.error;
+      return r.ok ? 'ok' : `${r.error.field}: ${r.error.message}`;
     };
-    expect(err({ name: ' ' })).toMatch(/name/);
-    expect(err({ name: 'x'.repeat(65) })).toMatch(/64/);
-    expect(err({ service: 'http://h/x' })).toMatch(/WebSocket/);
-    expect(err({ domain: 'a b' })).toMatch(/domain/);
-    expect(err({ brain: 'in-page', ggufUrl: '' })).toMatch(/GGUF/);
-    expect(err({ brain: 'openai', baseUrl: 'ftp://x' })).toMatch(/base URL/);
-    expect(err({ brain: 'openai', model: '' })).toMatch(/model/);
+    expect(err({ name: ' ' })).toMatch(/^name: .*name/);
+    expect(err({ name: 'x'.repeat(65) })).toMatch(/^name: .*64/);
+    expect(err({ service: 'http://h/x' })).toMatch(/^service: .*WebSocket/);
+    expect(err({ domain: 'a b' })).toMatch(/^domain: .*domain/);
+    expect(err({ brain: 'in-page', ggufUrl: '' })).toMatch(/^ggufUrl: .*GGUF/);
+    expect(err({ brain: 'openai', baseUrl: 'ftp://x' })).toMatch(/^baseUrl: .*base URL/);
+    expect(err({ brain: 'openai', model: '' })).toMatch(/^model: .*model/);
   });
 
   test('brain choices map to backend configurations', () => {

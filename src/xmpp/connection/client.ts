@@ -42,6 +42,11 @@ function tooLarge(el: Element, bound = Infinity): boolean {
   return text.length * 3 > outgoingLimit && utf8.encode(text).length > outgoingLimit;
 }
 
+const REPLACED: TidepoolError = {
+  kind: 'replaced',
+  message: 'this agent went online somewhere else (another tab, browser or machine); this copy went offline so the two do not fight over it',
+};
+
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_CSI = 'urn:xmpp:csi:0';
@@ -216,7 +221,13 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     return next();
   });
 
-  entity.on('error', () => {}); // surfaced through attempt results and 'problem'
+  // A <conflict/> stream error: another session bound our resource (the same agent opened in another
+  // browser or machine; servers keep the newest). Reconnecting would take the resource back and the
+  // two copies would knock each other off for ever, so this copy stops and says why.
+  let replaced = false;
+  entity.on('error', (e: { name?: string; condition?: string }) => {
+    if (e?.name === 'StreamError' && e.condition === 'conflict') replaced = true;
+  }); // everything else is surfaced through attempt results and 'problem'
   sm.on('resumed', () => (resumed = true));
   sm.on('fail', (stanza: Element) => events.emit('unacked', stanza));
   entity.on('online', (jid: { toString(): string }) => (bound = { jid: jid.toString() }));
@@ -284,6 +295,12 @@ export function createConnection(o: ConnectOptions): XmppConnection {
         firstResult = undefined;
         await waitForDisconnect();
         iq.rejectAll({ kind: 'offline', message: 'connection lost' });
+        if (replaced && !stopped) {
+          stopped = true;
+          keepalive.stop();
+          setStatus({ state: 'error', error: REPLACED });
+          break;
+        }
         continue;
       }
       lastError = r.error;
@@ -316,6 +333,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     start() {
       if (!stopped) return Promise.resolve(fail({ kind: 'invalid', message: 'already started' }));
       stopped = false;
+      replaced = false;
       const first = new Promise<Result<string, TidepoolError>>((r) => (firstResult = r));
       void loop();
       return first;
