@@ -23,19 +23,26 @@ const CALL_TIMEOUT_MS = 10_000;
 
 type Op = () => Promise<void>;
 
-const request = () => ({ tenant: '', message: message('user', [dataPart({ text: 'bench' })], { metadata: { [SKILL_KEY]: 'echo' } }), configuration: undefined, metadata: undefined });
+const request = () => ({
+  tenant: '',
+  message: message('user', [dataPart({ text: 'bench' })], { metadata: { [SKILL_KEY]: 'echo' } }),
+  configuration: undefined,
+  metadata: undefined,
+});
 
 /** Blocking SendMessage must come back as a completed Task with the echoed text, or the sample is void. */
 async function a2aCall(client: Client): Promise<void> {
   const r = await client.sendMessage(request(), { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
   const t = r as Task;
   const echoed = t.artifacts?.flatMap((a) => a.parts).some((p) => p.content?.$case === 'data' && (p.content.value as { text?: string }).text === 'bench');
-  if (!('status' in r) || t.status?.state !== TaskState.TASK_STATE_COMPLETED || !echoed) throw new Error(`A2A call did not complete with the echo (state ${t.status?.state})`);
+  if (!('status' in r) || t.status?.state !== TaskState.TASK_STATE_COMPLETED || !echoed)
+    throw new Error(`A2A call did not complete with the echo (state ${t.status?.state})`);
 }
 
 async function xmppEcho(caller: AgentNode, to: string): Promise<void> {
   const first = await caller.commands.execute(to, 'echo', CALL_TIMEOUT_MS);
-  if (!first.ok || first.value.status !== 'executing' || !first.value.sessionid) throw new Error(`echo execute failed: ${first.ok ? first.value.status : first.error.message}`);
+  if (!first.ok || first.value.status !== 'executing' || !first.value.sessionid)
+    throw new Error(`echo execute failed: ${first.ok ? first.value.status : first.error.message}`);
   const done = await caller.commands.submit(to, 'echo', first.value.sessionid, { text: 'bench' }, 'execute', CALL_TIMEOUT_MS);
   if (!done.ok || done.value.status !== 'completed') throw new Error(`echo submit failed: ${done.ok ? done.value.status : done.error.message}`);
 }
@@ -48,10 +55,49 @@ async function pureSdkAgent(): Promise<{ url: string; server: Server }> {
       const { values } = readCall(ctx.userMessage);
       const text = String(values.text ?? '');
       const at = () => new Date().toISOString();
-      bus.publish(AgentEvent.task({ id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: at() }, artifacts: [], history: [ctx.userMessage], metadata: undefined }));
-      bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: at() }, metadata: undefined }));
-      bus.publish(AgentEvent.artifactUpdate({ taskId, contextId, artifact: { artifactId: `${taskId}-r`, name: 'echo', description: '', parts: [dataPart({ text, repeat: 1, echoed: [text] })], metadata: undefined, extensions: [] }, append: false, lastChunk: true, metadata: undefined }));
-      bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_COMPLETED, message: undefined, timestamp: at() }, metadata: undefined }));
+      bus.publish(
+        AgentEvent.task({
+          id: taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: at() },
+          artifacts: [],
+          history: [ctx.userMessage],
+          metadata: undefined,
+        }),
+      );
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: at() },
+          metadata: undefined,
+        }),
+      );
+      bus.publish(
+        AgentEvent.artifactUpdate({
+          taskId,
+          contextId,
+          artifact: {
+            artifactId: `${taskId}-r`,
+            name: 'echo',
+            description: '',
+            parts: [dataPart({ text, repeat: 1, echoed: [text] })],
+            metadata: undefined,
+            extensions: [],
+          },
+          append: false,
+          lastChunk: true,
+          metadata: undefined,
+        }),
+      );
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_COMPLETED, message: undefined, timestamp: at() },
+          metadata: undefined,
+        }),
+      );
       bus.finished();
     },
     async cancelTask() {},
@@ -75,7 +121,10 @@ async function pureSdkAgent(): Promise<{ url: string; server: Server }> {
     signatures: [],
   };
   app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: async () => card }));
-  app.use('/a2a', jsonRpcHandler({ requestHandler: new DefaultRequestHandler(card, new InMemoryTaskStore(), executor), userBuilder: UserBuilder.noAuthentication }));
+  app.use(
+    '/a2a',
+    jsonRpcHandler({ requestHandler: new DefaultRequestHandler(card, new InMemoryTaskStore(), executor), userBuilder: UserBuilder.noAuthentication }),
+  );
   return { url, server };
 }
 
@@ -103,7 +152,11 @@ export async function a2a(o: { quick: boolean; budgetMs: number; log: (line: str
     const pureClient = await new ClientFactory().createFromUrl(pure.url);
     o.log(`prosody, 2 nodes, bridge and SDK agent up (${((now() - started) / 1000).toFixed(1)} s)`);
 
-    const ops: Record<'xmpp' | 'bridge' | 'sdk', Op> = { xmpp: () => xmppEcho(caller, to), bridge: () => a2aCall(bridgeClient), sdk: () => a2aCall(pureClient) };
+    const ops: Record<'xmpp' | 'bridge' | 'sdk', Op> = {
+      xmpp: () => xmppEcho(caller, to),
+      bridge: () => a2aCall(bridgeClient),
+      sdk: () => a2aCall(pureClient),
+    };
     const names = Object.keys(ops) as Array<keyof typeof ops>;
     for (let i = 0; i < plan.warmup; i++) for (const n of names) await ops[n]();
     const samples: Record<keyof typeof ops, number[]> = { xmpp: [], bridge: [], sdk: [] };
@@ -118,15 +171,28 @@ export async function a2a(o: { quick: boolean; budgetMs: number; log: (line: str
       }
     }
     const [x, b, s] = [summarize(samples.xmpp), summarize(samples.bridge), summarize(samples.sdk)];
-    for (const [label, key] of [['p50', 'p50'], ['p99', 'p99'], ['mean', 'mean']] as const) {
+    for (const [label, key] of [
+      ['p50', 'p50'],
+      ['p99', 'p99'],
+      ['mean', 'mean'],
+    ] as const) {
       rows.push(row(`bridge (SDK client -> bridge -> skill) ${label}`, 'ms', b[key], `plain XMPP echo ${label}`, x[key]));
       rows.push(row(`pure SDK client <-> server ${label}`, 'ms', s[key], `plain XMPP echo ${label}`, x[key]));
-      rows.push(row(`bridge ${label}`, 'ms', b[key], `pure SDK ${label}`, s[key], label === 'p50' ? 'what the bridge adds to an A2A round trip: skill lookup, access check, form validation, the skill itself' : undefined));
+      rows.push(
+        row(
+          `bridge ${label}`,
+          'ms',
+          b[key],
+          `pure SDK ${label}`,
+          s[key],
+          label === 'p50' ? 'what the bridge adds to an A2A round trip: skill lookup, access check, form validation, the skill itself' : undefined,
+        ),
+      );
     }
     notes.push(
       `${b.n} sequential calls of each (after ${plan.warmup} warm-up rounds), interleaved with the order rotating each round${b.n < plan.calls ? `; stopped at ${b.n} of ${plan.calls} by the time limit` : ''}.`,
-      'plain XMPP = caller node -> Prosody -> callee node, XEP-0050 execute (form) + submit (result): two IQs, the same as skill-rtt\'s echo.',
-      'bridge = @a2a-js/sdk JSON-RPC client -> HTTP on loopback -> the callee\'s A2A bridge -> its echo skill, run inside the node (no XMPP hop); the caller is the bridge stranger (public access).',
+      "plain XMPP = caller node -> Prosody -> callee node, XEP-0050 execute (form) + submit (result): two IQs, the same as skill-rtt's echo.",
+      "bridge = @a2a-js/sdk JSON-RPC client -> HTTP on loopback -> the callee's A2A bridge -> its echo skill, run inside the node (no XMPP hop); the caller is the bridge stranger (public access).",
       'pure SDK = the same client -> an @a2a-js/sdk server whose executor echoes in-process with the same task events (task, working, artifact, completed): the A2A floor on this machine.',
       'everything runs in this one Node process (clients, servers, nodes) beside Prosody, so ratios matter more than absolute times.',
     );

@@ -71,7 +71,14 @@ async function openHarness(browser: Browser, url: string, scope: Scope): Promise
 }
 
 /** Loads, each in a fresh browser context (empty caches); the last context stays open to generate. */
-async function openWllama(browser: Browser, harnessUrl: string, modelUrl: string, plan: Plan, until: Deadline, scope: Scope): Promise<Side & { errors: string[] }> {
+async function openWllama(
+  browser: Browser,
+  harnessUrl: string,
+  modelUrl: string,
+  plan: Plan,
+  until: Deadline,
+  scope: Scope,
+): Promise<Side & { errors: string[] }> {
   const loadsMs: number[] = [];
   let detail = '';
   let kept: { page: Page; errors: string[]; scope: Scope } | undefined;
@@ -106,15 +113,18 @@ async function openWllama(browser: Browser, harnessUrl: string, modelUrl: string
     detail,
     errors: kept!.errors,
     generate: () =>
-      page.evaluate(async ({ messages, maxTokens, seed, temperature }) => {
-        const m = (window as unknown as Win).harness.models.bench!;
-        let pieces = 0;
-        let firstMs = NaN;
-        const t0 = performance.now();
-        const r = await m.chat(messages, { seed, temperature, maxTokens, onToken: () => (pieces++ === 0 ? (firstMs = performance.now() - t0) : 0) });
-        if (!r.ok) throw new Error(`wllama chat failed: ${r.error.kind}: ${r.error.message}`);
-        return { pieces, ms: performance.now() - t0, firstMs };
-      }, { messages: MESSAGES, maxTokens: plan.maxTokens, seed: SEED, temperature: TEMPERATURE }),
+      page.evaluate(
+        async ({ messages, maxTokens, seed, temperature }) => {
+          const m = (window as unknown as Win).harness.models.bench!;
+          let pieces = 0;
+          let firstMs = NaN;
+          const t0 = performance.now();
+          const r = await m.chat(messages, { seed, temperature, maxTokens, onToken: () => (pieces++ === 0 ? (firstMs = performance.now() - t0) : 0) });
+          if (!r.ok) throw new Error(`wllama chat failed: ${r.error.kind}: ${r.error.message}`);
+          return { pieces, ms: performance.now() - t0, firstMs };
+        },
+        { messages: MESSAGES, maxTokens: plan.maxTokens, seed: SEED, temperature: TEMPERATURE },
+      ),
   };
 }
 
@@ -147,7 +157,12 @@ async function openServer(modelPath: string, plan: Plan, until: Deadline, scope:
       let pieces = 0;
       let firstMs = NaN;
       const t0 = now();
-      const c = await model.chat(MESSAGES, { seed: SEED, temperature: TEMPERATURE, maxTokens: plan.maxTokens, onToken: () => (pieces++ === 0 ? (firstMs = now() - t0) : 0) });
+      const c = await model.chat(MESSAGES, {
+        seed: SEED,
+        temperature: TEMPERATURE,
+        maxTokens: plan.maxTokens,
+        onToken: () => (pieces++ === 0 ? (firstMs = now() - t0) : 0),
+      });
       if (!c.ok) throw new Error(`openai chat failed: ${c.error.kind}: ${c.error.message}`);
       return { pieces, ms: now() - t0, firstMs };
     },
@@ -189,7 +204,10 @@ export async function brains(o: BrainsOptions): Promise<SuiteResult> {
     const outDir = scope.add(mkdtempSync(join(tmpdir(), 'tidepool-bench-brains-')), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const b0 = now();
     // The project's own Vite config with the e2e harness page as the input, as tests/e2e/brains.test.ts builds it.
-    await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 20_000, rolldownOptions: { input: HARNESS } } });
+    await build({
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 20_000, rolldownOptions: { input: HARNESS } },
+    });
     mkdirSync(join(outDir, 'models'));
     const modelPath = join(outDir, 'models', 'tiny.gguf');
     const bytes = writeTinyGguf(modelPath);
@@ -216,7 +234,8 @@ export async function brains(o: BrainsOptions): Promise<SuiteResult> {
       row('first streamed piece, median', 'ms', med(gw.map((g) => g.firstMs)), 'server, median', med(gs.map((g) => g.firstMs))),
       row('after the first piece, median', 'tokens/s', med(gw.map(decodeRate)), 'server, median', med(gs.map(decodeRate))),
     );
-    const spread = (g: Generation[]) => (g.length ? `${Math.round(Math.min(...g.map(tokensPerSecond)))}–${Math.round(Math.max(...g.map(tokensPerSecond)))}` : 'n/a');
+    const spread = (g: Generation[]) =>
+      g.length ? `${Math.round(Math.min(...g.map(tokensPerSecond)))}–${Math.round(Math.max(...g.map(tokensPerSecond)))}` : 'n/a';
     notes.push(
       'value = wllama in headless Chromium; baseline = node-llama-cpp behind scripts/llm-server.ts via createOpenAiModel (src/llm/openai.ts); ratio = wllama / server.',
       `model: tiny generated GGUF (${bytes} bytes, F32, 2 layers, 64-dim); prompt ${JSON.stringify(MESSAGES[0]!.content)}, seed ${SEED}, temperature ${TEMPERATURE}, max_tokens ${plan.maxTokens}; one warm-up generation on each side, then runs alternating between the two (w,s then s,w ...).`,

@@ -48,7 +48,15 @@ async function discover(observer: AgentNode, agents: SwarmNode[], cache: boolean
   }
   const s1 = observer.peers.stats();
   const skillMs = perAgentSkills.reduce((x, y) => x + y, 0);
-  return { discoQueries: s1.discoQueries - s0.discoQueries, pepQueries: s1.pepQueries - s0.pepQueries, ms: now() - t0, skillMs, cardMs, perAgentSkills, skills };
+  return {
+    discoQueries: s1.discoQueries - s0.discoQueries,
+    pepQueries: s1.pepQueries - s0.pepQueries,
+    ms: now() - t0,
+    skillMs,
+    cardMs,
+    perAgentSkills,
+    skills,
+  };
 }
 
 export async function capsCache(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult> {
@@ -80,7 +88,7 @@ export async function capsCache(o: { quick: boolean; budgetMs: number; log: (lin
     // finish, so the passes count and time only their own requests.
     const settled = deadline(Math.max(3_000, until.left() / 4));
     const traffic = () => JSON.stringify(observer.peers.stats());
-    for (let last = traffic(), quietSince = now(); now() - quietSince < 1_000 && !settled.passed(); ) {
+    for (let last = traffic(), quietSince = now(); now() - quietSince < 1_000 && !settled.passed();) {
       await new Promise((r) => setTimeout(r, 100));
       if (traffic() !== last) [last, quietSince] = [traffic(), now()];
     }
@@ -96,7 +104,14 @@ export async function capsCache(o: { quick: boolean; budgetMs: number; log: (lin
     const b = summarize(without.perAgentSkills);
     const n = ready.length;
     rows.push(
-      row(`distinct caps ver among ${n} agents`, 'vers', vers.size, 'agents', n, vers.size > 1 ? 'agents of one build and skill set should share one ver: see docs/PERFORMANCE.md (caps cache)' : undefined),
+      row(
+        `distinct caps ver among ${n} agents`,
+        'vers',
+        vers.size,
+        'agents',
+        n,
+        vers.size > 1 ? 'agents of one build and skill set should share one ver: see docs/PERFORMANCE.md (caps cache)' : undefined,
+      ),
       row(`disco#info queries for ${n} agents' skill sets`, 'queries', withCache.discoQueries, 'without caps cache', without.discoQueries),
       row(`skill sets of ${n} agents`, 'ms', withCache.skillMs, 'without caps cache', without.skillMs),
       row('skill set of one agent, p50', 'ms', s.p50, 'without caps cache', b.p50),

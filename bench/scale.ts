@@ -121,7 +121,9 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
       // (and, after the last level, for one more window at the first level's rate)
       const needMs = 2 * plan.windowMs + 10_000 + level * 20;
       if (until.left() < needMs) {
-        notes.push(`level ${level} not run: ${(until.left() / 1000).toFixed(0)} s of the suite's budget left, it needs at least ${(needMs / 1000).toFixed(0)} s plus the start of ${level - nodes.length} nodes.`);
+        notes.push(
+          `level ${level} not run: ${(until.left() / 1000).toFixed(0)} s of the suite's budget left, it needs at least ${(needMs / 1000).toFixed(0)} s plus the start of ${level - nodes.length} nodes.`,
+        );
         break;
       }
       const t0 = now();
@@ -129,7 +131,9 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
       const startUntil = deadline(until.left() - 2 * plan.windowMs - 10_000);
       const added = await pool(names, START_WIDTH, startUntil, (name) =>
         // Rate limiter opened wide: at random pairing a caller rarely repeats, but the bench must not measure refusals.
-        startSwarmNode(prosody.service, prosody.domain, name, { rateLimit: { burst: 1e9, perSecond: 1e9 }, subscriptionPolicy: 'reject' }, (n) => scope.add(n, name, (x) => x.stop())),
+        startSwarmNode(prosody.service, prosody.domain, name, { rateLimit: { burst: 1e9, perSecond: 1e9 }, subscriptionPolicy: 'reject' }, (n) =>
+          scope.add(n, name, (x) => x.stop()),
+        ),
       );
       nodes.push(...added);
       const onlineMs = now() - t0;
@@ -157,13 +161,51 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
       firstCpuPerCall ??= cpuPerCall ?? undefined;
       rows.push(
         row(`${level} nodes: describe p50`, 'ms', d.p50, 'ping p50', p.p50),
-        row(`${level} nodes: describe p99`, 'ms', d.p99, 'ping p99', p.p99, level >= SCALE_GOAL.nodes ? (d.p99 < SCALE_GOAL.p99Ms ? 'goal (p99 < 50 ms at 1000 nodes) met' : 'GOAL MISSED (p99 < 50 ms at 1000 nodes)') : undefined),
+        row(
+          `${level} nodes: describe p99`,
+          'ms',
+          d.p99,
+          'ping p99',
+          p.p99,
+          level >= SCALE_GOAL.nodes
+            ? d.p99 < SCALE_GOAL.p99Ms
+              ? 'goal (p99 < 50 ms at 1000 nodes) met'
+              : 'GOAL MISSED (p99 < 50 ms at 1000 nodes)'
+            : undefined,
+        ),
         row(`${level} nodes: describe p99`, 'ms', d.p99, 'goal', SCALE_GOAL.p99Ms),
         row(`${level} nodes: Prosody CPU per call`, 'µs', cpuPerCall, `first level (${plan.levels[0]})`, firstCpuPerCall ?? null),
-        row(`${level} nodes: Prosody CPU idle`, '%', idle.otherMs === null ? null : (idle.otherMs / idleMs) * 100, 'Node CPU idle (%)', (idle.nodeMs / idleMs) * 100, `${IDLE_MS / 1000} s with ${level} sessions open and no calls`),
-        row(`${level} nodes: nodes brought online per second`, 'nodes/s', (names.length * 1000) / onlineMs, `first level (${plan.levels[0]})`, firstRate ?? (names.length * 1000) / onlineMs, `${names.length} nodes added in ${(onlineMs / 1000).toFixed(1)} s (registration + login each), ${START_WIDTH} at a time`),
-        row(`${level} nodes: Node heap per node, after GC`, 'MiB', mib(heap - heapBefore) / level, 'Prosody RSS per session', prosodyRss === null || prosodyRssBefore === null ? null : mib(prosodyRss - prosodyRssBefore) / level, `this process's RSS grew by ${mib(rss - rssBefore).toFixed(0)} MiB since before the first node (${(mib(rss - rssBefore) / level).toFixed(3)} MiB per node; RSS also holds earlier suites' freed memory, so it can even shrink)`),
-        row(`${level} nodes: Prosody RSS`, 'MiB', prosodyRss === null ? null : mib(prosodyRss), 'Prosody RSS with no sessions', prosodyRssBefore === null ? null : mib(prosodyRssBefore)),
+        row(
+          `${level} nodes: Prosody CPU idle`,
+          '%',
+          idle.otherMs === null ? null : (idle.otherMs / idleMs) * 100,
+          'Node CPU idle (%)',
+          (idle.nodeMs / idleMs) * 100,
+          `${IDLE_MS / 1000} s with ${level} sessions open and no calls`,
+        ),
+        row(
+          `${level} nodes: nodes brought online per second`,
+          'nodes/s',
+          (names.length * 1000) / onlineMs,
+          `first level (${plan.levels[0]})`,
+          firstRate ?? (names.length * 1000) / onlineMs,
+          `${names.length} nodes added in ${(onlineMs / 1000).toFixed(1)} s (registration + login each), ${START_WIDTH} at a time`,
+        ),
+        row(
+          `${level} nodes: Node heap per node, after GC`,
+          'MiB',
+          mib(heap - heapBefore) / level,
+          'Prosody RSS per session',
+          prosodyRss === null || prosodyRssBefore === null ? null : mib(prosodyRss - prosodyRssBefore) / level,
+          `this process's RSS grew by ${mib(rss - rssBefore).toFixed(0)} MiB since before the first node (${(mib(rss - rssBefore) / level).toFixed(3)} MiB per node; RSS also holds earlier suites' freed memory, so it can even shrink)`,
+        ),
+        row(
+          `${level} nodes: Prosody RSS`,
+          'MiB',
+          prosodyRss === null ? null : mib(prosodyRss),
+          'Prosody RSS with no sessions',
+          prosodyRssBefore === null ? null : mib(prosodyRssBefore),
+        ),
       );
       const busy = (cpuMs: number | null) => (cpuMs === null ? 'n/a' : `${Math.round((cpuMs / w.ms) * 100)}%`);
       levelNotes.push(
@@ -180,9 +222,18 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
       const p = summarize(w.ping);
       rows.push(
         row(`${nodes.length} nodes at ${base} calls/s in total: describe p50`, 'ms', d.p50, 'ping p50', p.p50),
-        row(`${nodes.length} nodes at ${base} calls/s in total: describe p99`, 'ms', d.p99, 'ping p99', p.p99, d.p99 < SCALE_GOAL.p99Ms ? 'below 50 ms' : 'above 50 ms'),
+        row(
+          `${nodes.length} nodes at ${base} calls/s in total: describe p99`,
+          'ms',
+          d.p99,
+          'ping p99',
+          p.p99,
+          d.p99 < SCALE_GOAL.p99Ms ? 'below 50 ms' : 'above 50 ms',
+        ),
       );
-      levelNotes.push(`${nodes.length} nodes at ${base} calls/s in total (${(base / nodes.length).toFixed(2)} per node): ${w.describe.length} describe + ${w.ping.length} ping, ${w.failures} failed; CPU busy: Node ${Math.round((w.cpu.nodeMs / w.ms) * 100)}%, Prosody ${w.cpu.otherMs === null ? 'n/a' : `${Math.round((w.cpu.otherMs / w.ms) * 100)}%`}; Node event-loop delay p99 ${w.loopLagP99.toFixed(0)} ms.`);
+      levelNotes.push(
+        `${nodes.length} nodes at ${base} calls/s in total (${(base / nodes.length).toFixed(2)} per node): ${w.describe.length} describe + ${w.ping.length} ping, ${w.failures} failed; CPU busy: Node ${Math.round((w.cpu.nodeMs / w.ms) * 100)}%, Prosody ${w.cpu.otherMs === null ? 'n/a' : `${Math.round((w.cpu.otherMs / w.ms) * 100)}%`}; Node event-loop delay p99 ${w.loopLagP99.toFixed(0)} ms.`,
+      );
     }
     notes.push(
       `each node makes ${PER_NODE_RATE} calls/s on average (open loop: calls start on a fixed schedule at N × ${PER_NODE_RATE}/s in total, whether or not earlier ones answered), alternating describe (XEP-0050, one IQ each way) and XEP-0199 ping, each from a random node to another random node's full JID; ${plan.windowMs / 1000} s window per level after a 1 s settle.`,

@@ -41,7 +41,8 @@ const describe: Op = async (caller, to) => {
 /** `echo` has one stage: execute (gets the form) + submit (gets the result) is two IQs. */
 const echo: Op = async (caller, to) => {
   const first = await caller.commands.execute(to, 'echo', CALL_TIMEOUT_MS);
-  if (!first.ok || first.value.status !== 'executing' || !first.value.sessionid) throw new Error(`echo execute failed: ${first.ok ? first.value.status : first.error.message}`);
+  if (!first.ok || first.value.status !== 'executing' || !first.value.sessionid)
+    throw new Error(`echo execute failed: ${first.ok ? first.value.status : first.error.message}`);
   const done = await caller.commands.submit(to, 'echo', first.value.sessionid, { text: 'bench' }, 'execute', CALL_TIMEOUT_MS);
   if (!done.ok || done.value.status !== 'completed') throw new Error(`echo submit failed: ${done.ok ? done.value.status : done.error.message}`);
 };
@@ -83,7 +84,15 @@ interface Throughput {
 }
 
 /** `inFlight` loops per caller node, each starting its next call when the last one answers, for `ms`. */
-async function throughput(op: Op, callers: AgentNode[], inFlight: number, to: string, ms: number, maxCalls: number, prosodyPid: number | undefined): Promise<Throughput> {
+async function throughput(
+  op: Op,
+  callers: AgentNode[],
+  inFlight: number,
+  to: string,
+  ms: number,
+  maxCalls: number,
+  prosodyPid: number | undefined,
+): Promise<Throughput> {
   let calls = 0;
   const cpu = cpuMeter(prosodyPid);
   const t0 = now();
@@ -154,7 +163,16 @@ export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
       const p = await throughput(ping, nodes, inFlight, to, ms, maxCalls, prosody.pid);
       const t = await throughput(describe, nodes, inFlight, to, ms, maxCalls, prosody.pid);
       const how = `${nodes.length} caller node(s) × ${inFlight} request(s) in flight each`;
-      rows.push(row(`describe throughput, ${conc} concurrent`, 'calls/s', t.perSecond, `ping, ${conc} concurrent`, p.perSecond, `${how}; ${t.calls} describe / ${p.calls} ping calls in ${(t.ms / 1000).toFixed(1)} / ${(p.ms / 1000).toFixed(1)} s; ${cpuNote('describe', t)}; ${cpuNote('ping', p)}`));
+      rows.push(
+        row(
+          `describe throughput, ${conc} concurrent`,
+          'calls/s',
+          t.perSecond,
+          `ping, ${conc} concurrent`,
+          p.perSecond,
+          `${how}; ${t.calls} describe / ${p.calls} ping calls in ${(t.ms / 1000).toFixed(1)} / ${(p.ms / 1000).toFixed(1)} s; ${cpuNote('describe', t)}; ${cpuNote('ping', p)}`,
+        ),
+      );
     }
     notes.push(
       `throughput: closed loop (each in-flight slot starts its next call when the last answers); up to ${CALLER_NODES} caller nodes, beyond that several requests in flight per caller node; ping measured right before describe at the same concurrency.`,

@@ -108,10 +108,8 @@ export function formatSuite(s: SuiteResult): string {
     ['Metric', 'Value', 'Baseline', 'Baseline value', 'Ratio'],
     s.rows.map((r) => [`${r.metric} (${r.unit})`, fmt(r.value), r.baseline.label, fmt(r.baseline.value), fmtRatio(r.ratio)]),
   );
-  const notes = [
-    ...(s.error ? [`NOT COMPLETED: ${s.error}`] : []),
-    ...s.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`),
-    ...s.notes,
-  ].map((n) => `- ${n}`);
+  const notes = [...(s.error ? [`NOT COMPLETED: ${s.error}`] : []), ...s.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...s.notes].map(
+    (n) => `- ${n}`,
+  );
   return [head, '', s.rows.length ? table : '(no figures)', '', ...notes].join('\n');
 }

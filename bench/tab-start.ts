@@ -107,13 +107,27 @@ export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line
     const boot = (vs: Visit[]) => summarize(vs.map((v) => v.firstSocket));
     const wire = (vs: Visit[]) => summarize(vs.map((v) => v.online - v.firstSocket));
     rows.push(
-      row('navigation to online p50', 'ms', a.p50, 'bare xmpp.js page p50', b.p50, a.p50 <= TAB_START_GOAL.ms && a.p50 <= TAB_START_GOAL.vsBare * b.p50 ? 'goals met' : 'GOAL MISSED'),
+      row(
+        'navigation to online p50',
+        'ms',
+        a.p50,
+        'bare xmpp.js page p50',
+        b.p50,
+        a.p50 <= TAB_START_GOAL.ms && a.p50 <= TAB_START_GOAL.vsBare * b.p50 ? 'goals met' : 'GOAL MISSED',
+      ),
       row('navigation to online p50', 'ms', a.p50, 'goal', TAB_START_GOAL.ms),
       row('navigation to online p99', 'ms', a.p99, 'bare xmpp.js page p99', b.p99),
       row('navigation to online mean', 'ms', a.mean, 'bare xmpp.js page mean', b.mean),
       row('navigation to DOMContentLoaded p50', 'ms', ad.p50, 'bare xmpp.js page p50', bd.p50),
       row('navigation to first WebSocket p50', 'ms', boot(samples.tidepool!).p50, 'bare xmpp.js page p50', boot(samples.bare!).p50),
-      row('first WebSocket to online p50', 'ms', wire(samples.tidepool!).p50, 'bare xmpp.js page p50', wire(samples.bare!).p50, `WebSockets opened per visit: ${samples.tidepool![0]?.sockets} / ${samples.bare![0]?.sockets}`),
+      row(
+        'first WebSocket to online p50',
+        'ms',
+        wire(samples.tidepool!).p50,
+        'bare xmpp.js page p50',
+        wire(samples.bare!).p50,
+        `WebSockets opened per visit: ${samples.tidepool![0]?.sockets} / ${samples.bare![0]?.sockets}`,
+      ),
     );
     const p50 = (vs: Visit[], f: (v: Visit) => number) => summarize(vs.map(f).filter((x) => Number.isFinite(x))).p50;
     const at = (vs: Visit[]) => ({
@@ -127,9 +141,10 @@ export async function tabStart(o: { quick: boolean; budgetMs: number; log: (line
     const bt = at(samples.bare!);
     const twoStreams = (vs: Visit[]) => vs.some((v) => v.sockets > 1);
     // With registration on the login stream there is no first stream to close and no gap to a second.
-    const streams = twoStreams(samples.tidepool!) || twoStreams(samples.bare!)
-      ? `; registration stream (first socket created → closed) ${fmt(t.first)} / ${fmt(bt.first)}; registration closed → login socket created ${fmt(t.between)} / ${fmt(bt.between)}`
-      : '';
+    const streams =
+      twoStreams(samples.tidepool!) || twoStreams(samples.bare!)
+        ? `; registration stream (first socket created → closed) ${fmt(t.first)} / ${fmt(bt.first)}; registration closed → login socket created ${fmt(t.between)} / ${fmt(bt.between)}`
+        : '';
     notes.push(
       `where the time goes (p50 of each step, ms; tidepool / bare): navigation → DOMContentLoaded ${fmt(t.dom)} / ${fmt(bt.dom)}; → IndexedDB open answered (fresh profile: the database is created) +${fmt(t.idb)} / none; → first WebSocket +${fmt(t.boot)} / +${fmt(bt.boot)}${streams}; first WebSocket → online ${fmt(wire(samples.tidepool!).p50)} / ${fmt(wire(samples.bare!).p50)}.`,
       `${a.n} / ${b.n} first visits of each page${a.n < plan.loads ? ` (stopped at ${a.n} of ${plan.loads} by the time limit)` : ''}, after ${plan.warmup} warm-up visits each, alternating which page goes first; each visit in a new empty browser context (fresh profile: no IndexedDB, no HTTP cache), one headless Chromium, pages served by tests/helpers/static-server.ts, Prosody on loopback.`,

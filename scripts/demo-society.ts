@@ -31,7 +31,10 @@ async function until(what: string, check: () => boolean, ms = 60_000) {
 
 async function befriend(a: AgentNode, b: AgentNode) {
   await a.contacts.add(bare(b));
-  await until(`${a.identity.name} -> ${b.identity.name} request`, () => b.contacts.requests().some((q) => q.from === bare(a)) || b.contacts.list().some((c) => c.jid === bare(a) && c.mutual));
+  await until(
+    `${a.identity.name} -> ${b.identity.name} request`,
+    () => b.contacts.requests().some((q) => q.from === bare(a)) || b.contacts.list().some((c) => c.jid === bare(a) && c.mutual),
+  );
   if (b.contacts.requests().some((q) => q.from === bare(a))) await b.contacts.accept(bare(a));
   await until(`${a.identity.name} and ${b.identity.name} friends`, () => [a, b].every((x) => !!x.contacts.onlineResource(bare(x === a ? b : a))));
 }
@@ -52,7 +55,13 @@ async function main() {
     agents.push(n);
     return n;
   };
-  const [ann, ben, cat, dan, eve] = await Promise.all([make('Ann', 'accept'), make('Ben', 'friends-of-friends'), make('Cat', 'ask'), make('Dan', 'ask'), make('Eve', 'ask')]);
+  const [ann, ben, cat, dan, eve] = await Promise.all([
+    make('Ann', 'accept'),
+    make('Ben', 'friends-of-friends'),
+    make('Cat', 'ask'),
+    make('Dan', 'ask'),
+    make('Eve', 'ask'),
+  ]);
   await befriend(cat, ann);
   await befriend(cat, ben);
   await befriend(cat, dan);

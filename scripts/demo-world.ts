@@ -19,7 +19,8 @@ async function main() {
   const { agents, bare, milestones } = scenario;
   for (const n of Object.values(agents)) {
     n.ledger.events.on('receipt', ({ receipt, direction }) => {
-      if (direction === 'in') console.log(`[${n.identity.name.padEnd(3)}] receipt  ${receipt.body.payer} paid ${receipt.body.amount} (${receipt.body.ref}), countersigned`);
+      if (direction === 'in')
+        console.log(`[${n.identity.name.padEnd(3)}] receipt  ${receipt.body.payer} paid ${receipt.body.amount} (${receipt.body.ref}), countersigned`);
     });
   }
 
@@ -35,7 +36,9 @@ async function main() {
     finally: async () => {
       const r = await checkLedgers(Object.values(agents));
       for (const p of r.problems) console.error(`ledger problem: ${p}`);
-      console.log(`*** ledgers: ${r.pairs} pairs, ${r.receipts} receipts, both sides agree and every export verifies: ${r.problems.length === 0 ? 'yes' : 'NO'}`);
+      console.log(
+        `*** ledgers: ${r.pairs} pairs, ${r.receipts} receipts, both sides agree and every export verifies: ${r.problems.length === 0 ? 'yes' : 'NO'}`,
+      );
       return r.problems.length === 0;
     },
   });

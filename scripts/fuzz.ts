@@ -34,7 +34,8 @@ function parseArgs(argv: string[]): Args {
     const v = named.get(name);
     named.delete(name);
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new Error(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`);
     return Number(v);
   };
   // The generator mixes the seed as a 32-bit number.
@@ -42,7 +43,7 @@ function parseArgs(argv: string[]): Args {
   const args: Args = {
     count: int('count', 1) ?? 10_000,
     // Time based unless given; printed first so a run can always be repeated.
-    seed: seed ?? (Date.now() % 2 ** 32),
+    seed: seed ?? Date.now() % 2 ** 32,
     seedGiven: seed !== undefined,
     batch: int('batch', 1) ?? 250,
     caseN: int('case', 0),
@@ -53,12 +54,24 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-const table = (rec: Record<string, number>) => Object.entries(rec).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(30)} ${String(v).padStart(7)}`).join('\n');
+const table = (rec: Record<string, number>) =>
+  Object.entries(rec)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `  ${k.padEnd(30)} ${String(v).padStart(7)}`)
+    .join('\n');
 
 function counts(s: FuzzStats, t: NodeTarget, healthChecks: number): string {
   const secs = s.durationMs / 1000;
-  const outcomes = Object.entries(s.outcomesByCategory).sort(([x], [y]) => x.localeCompare(y))
-    .map(([cat, rec]) => `  ${cat.padEnd(18)} ${Object.entries(rec).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('\n');
+  const outcomes = Object.entries(s.outcomesByCategory)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(
+      ([cat, rec]) =>
+        `  ${cat.padEnd(18)} ${Object.entries(rec)
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    )
+    .join('\n');
   return [
     `sent ${s.sent} stanzas (${s.cases} cases, ${(s.bytesSent / 1048576).toFixed(1)} MiB, largest ${(s.largestStanzaBytes / 1024).toFixed(1)} KiB) in ${s.batches} batches`,
     `duration ${secs.toFixed(1)} s, ${(s.sent / Math.max(secs, 0.001)).toFixed(0)} stanzas/s (health checks included)`,
@@ -78,7 +91,9 @@ async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   ensurePackages('start');
   const repeat = `npm run fuzz -- --seed ${a.seed} --count ${a.count} --batch ${a.batch}`;
-  console.log(a.caseN !== undefined ? `seed ${a.seed}, case ${a.caseN} alone` : `seed ${a.seed}${a.seedGiven ? '' : ' (time based)'}; repeat this run with: ${repeat}`);
+  console.log(
+    a.caseN !== undefined ? `seed ${a.seed}, case ${a.caseN} alone` : `seed ${a.seed}${a.seedGiven ? '' : ' (time based)'}; repeat this run with: ${repeat}`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'tidepool-fuzz-prosody-'));
   let prosody: ProsodyServer | undefined;
@@ -120,14 +135,30 @@ async function main(): Promise<number> {
         const found = await t!.health.check(`after batch ${batch} (${s.sent} stanzas sent)`);
         healthChecks++;
         const fails = s.timeouts.length + s.badReplies.length + s.unexpected.length + s.violations.length + s.messageErrorsMissing.length;
-        console.log(`batch ${batch}: ${s.sent}/${a.count} sent, ${((Date.now() - started) / 1000).toFixed(1)} s, ${fails} failures so far, health ${found.length ? `PROBLEMS: ${found.join('; ')}` : 'ok'}`);
+        console.log(
+          `batch ${batch}: ${s.sent}/${a.count} sent, ${((Date.now() - started) / 1000).toFixed(1)} s, ${fails} failures so far, health ${found.length ? `PROBLEMS: ${found.join('; ')}` : 'ok'}`,
+        );
       },
     });
-    const failed = fuzzVerdict({ stats, count: a.count, batchSize: a.batch, health: t.health.issues, leftOnline: t.watch.left(), targetProblems: t.watch.problems, checkReach: a.count >= 500 });
-    const anyFailure = [...stats.timeouts, ...stats.badReplies, ...stats.unexpected, ...stats.violations, ...stats.messageErrorsMissing].sort((x, y) => x.sentAt - y.sentAt)[0];
+    const failed = fuzzVerdict({
+      stats,
+      count: a.count,
+      batchSize: a.batch,
+      health: t.health.issues,
+      leftOnline: t.watch.left(),
+      targetProblems: t.watch.problems,
+      checkReach: a.count >= 500,
+    });
+    const anyFailure = [...stats.timeouts, ...stats.badReplies, ...stats.unexpected, ...stats.violations, ...stats.messageErrorsMissing].sort(
+      (x, y) => x.sentAt - y.sentAt,
+    )[0];
     if (failed.length) console.log(`\n=== details ===\n${fuzzReport(stats, { down: t.watch.down, health: t.health.issues, problems: t.watch.problems })}`);
     console.log(`\n=== counts ===\n${counts(stats, t, healthChecks)}`);
-    if (a.json) writeFileSync(a.json, JSON.stringify({ args: a, stats, health: t.health.issues, nodeDown: t.watch.down, nodeProblems: t.watch.problems, failed }, null, 2));
+    if (a.json)
+      writeFileSync(
+        a.json,
+        JSON.stringify({ args: a, stats, health: t.health.issues, nodeDown: t.watch.down, nodeProblems: t.watch.problems, failed }, null, 2),
+      );
     console.log(`\nseed ${a.seed}; repeat: ${repeat}`);
     const example = anyFailure?.n ?? 0;
     console.log(`reproduce one case alone: npm run fuzz -- --seed ${a.seed} --case ${example}${anyFailure ? ' (the first failing case)' : ''}`);

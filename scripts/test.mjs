@@ -25,8 +25,9 @@ let failed = 0;
 let skipped = 0;
 let exitFailures = 0;
 
-// Type checks first: each counts as one check in the summary, passed or failed.
+// Type checks and the formatter's check first: each counts as one check in the summary, passed or failed.
 for (const [name, cmd, args] of [
+  ['prettier', 'npm', ['run', '-s', 'format:check']],
   ['typescript', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['svelte-check', 'npx', ['svelte-check', '--tsconfig', 'tsconfig.json', '--threshold', 'warning', '--output', 'human']],
 ]) {

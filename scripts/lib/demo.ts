@@ -50,7 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Prints `*** milestone i/n: name (t s)` once each is reached. Without `check` it watches forever; with
  * it, resolves 0 once all are reached and `finally` (if any) agrees, 1 after `timeoutS`.
  */
-export async function watchMilestones(milestones: Array<[string, () => boolean]>, o: { check: boolean; timeoutS: number; finally?: () => Promise<boolean> }): Promise<number> {
+export async function watchMilestones(
+  milestones: Array<[string, () => boolean]>,
+  o: { check: boolean; timeoutS: number; finally?: () => Promise<boolean> },
+): Promise<number> {
   const reached = new Set<string>();
   const started = Date.now();
   while (true) {
@@ -62,7 +65,12 @@ export async function watchMilestones(milestones: Array<[string, () => boolean]>
     }
     if (o.check && reached.size === milestones.length) return (await (o.finally?.() ?? Promise.resolve(true))) ? 0 : 1;
     if (o.check && Date.now() - started > o.timeoutS * 1000) {
-      console.error(`demo: milestones missing after ${o.timeoutS} s: ${milestones.filter(([n]) => !reached.has(n)).map(([n]) => n).join('; ')}`);
+      console.error(
+        `demo: milestones missing after ${o.timeoutS} s: ${milestones
+          .filter(([n]) => !reached.has(n))
+          .map(([n]) => n)
+          .join('; ')}`,
+      );
       return 1;
     }
     await sleep(250);

@@ -131,10 +131,13 @@ export function lookup(zone: Zone, q: Pick<Question, 'name' | 'type' | 'cls'>, t
   const rec = zone[key]!;
   const owner = encodeName(q.name);
   const answers =
-    q.type === TYPE.A ? (rec.a ?? []).map((a) => rr(owner, TYPE.A, ttl, ipv4(a)))
-    : q.type === TYPE.AAAA ? (rec.aaaa ?? []).map((a) => rr(owner, TYPE.AAAA, ttl, ipv6(a)))
-    : q.type === TYPE.SRV ? (rec.srv ?? []).map((s) => rr(owner, TYPE.SRV, ttl, srvData(s)))
-    : [];
+    q.type === TYPE.A
+      ? (rec.a ?? []).map((a) => rr(owner, TYPE.A, ttl, ipv4(a)))
+      : q.type === TYPE.AAAA
+        ? (rec.aaaa ?? []).map((a) => rr(owner, TYPE.AAAA, ttl, ipv6(a)))
+        : q.type === TYPE.SRV
+          ? (rec.srv ?? []).map((s) => rr(owner, TYPE.SRV, ttl, srvData(s)))
+          : [];
   return { rcode: RCODE.NOERROR, answers }; // a known name without records of this type: NODATA
 }
 
@@ -169,7 +172,8 @@ export async function startDnsServer(o: { zone: Zone; port?: number; ttl?: numbe
     const q = parseQuery(msg);
     let out: Buffer | undefined;
     if (!q) out = formErr(msg);
-    else if ((q.flags & 0x7800) !== 0) out = buildResponse(q, RCODE.NOTIMP, []); // only standard queries
+    else if ((q.flags & 0x7800) !== 0)
+      out = buildResponse(q, RCODE.NOTIMP, []); // only standard queries
     else {
       const { rcode, answers } = lookup(o.zone, q, o.ttl);
       queries.push({ name: q.name, type: q.type, rcode, answers: answers.length });

@@ -80,11 +80,23 @@ export async function startEjabberd(opts: EjabberdOptions): Promise<EjabberdServ
   // Erlang distribution without epmd (-erl_epmd_port): no system-wide daemon on 4369 is started or shared,
   // and the node listens only on 127.0.0.1:distPort, guarded by this directory's own cookie.
   const args = [
-    '-sname', node, '-noinput', '-start_epmd', 'false', '-erl_epmd_port', String(distPort),
-    '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
-    '-mnesia', 'dir', JSON.stringify(spool),
-    '-eval', WATCHDOG,
-    '-s', 'ejabberd',
+    '-sname',
+    node,
+    '-noinput',
+    '-start_epmd',
+    'false',
+    '-erl_epmd_port',
+    String(distPort),
+    '-kernel',
+    'inet_dist_use_interface',
+    '{127,0,0,1}',
+    '-mnesia',
+    'dir',
+    JSON.stringify(spool),
+    '-eval',
+    WATCHDOG,
+    '-s',
+    'ejabberd',
   ];
   const child = spawn('erl', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let output = '';
@@ -101,14 +113,41 @@ export async function startEjabberd(opts: EjabberdOptions): Promise<EjabberdServ
   }
 
   return {
-    domain, c2sPort, httpPort, service, configPath, dir, pid: child.pid,
-    async stop() { await stopChild(child, exited); },
+    domain,
+    c2sPort,
+    httpPort,
+    service,
+    configPath,
+    dir,
+    pid: child.pid,
+    async stop() {
+      await stopChild(child, exited);
+    },
     register(user, password) {
-      const r = spawnSync('erl', [
-        '-sname', `ctl-${randomBytes(4).toString('hex')}@localhost`, '-hidden', '-noinput',
-        '-start_epmd', 'false', '-erl_epmd_port', String(distPort), '-dist_listen', 'false',
-        '-s', 'ejabberd_ctl', '-extra', node, 'register', user, domain, password,
-      ], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync(
+        'erl',
+        [
+          '-sname',
+          `ctl-${randomBytes(4).toString('hex')}@localhost`,
+          '-hidden',
+          '-noinput',
+          '-start_epmd',
+          'false',
+          '-erl_epmd_port',
+          String(distPort),
+          '-dist_listen',
+          'false',
+          '-s',
+          'ejabberd_ctl',
+          '-extra',
+          node,
+          'register',
+          user,
+          domain,
+          password,
+        ],
+        { cwd: dir, env, encoding: 'utf8', timeout: 30_000 },
+      );
       if (r.status !== 0) throw new Error(`ejabberd register ${user} failed (${r.status}): ${r.stdout}${r.stderr}`);
     },
   };

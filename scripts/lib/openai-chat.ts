@@ -43,7 +43,13 @@ export async function handleChatCompletion(ctx: ChatContext, req: IncomingMessag
   if (!parsed.ok) return sendError(res, { status: 400, type: 'invalid_request_error', ...parsed.error });
   const chat = parsed.value;
   if (chat.model !== undefined && chat.model !== ctx.modelId) {
-    return sendError(res, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model', message: `unknown model "${chat.model}"; this server has "${ctx.modelId}"` });
+    return sendError(res, {
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      param: 'model',
+      message: `unknown model "${chat.model}"; this server has "${ctx.modelId}"`,
+    });
   }
 
   const hangUp = new AbortController();

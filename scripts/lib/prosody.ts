@@ -140,8 +140,17 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyServer>
   await waitForHttp(httpPort, child, exited, () => output + readLog(dir));
 
   const server: ProsodyServer = {
-    domain, c2sPort, httpPort, s2sPort, service, configPath, dir, pid: child.pid,
-    async stop() { await stopChild(child, exited); },
+    domain,
+    c2sPort,
+    httpPort,
+    s2sPort,
+    service,
+    configPath,
+    dir,
+    pid: child.pid,
+    async stop() {
+      await stopChild(child, exited);
+    },
     register(user, password) {
       const r = spawnSync('prosodyctl', ['--config', configPath, 'register', user, domain, password], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`prosodyctl register ${user} failed: ${r.stderr || r.stdout}`);

@@ -47,7 +47,10 @@ export function ensureSystemPackages(purpose, system = {}) {
   const list = missing.map((m) => `  ${m.pkg}: ${m.why}`).join('\n');
   if (!isRoot) return `missing Debian packages:\n${list}\nInstall them with:\n  ${installLine(pkgs)}`;
   log(`installing from Debian:\n${list}`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...pkgs]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...pkgs],
+  ]) {
     const status = run(args);
     if (status !== 0) return `apt-get ${args[0]} failed (exit ${status}); run it yourself: ${installLine(pkgs)}`;
   }

@@ -42,7 +42,13 @@ export interface WorldScenario {
   stop(): Promise<void>;
 }
 
-export async function startWorldScenario(o: { service: string; domain: string; dir: string; log?: (line: string) => void; tickSeconds?: number }): Promise<WorldScenario> {
+export async function startWorldScenario(o: {
+  service: string;
+  domain: string;
+  dir: string;
+  log?: (line: string) => void;
+  tickSeconds?: number;
+}): Promise<WorldScenario> {
   const made: AgentNode[] = [];
   const make = async (name: string) => {
     const store = await createFileStore(join(o.dir, name));
@@ -57,7 +63,13 @@ export async function startWorldScenario(o: { service: string; domain: string; d
   };
   const stop = () => Promise.all(made.map((a) => a.stop().catch(() => {}))).then(() => {});
   try {
-    const [ann, ben, cat, dan, eve] = await Promise.all(['Ann', 'Ben', 'Cat', 'Dan', 'Eve'].map(make)) as [AgentNode, AgentNode, AgentNode, AgentNode, AgentNode];
+    const [ann, ben, cat, dan, eve] = (await Promise.all(['Ann', 'Ben', 'Cat', 'Dan', 'Eve'].map(make))) as [
+      AgentNode,
+      AgentNode,
+      AgentNode,
+      AgentNode,
+      AgentNode,
+    ];
     const bare = (n: AgentNode) => n.identity.jid.split('/')[0]!.toLowerCase();
     cat.skills.add(haikuSkill);
 
@@ -76,7 +88,11 @@ export async function startWorldScenario(o: { service: string; domain: string; d
     ben.society.setGoals([{ kind: 'explore-world', room: '' }, { kind: 'earn' }]);
     dan.society.setGoals([{ kind: 'buy', target: bare(cat), skill: 'haiku', text: 'the tide' }, { kind: 'earn' }]);
     eve.society.setGoals([{ kind: 'post-bounty', room: '', task: BOUNTY_TASK, skill: 'echo', reward: BOUNTY_REWARD }]);
-    await Promise.all([ben.society.autonomy.setPolicy(policy), dan.society.autonomy.setPolicy({ ...policy, maySpend: true }), eve.society.autonomy.setPolicy({ ...policy, maySpend: true })]);
+    await Promise.all([
+      ben.society.autonomy.setPolicy(policy),
+      dan.society.autonomy.setPolicy({ ...policy, maySpend: true }),
+      eve.society.autonomy.setPolicy({ ...policy, maySpend: true }),
+    ]);
 
     const receiptFor = (n: AgentNode, peer: AgentNode, ref: (r: string) => boolean) => n.ledger.chain(bare(peer)).some((r) => ref(r.body.ref) && !!r.payeeSig);
     const bounty = () => eve.bounties.list().find((b) => b.poster === bare(eve) && b.task === BOUNTY_TASK);
@@ -86,13 +102,21 @@ export async function startWorldScenario(o: { service: string; domain: string; d
     };
     const milestones: Array<[string, () => boolean]> = [
       ["Ben visited Ann's Tide Pool", () => (ann.world.snapshot().places.find((p) => p.id === place.value.id)?.visits ?? 0) > 0],
-      ['Ben found the treasure and Ann paid him the reward', () => receiptFor(ben, ann, (r) => r === `treasure:${treasure.value.id}`) && ann.world.snapshot().treasures.some((t) => t.id === treasure.value.id && t.claimedBy === bare(ben))],
+      [
+        'Ben found the treasure and Ann paid him the reward',
+        () =>
+          receiptFor(ben, ann, (r) => r === `treasure:${treasure.value.id}`) &&
+          ann.world.snapshot().treasures.some((t) => t.id === treasure.value.id && t.claimedBy === bare(ben)),
+      ],
       ["Dan bought Cat's Haiku", () => receiptFor(cat, dan, (r) => r === 'prepay:haiku') && cat.market.sales.prepaid(bare(dan)).length === 0],
       ['Eve awarded her bounty', () => !!bounty()?.awards.length],
-      ['The bounty was delivered and paid', () => {
-        const w = winner();
-        return !!w && receiptFor(w, eve, (r) => r === `bounty:${bounty()!.id}`);
-      }],
+      [
+        'The bounty was delivered and paid',
+        () => {
+          const w = winner();
+          return !!w && receiptFor(w, eve, (r) => r === `bounty:${bounty()!.id}`);
+        },
+      ],
     ];
     return { agents: { ann, ben, cat, dan, eve }, bare, milestones, treasureId: treasure.value.id, placeId: place.value.id, stop };
   } catch (e) {
@@ -117,7 +141,8 @@ export async function checkLedgers(agents: AgentNode[]): Promise<{ pairs: number
       if (ab.length === 0 && ba.length === 0) continue;
       pairs++;
       receipts += ab.length;
-      if (JSON.stringify(ab) !== JSON.stringify(ba)) problems.push(`${a.identity.name} and ${b.identity.name} hold different chains (${ab.length} vs ${ba.length} receipts)`);
+      if (JSON.stringify(ab) !== JSON.stringify(ba))
+        problems.push(`${a.identity.name} and ${b.identity.name} hold different chains (${ab.length} vs ${ba.length} receipts)`);
       if (a.ledger.balance(bare(b)) + b.ledger.balance(bare(a)) !== 0) problems.push(`${a.identity.name} and ${b.identity.name} disagree on their balance`);
     }
   }

@@ -52,7 +52,11 @@ export function agentInfo(skills: readonly string[]): DiscoInfo {
       {
         type: 'result',
         instructions: [],
-        fields: [field('FORM_TYPE', ['urn:xmpp:dataforms:softwareinfo'], 'hidden'), field('software', ['Tidepool']), field('software_version', [TIDEPOOL_VERSION])],
+        fields: [
+          field('FORM_TYPE', ['urn:xmpp:dataforms:softwareinfo'], 'hidden'),
+          field('software', ['Tidepool']),
+          field('software_version', [TIDEPOOL_VERSION]),
+        ],
       },
     ],
   };
@@ -81,7 +85,10 @@ export function createCapabilities(deps: { card: () => AgentCard; pep: Pep }) {
     },
     element: () => (ver ? capsElement(CAPS_NODE, ver) : undefined),
     /** Open access so anyone can read the card, even with no subscription and while we are offline. */
-    publishCard: (address?: string) => deps.pep.publish(NS_CARD_PEP, 'current', xml('card', { xmlns: NS_CARD_PEP }, formElement(cardForm({ ...deps.card(), address }))), { accessModel: 'open' }),
+    publishCard: (address?: string) =>
+      deps.pep.publish(NS_CARD_PEP, 'current', xml('card', { xmlns: NS_CARD_PEP }, formElement(cardForm({ ...deps.card(), address }))), {
+        accessModel: 'open',
+      }),
   };
 }
 

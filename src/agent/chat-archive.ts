@@ -101,7 +101,12 @@ export function archivedChat(a: ArchivedMessage, ownBare: string, peer: string):
   };
 }
 
-export function createChatArchive(deps: { mam: Pick<Mam, 'query'>; store: AgentStore; ownJid: () => string | undefined; limits?: Partial<Record<keyof typeof CHAT_ARCHIVE_LIMITS, number>> }) {
+export function createChatArchive(deps: {
+  mam: Pick<Mam, 'query'>;
+  store: AgentStore;
+  ownJid: () => string | undefined;
+  limits?: Partial<Record<keyof typeof CHAT_ARCHIVE_LIMITS, number>>;
+}) {
   const limits = { ...CHAT_ARCHIVE_LIMITS, ...deps.limits };
   const done = new Set<string>();
   const running = new Map<string, Promise<Result<Backfill, TidepoolError>>>();
@@ -134,7 +139,9 @@ export function createChatArchive(deps: { mam: Pick<Mam, 'query'>; store: AgentS
       }
       return r;
     }
-    const records = ordered(r.value.messages).map((a) => archivedChat(a, own, peer)).filter((x): x is ChatRecord => x !== undefined);
+    const records = ordered(r.value.messages)
+      .map((a) => archivedChat(a, own, peer))
+      .filter((x): x is ChatRecord => x !== undefined);
     try {
       // What the store already has wins: a live copy, or our own record with its delivery status.
       const have = new Map((await deps.store.messages(peer, limits.enough + limits.maxMessages + 200)).map((m) => [m.id, m]));

@@ -51,7 +51,14 @@ export function createConversations(deps: {
   chat.events.on('message', async (m) => {
     // The record id derives from the sender's message id, so a message re-sent after a lost stream
     // (same id, see requeue) is stored once and shown once.
-    const rec: ChatRecord = { id: inboundRecordId(m.fromBare, m.id), peer: m.fromBare, direction: 'in', body: m.body, at: m.at, ...(m.generated ? { generated: true } : {}) };
+    const rec: ChatRecord = {
+      id: inboundRecordId(m.fromBare, m.id),
+      peer: m.fromBare,
+      direction: 'in',
+      body: m.body,
+      at: m.at,
+      ...(m.generated ? { generated: true } : {}),
+    };
     // Two copies can arrive back to back, before either is stored: remember ids synchronously too.
     if (seen.has(rec.id)) return;
     seen.add(rec.id);
@@ -83,7 +90,11 @@ export function createConversations(deps: {
 
   async function deliver(rec: ChatRecord): Promise<ChatRecord> {
     const r = await chat.send(rec.peer, rec.body, rec.id, { generated: rec.generated });
-    const next: ChatRecord = r.ok ? { ...rec, status: 'sent' } : r.error.kind === 'offline' ? { ...rec, status: 'queued' } : { ...rec, status: 'failed', error: r.error.message };
+    const next: ChatRecord = r.ok
+      ? { ...rec, status: 'sent' }
+      : r.error.kind === 'offline'
+        ? { ...rec, status: 'queued' }
+        : { ...rec, status: 'failed', error: r.error.message };
     await store.putMessage(next);
     events.emit('message', next);
     return next;
@@ -142,7 +153,15 @@ export function createConversations(deps: {
       const peer = parseBareJid(to);
       if (!peer) return fail({ kind: 'invalid', message: `"${to.slice(0, 80)}" is not a valid JID` });
       if (!body.trim()) return fail({ kind: 'invalid', message: 'empty message' });
-      const rec: ChatRecord = { id: randomId(), peer, direction: 'out', body, at: Date.now(), status: 'queued', ...(opts.generated ? { generated: true } : {}) };
+      const rec: ChatRecord = {
+        id: randomId(),
+        peer,
+        direction: 'out',
+        body,
+        at: Date.now(),
+        status: 'queued',
+        ...(opts.generated ? { generated: true } : {}),
+      };
       await store.putMessage(rec);
       events.emit('message', rec);
       if (!deps.isOnline()) return ok(rec);

@@ -75,10 +75,16 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     observe: ({ entry }) => {
       // Only what a decider acts on: new places and treasures (the rest is in the world view).
       if (entry.kind === 'place') {
-        const p = world.snapshot().places.filter((x) => x.owner === entry.from).at(-1);
+        const p = world
+          .snapshot()
+          .places.filter((x) => x.owner === entry.from)
+          .at(-1);
         if (p) d.society.observe({ kind: 'place', from: entry.from, id: p.id, name: p.name });
       } else if (entry.kind === 'treasure') {
-        const t = world.snapshot().treasures.filter((x) => x.owner === entry.from && !x.claimedBy).at(-1);
+        const t = world
+          .snapshot()
+          .treasures.filter((x) => x.owner === entry.from && !x.claimedBy)
+          .at(-1);
         if (t) d.society.observe({ kind: 'treasure', from: entry.from, place: t.place, id: t.id, reward: t.reward });
       }
     },
@@ -116,7 +122,15 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
   bounties.events.on('observation', (ob) => {
     const seen: Observation | undefined =
       ob.kind === 'bounty-seen'
-        ? { kind: 'bounty', from: ob.bounty.poster, id: ob.bounty.id, room: ob.bounty.room, task: ob.bounty.task, skill: ob.bounty.skill ?? '', reward: ob.bounty.reward }
+        ? {
+            kind: 'bounty',
+            from: ob.bounty.poster,
+            id: ob.bounty.id,
+            room: ob.bounty.room,
+            task: ob.bounty.task,
+            skill: ob.bounty.skill ?? '',
+            reward: ob.bounty.reward,
+          }
         : ob.kind === 'bounty-bid'
           ? { kind: 'bounty-bid', from: ob.from, id: ob.id }
           : ob.kind === 'bounty-awarded'
@@ -124,7 +138,15 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
             : undefined;
     if (seen) d.society.observe(seen);
   });
-  const economy = await createEconomy({ store: d.store, world, bounties, market, skills: d.skills, self: () => bareOf(d.identity().jid).toLowerCase(), onError: (e) => d.problem({ kind: 'storage', message: `could not save: ${String(e)}` }) });
+  const economy = await createEconomy({
+    store: d.store,
+    world,
+    bounties,
+    market,
+    skills: d.skills,
+    self: () => bareOf(d.identity().jid).toLowerCase(),
+    onError: (e) => d.problem({ kind: 'storage', message: `could not save: ${String(e)}` }),
+  });
   d.society.attachEconomy(economy);
   return { market, world, bounties, economy };
 }

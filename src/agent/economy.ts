@@ -27,7 +27,15 @@ interface Done {
 const said = <T>(r: Result<T, { message: string }>, text: (v: T) => string) => (r.ok ? ok(text(r.value)) : fail({ message: r.error.message }));
 const remember = (list: string[], key: string) => (list.includes(key) ? list : [...list, key].slice(-MAX_REMEMBERED));
 
-export async function createEconomy(d: { store: AgentStore; world: World; bounties: Bounties; market: Market; skills: SkillRegistry; self: () => string; onError?: (e: unknown) => void }): Promise<Economy & { flush(): Promise<void> }> {
+export async function createEconomy(d: {
+  store: AgentStore;
+  world: World;
+  bounties: Bounties;
+  market: Market;
+  skills: SkillRegistry;
+  self: () => string;
+  onError?: (e: unknown) => void;
+}): Promise<Economy & { flush(): Promise<void> }> {
   const done = await persisted<Done>(d.store, 'economy:done', { visited: [], hunted: [], bought: [] }, 250, d.onError);
   const lc = (j: string) => bareOf(j).toLowerCase();
   const key = (owner: string, id: string) => `${lc(owner)}/${id}`;
@@ -57,12 +65,20 @@ export async function createEconomy(d: { store: AgentStore; world: World; bounti
     const bids = d.bounties.myBids() as Record<string, { delivered?: boolean }>;
     const { visited, hunted, bought = [] } = done.value();
     return {
-      mySkills: d.skills.list().filter((s) => s.settings.enabled).map((s) => s.node),
+      mySkills: d.skills
+        .list()
+        .filter((s) => s.settings.enabled)
+        .map((s) => s.node),
       ...(snap.room && {
         world: {
           room: snap.room,
-          places: snap.places.slice(0, 50).map((p) => ({ owner: p.owner, id: p.id, name: p.name, rating: p.rating, visited: visited.includes(key(p.owner, p.id)) })),
-          treasures: snap.treasures.filter((t) => !t.claimedBy).slice(0, 20).map((t) => ({ owner: t.owner, place: t.place, id: t.id, reward: t.reward, hunted: hunted.includes(key(t.owner, t.id)) })),
+          places: snap.places
+            .slice(0, 50)
+            .map((p) => ({ owner: p.owner, id: p.id, name: p.name, rating: p.rating, visited: visited.includes(key(p.owner, p.id)) })),
+          treasures: snap.treasures
+            .filter((t) => !t.claimedBy)
+            .slice(0, 20)
+            .map((t) => ({ owner: t.owner, place: t.place, id: t.id, reward: t.reward, hunted: hunted.includes(key(t.owner, t.id)) })),
         },
       }),
       bounties: d.bounties

@@ -72,7 +72,17 @@ export async function ensureIdentity(o: EnsureOptions): Promise<Result<Identity,
 
 /** Identity from an export file: already registered elsewhere, so it only needs logging in. */
 export function identityFromExport(e: IdentityExport, id = randomId()): Identity {
-  const i: Identity = { id, jid: e.jid, password: e.password, service: e.service, domain: e.domain, registered: true, name: e.name, persona: e.persona, createdAt: Date.now() };
+  const i: Identity = {
+    id,
+    jid: e.jid,
+    password: e.password,
+    service: e.service,
+    domain: e.domain,
+    registered: true,
+    name: e.name,
+    persona: e.persona,
+    createdAt: Date.now(),
+  };
   return e.resource ? { ...i, resource: e.resource } : i;
 }
 

@@ -148,7 +148,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   // Friendship is a mutual presence subscription, read from our roster (never from the peer).
   const isFriend = (jid: string) => roster.get(bareOf(jid))?.subscription === 'both';
   // Our own archive (XEP-0313) fills in a conversation that this device has little of.
-  const conversations = createConversations({ chat, store: o.store, isOnline: () => connection.status.state === 'online', isFriend, mam: createMam({ connection }), ownJid: () => connection.jid() });
+  const conversations = createConversations({
+    chat,
+    store: o.store,
+    isOnline: () => connection.status.state === 'online',
+    isFriend,
+    mam: createMam({ connection }),
+    ownJid: () => connection.jid(),
+  });
   const pep = createPep({ connection });
 
   // Skills: policy facts come from our roster and configuration, never from the caller.
@@ -159,11 +166,21 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     facts: (from) => {
       const bare = bareOf(from);
       const friend = isFriend(bare);
-      return { bare, isOwner: owners.has(bare) || bare === bareOf(identity.jid), isFriend: friend, level: society?.bonds.levelOf(bare) ?? (friend ? 'friend' : 'stranger') };
+      return {
+        bare,
+        isOwner: owners.has(bare) || bare === bareOf(identity.jid),
+        isFriend: friend,
+        level: society?.bonds.levelOf(bare) ?? (friend ? 'friend' : 'stranger'),
+      };
     },
   });
   const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
-  const creditLimits = await createCreditLimits({ store: o.store, isFriend, defaults: o.creditLimits, onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save credit limits: ${(e as Error)?.message ?? String(e)}` }) });
+  const creditLimits = await createCreditLimits({
+    store: o.store,
+    isFriend,
+    defaults: o.creditLimits,
+    onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save credit limits: ${(e as Error)?.message ?? String(e)}` }),
+  });
   const ledgerMade = await createLedger({ store: o.store, self: () => bareOf(identity.jid), limitFor: (peer) => creditLimits.limitFor(peer) });
   if (!ledgerMade.ok) return ledgerMade;
   const ledger = ledgerMade.value;
@@ -178,7 +195,10 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     version: TIDEPOOL_VERSION,
     owner: o.owners?.[0],
     key: ledger.publicKey(),
-    skills: skills.list().filter((s) => s.settings.enabled).map((s) => s.node),
+    skills: skills
+      .list()
+      .filter((s) => s.settings.enabled)
+      .map((s) => s.node),
   });
   const capabilities = createCapabilities({ card, pep });
   const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
@@ -193,10 +213,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   };
   const call = createSkillCaller({ commands, resolve: resolveJid });
   // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.
-  const pay = createPay({ ledger, call, keyOf: async (jid) => {
-    const c = await peers.card(bareOf(jid));
-    return c.ok ? c.value?.key : undefined;
-  } });
+  const pay = createPay({
+    ledger,
+    call,
+    keyOf: async (jid) => {
+      const c = await peers.card(bareOf(jid));
+      return c.ok ? c.value?.key : undefined;
+    },
+  });
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
@@ -353,4 +377,3 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   };
   return ok(node);
 }
-

@@ -44,18 +44,24 @@ export function answerWith(brain: Brain, self: () => { name: string; persona: st
     let pending = '';
     let last = 0; // the first piece goes out at once, later ones at most twice a second
     // Batched so a fast model does not flood the caller with XEP-0050 progress messages.
-    const r = await model.chat([{ role: 'system', content: systemPrompt(me.name, me.persona) }, { role: 'user', content: question.slice(0, 8000) }], {
-      maxTokens: 256,
-      signal: ctx.signal,
-      onToken: (t) => {
-        pending += t;
-        if (Date.now() - last > 500) {
-          ctx.progress(pending);
-          pending = '';
-          last = Date.now();
-        }
+    const r = await model.chat(
+      [
+        { role: 'system', content: systemPrompt(me.name, me.persona) },
+        { role: 'user', content: question.slice(0, 8000) },
+      ],
+      {
+        maxTokens: 256,
+        signal: ctx.signal,
+        onToken: (t) => {
+          pending += t;
+          if (Date.now() - last > 500) {
+            ctx.progress(pending);
+            pending = '';
+            last = Date.now();
+          }
+        },
       },
-    });
+    );
     return r.ok ? r : { ok: false, error: { kind: r.error.kind, message: r.error.message } };
   };
 }

@@ -21,6 +21,7 @@ export function ggufHeaderProblem(head: Uint8Array, fileSize: number): string | 
   const tensors = view.getBigUint64(8, true);
   const metadata = view.getBigUint64(16, true);
   const least = BigInt(GGUF_HEADER_BYTES) + tensors * BigInt(MIN_TENSOR_INFO) + metadata * BigInt(MIN_METADATA_KV);
-  if (least > BigInt(fileSize)) return `the GGUF header is corrupt: it claims ${tensors} tensors and ${metadata} metadata entries, more than a ${fileSize}-byte file can hold`;
+  if (least > BigInt(fileSize))
+    return `the GGUF header is corrupt: it claims ${tensors} tensors and ${metadata} metadata entries, more than a ${fileSize}-byte file can hold`;
   return undefined;
 }

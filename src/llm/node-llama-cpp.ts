@@ -139,7 +139,10 @@ export class NodeLlamaCppModel implements LanguageModel {
     } catch (e) {
       return fail(llmError('model-missing', `model file not found: ${this.opts.modelPath} (${messageOf(e)})`));
     }
-    const problem = await readHead(this.opts.modelPath).then((head) => ggufHeaderProblem(head, totalBytes), (e: unknown) => `cannot read it: ${messageOf(e)}`);
+    const problem = await readHead(this.opts.modelPath).then(
+      (head) => ggufHeaderProblem(head, totalBytes),
+      (e: unknown) => `cannot read it: ${messageOf(e)}`,
+    );
     if (problem) return fail(llmError('load-failed', `${this.model}: ${problem}`));
     let nlc: typeof import('node-llama-cpp');
     try {
@@ -157,8 +160,7 @@ export class NodeLlamaCppModel implements LanguageModel {
       model = await llama.loadModel({
         modelPath: this.opts.modelPath,
         loadSignal: signal,
-        onLoadProgress: (f) =>
-          progress({ stage: 'fetch', loadedBytes: Math.round(f * totalBytes), totalBytes, percent: Math.round(f * 100) }),
+        onLoadProgress: (f) => progress({ stage: 'fetch', loadedBytes: Math.round(f * totalBytes), totalBytes, percent: Math.round(f * 100) }),
       });
       progress({ stage: 'init', text: 'creating context' });
       const contextSize = this.opts.contextSize ?? Math.min(model.trainContextSize, 4096);

@@ -43,12 +43,22 @@ export function createOpenAiModel(cfg: OpenAiConfig): LanguageModel {
    * Error text from the API reaches peers (as the `ask` skill's error) and logs, and gateways like to
    * quote the key they refused: no error leaves this backend with the key in it.
    */
-  async function request<T>(path: string, init: { method: string; body?: string }, opts: GenerateOptions, run: (res: Response) => Promise<Result<T, LlmError>>): Promise<Result<T, LlmError>> {
+  async function request<T>(
+    path: string,
+    init: { method: string; body?: string },
+    opts: GenerateOptions,
+    run: (res: Response) => Promise<Result<T, LlmError>>,
+  ): Promise<Result<T, LlmError>> {
     const r = await requestUnredacted(path, init, opts, run);
     return r.ok || !cfg.apiKey ? r : { ok: false, error: { ...r.error, message: redactSecret(r.error.message, cfg.apiKey) } };
   }
 
-  async function requestUnredacted<T>(path: string, init: { method: string; body?: string }, opts: GenerateOptions, run: (res: Response) => Promise<Result<T, LlmError>>): Promise<Result<T, LlmError>> {
+  async function requestUnredacted<T>(
+    path: string,
+    init: { method: string; body?: string },
+    opts: GenerateOptions,
+    run: (res: Response) => Promise<Result<T, LlmError>>,
+  ): Promise<Result<T, LlmError>> {
     const ctrl = new AbortController();
     const timeoutMs = opts.timeoutMs ?? cfg.timeoutMs ?? 120_000;
     let timedOut = false;
@@ -110,12 +120,22 @@ export function createOpenAiModel(cfg: OpenAiConfig): LanguageModel {
     model: cfg.model,
     async load(onProgress?: (p: LoadProgress) => void, signal?: AbortSignal) {
       onProgress?.({ stage: 'init', text: `contacting ${base}` });
-      const r = await request('/models', { method: 'GET' }, { signal, timeoutMs: 15_000 }, async (res) => ok((await res.json().catch(() => ({}))) as { data?: Array<{ id?: string }> }));
+      const r = await request('/models', { method: 'GET' }, { signal, timeoutMs: 15_000 }, async (res) =>
+        ok((await res.json().catch(() => ({}))) as { data?: Array<{ id?: string }> }),
+      );
       if (!r.ok) return r;
       const j = r.value;
       // Some servers (Ollama, gateways) list models lazily; only a list that omits ours is an error.
       if (j.data && j.data.length > 0 && !j.data.some((m) => m.id === cfg.model)) {
-        return fail(llmError('model-missing', `${base} does not serve "${cfg.model}" (it has: ${j.data.map((m) => m.id).join(', ').slice(0, 200)})`));
+        return fail(
+          llmError(
+            'model-missing',
+            `${base} does not serve "${cfg.model}" (it has: ${j.data
+              .map((m) => m.id)
+              .join(', ')
+              .slice(0, 200)})`,
+          ),
+        );
       }
       loaded = true;
       onProgress?.({ stage: 'ready', percent: 100 });

@@ -44,7 +44,11 @@ export async function detectWebGpu(): Promise<WebGpuInfo> {
     return { available: false, shaderF16: false, reason: `WebGPU failed to give an adapter (${(e as Error).message}). ${HINT}` };
   }
   if (!adapter) {
-    return { available: false, shaderF16: false, reason: `WebGPU is present but offers no adapter (disabled, blocklisted GPU, or a headless browser). ${HINT}` };
+    return {
+      available: false,
+      shaderF16: false,
+      reason: `WebGPU is present but offers no adapter (disabled, blocklisted GPU, or a headless browser). ${HINT}`,
+    };
   }
   return { available: true, adapter: describe(adapter.info), shaderF16: adapter.features.has('shader-f16') };
 }

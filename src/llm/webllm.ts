@@ -29,7 +29,11 @@ export function classifyWebLlmError(raw: unknown, cfg: WebLlmConfig): LlmError {
     return llmError('no-webgpu', `web-llm cannot use WebGPU here: ${text}`);
   }
   // "Unexpected token '<'": a host (a dev server's SPA fallback) answered a web page for the config.
-  if (/Failed to execute 'add' on 'Cache'|Failed to fetch|NetworkError|\b404\b|Cannot fetch|ModelNotFoundError|MissingModelWasmError|Unexpected token '<'/i.test(text)) {
+  if (
+    /Failed to execute 'add' on 'Cache'|Failed to fetch|NetworkError|\b404\b|Cannot fetch|ModelNotFoundError|MissingModelWasmError|Unexpected token '<'/i.test(
+      text,
+    )
+  ) {
     return llmError('model-missing', `the files of ${cfg.modelId} are not at ${cfg.modelUrl} (or its library at ${cfg.modelLibUrl}): ${text}`);
   }
   if (/DeviceLostError|out of memory|\bOOM\b/i.test(text)) return llmError('out-of-memory', `web-llm ran out of GPU memory: ${text}`);
@@ -46,7 +50,10 @@ export function mlcFilesBase(modelUrl: string): string {
 async function whichMissing(cfg: WebLlmConfig): Promise<string> {
   const probes = [new URL('mlc-chat-config.json', mlcFilesBase(absolute(cfg.modelUrl))).href, absolute(cfg.modelLibUrl)];
   for (const url of probes) {
-    const status = await fetch(url, { method: 'HEAD' }).then((r) => (!r.ok ? r.status : r.headers.get('content-type')?.includes('text/html') ? 'html' : 0), () => -1);
+    const status = await fetch(url, { method: 'HEAD' }).then(
+      (r) => (!r.ok ? r.status : r.headers.get('content-type')?.includes('text/html') ? 'html' : 0),
+      () => -1,
+    );
     if (status === -1) return `${url} cannot be reached`;
     if (status === 'html') return `${url} answers a web page, not the file`;
     if (status !== 0) return `${url} answers ${status}`;
@@ -76,7 +83,12 @@ export function createWebLlmModel(cfg: WebLlmConfig): LanguageModel {
     gpu = await detectWebGpu();
     if (!gpu.available) return fail(llmError('no-webgpu', `web-llm needs WebGPU. ${gpu.reason ?? ''}`.trim()));
     if (needsShaderF16(cfg.modelId) && !gpu.shaderF16) {
-      return fail(llmError('no-webgpu', `${cfg.modelId} is an f16 build and needs the WebGPU feature shader-f16, which this adapter (${gpu.adapter}) lacks. Choose a q4f32 build of the model, or the wllama brain.`));
+      return fail(
+        llmError(
+          'no-webgpu',
+          `${cfg.modelId} is an f16 build and needs the WebGPU feature shader-f16, which this adapter (${gpu.adapter}) lacks. Choose a q4f32 build of the model, or the wllama brain.`,
+        ),
+      );
     }
     if (signal?.aborted) return fail(llmError('aborted', 'aborted'));
     const record: ModelRecord = {
@@ -113,7 +125,11 @@ export function createWebLlmModel(cfg: WebLlmConfig): LanguageModel {
     return ok(undefined);
   }
 
-  async function complete(messages: ChatMessage[], opts: GenerateOptions, responseFormat?: ChatCompletionRequestBase['response_format']): Promise<Result<string, LlmError>> {
+  async function complete(
+    messages: ChatMessage[],
+    opts: GenerateOptions,
+    responseFormat?: ChatCompletionRequestBase['response_format'],
+  ): Promise<Result<string, LlmError>> {
     const e = engine;
     if (!e) return fail(llmError('not-loaded', 'load the model first'));
     if (opts.signal?.aborted) return fail(llmError('aborted', 'aborted'));

@@ -51,7 +51,12 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
   const logger: WllamaLogger = { debug: () => {}, log: () => {}, warn: note, error: note };
 
   /** The model's blobs (several when it is split), from wllama's cache or downloaded into it. */
-  async function download(w: Wllama, url: string, onProgress: ((p: LoadProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<Result<{ model: Model; blobs: Blob[] }, LlmError>> {
+  async function download(
+    w: Wllama,
+    url: string,
+    onProgress: ((p: LoadProgress) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<{ model: Model; blobs: Blob[] }, LlmError>> {
     if (!/\.gguf(\?.*)?$/i.test(url)) return fail(llmError('model-missing', `${url} is not a GGUF file URL (it must end in .gguf)`));
     try {
       const model = await w.modelManager.getModelOrDownload(
@@ -59,7 +64,12 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
         {
           signal,
           progressCallback: ({ loaded, total }) =>
-            onProgress?.({ stage: 'fetch', loadedBytes: loaded, totalBytes: total || undefined, percent: total ? Math.min(100, Math.round((loaded / total) * 100)) : undefined }),
+            onProgress?.({
+              stage: 'fetch',
+              loadedBytes: loaded,
+              totalBytes: total || undefined,
+              percent: total ? Math.min(100, Math.round((loaded / total) * 100)) : undefined,
+            }),
         },
       );
       return ok({ model, blobs: await model.open() });
@@ -109,7 +119,8 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
       // The first error line names the cause (bad magic, unknown architecture); later ones only repeat "failed".
       const detail = recent.find((l) => /error|invalid|unknown|unsupported/i.test(l)) ?? recent.find((l) => /fail/i.test(l)) ?? '';
       const why = `${message(e)}${detail ? ` (${detail})` : ''}`;
-      if (/out of memory|Cannot allocate|Cannot enlarge memory|\bOOM\b/i.test(why)) return fail(llmError('out-of-memory', `${name} does not fit in this tab's memory: ${why}`));
+      if (/out of memory|Cannot allocate|Cannot enlarge memory|\bOOM\b/i.test(why))
+        return fail(llmError('out-of-memory', `${name} does not fit in this tab's memory: ${why}`));
       return fail(llmError('load-failed', `${name} is not a model llama.cpp can load: ${why}`));
     }
     if (signal?.aborted) {

@@ -10,9 +10,7 @@ export interface NodeArgs {
   accept: SubscriptionPolicy;
   /** JIDs allowed to use every enabled skill. */
   owners: string[];
-  brain?:
-    | { backend: 'openai'; baseUrl: string; model: string; apiKey?: string }
-    | { backend: 'node-llama-cpp'; path: string };
+  brain?: { backend: 'openai'; baseUrl: string; model: string; apiKey?: string } | { backend: 'node-llama-cpp'; path: string };
   autoReply: boolean;
   /** The autonomy loop: mode, decider, and goals (JSON, as the page's goal editor writes them). */
   autonomy?: 'off' | 'on' | 'step';
@@ -52,14 +50,33 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (m[1] === 'mcp-mount') mcpMounts.push(value);
     else flags.set(m[1]!, value);
   }
-  const known = new Set(['name', 'service', 'domain', 'state', 'persona', 'accept', 'owner', 'llm-url', 'llm-model', 'gguf', 'auto-reply', 'autonomy', 'decider', 'goals', 'a2a-port', 'a2a-access', 'a2a-import']);
+  const known = new Set([
+    'name',
+    'service',
+    'domain',
+    'state',
+    'persona',
+    'accept',
+    'owner',
+    'llm-url',
+    'llm-model',
+    'gguf',
+    'auto-reply',
+    'autonomy',
+    'decider',
+    'goals',
+    'a2a-port',
+    'a2a-access',
+    'a2a-import',
+  ]);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
   const name = flags.get('name');
   if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
   const accept = flags.get('accept') ?? 'ask';
   if (!SUBSCRIPTION_POLICIES.includes(accept as SubscriptionPolicy)) return { ok: false, error: `--accept must be one of ${SUBSCRIPTION_POLICIES.join(', ')}` };
   const autonomy = flags.get('autonomy');
-  if (autonomy !== undefined && autonomy !== 'off' && autonomy !== 'on' && autonomy !== 'step') return { ok: false, error: '--autonomy must be off, on or step' };
+  if (autonomy !== undefined && autonomy !== 'off' && autonomy !== 'on' && autonomy !== 'step')
+    return { ok: false, error: '--autonomy must be off, on or step' };
   const decider = flags.get('decider');
   if (decider !== undefined && decider !== 'rules' && decider !== 'llm') return { ok: false, error: '--decider must be rules or llm' };
   let goals: unknown[] | undefined;
@@ -74,7 +91,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   }
   const a2a = parseA2a(flags, env);
   if (typeof a2a === 'string') return { ok: false, error: a2a };
-  const a2aImport = (flags.get('a2a-import') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const a2aImport = (flags.get('a2a-import') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (a2aImport.some((u) => !/^https?:\/\//.test(u))) return { ok: false, error: '--a2a-import takes http:// or https:// card URLs' };
   const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
   const llmUrl = flags.get('llm-url');
@@ -83,7 +103,12 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   if (llmUrl && gguf) return { ok: false, error: 'use either --llm-url or --gguf, not both' };
   if (Boolean(llmUrl) !== Boolean(llmModel)) return { ok: false, error: '--llm-url and --llm-model go together' };
   if (llmUrl && !/^https?:\/\//.test(llmUrl)) return { ok: false, error: '--llm-url must be an http:// or https:// URL' };
-  const brain: NodeArgs['brain'] = llmUrl && llmModel ? { backend: 'openai', baseUrl: llmUrl, model: llmModel, apiKey: env.TIDEPOOL_LLM_KEY } : gguf ? { backend: 'node-llama-cpp', path: gguf } : undefined;
+  const brain: NodeArgs['brain'] =
+    llmUrl && llmModel
+      ? { backend: 'openai', baseUrl: llmUrl, model: llmModel, apiKey: env.TIDEPOOL_LLM_KEY }
+      : gguf
+        ? { backend: 'node-llama-cpp', path: gguf }
+        : undefined;
   if (!/^wss?:\/\//.test(service)) return { ok: false, error: `--service must be a ws:// or wss:// URL` };
   return {
     ok: true,
@@ -97,7 +122,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       ...(autonomy ? { autonomy } : {}),
       ...(decider ? { decider } : {}),
       ...(goals ? { goals } : {}),
-      owners: (flags.get('owner') ?? '').split(',').map((j) => j.trim()).filter(Boolean),
+      owners: (flags.get('owner') ?? '')
+        .split(',')
+        .map((j) => j.trim())
+        .filter(Boolean),
       ...(brain ? { brain } : {}),
       autoReply: flags.get('auto-reply') === 'true',
       ...(mcpMounts.length ? { mcpMounts } : {}),

@@ -46,7 +46,9 @@ async function main(): Promise<number> {
   const mounted = await mountAll(node, a.mcpMounts ?? []);
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= Promise.all([a2a.close(), ...mounted.map((m) => m.close().catch(() => {}))]).then(() => node.stop()).then(() => store.close());
+    stopping ??= Promise.all([a2a.close(), ...mounted.map((m) => m.close().catch(() => {}))])
+      .then(() => node.stop())
+      .then(() => store.close());
     return stopping;
   };
   const done = new Promise<number>((resolve) => {

@@ -8,7 +8,16 @@ import type { NodeArgs } from './args.ts';
 
 export async function openRunnerNode(a: NodeArgs): Promise<{ ok: true; store: AgentStore; node: AgentNode } | { ok: false; message: string }> {
   const store = await createFileStore(a.state);
-  const created = await createAgentNode({ store, service: a.service, domain: a.domain, name: a.name, persona: a.persona, subscriptionPolicy: a.accept, owners: a.owners, models: nodeModels });
+  const created = await createAgentNode({
+    store,
+    service: a.service,
+    domain: a.domain,
+    name: a.name,
+    persona: a.persona,
+    subscriptionPolicy: a.accept,
+    owners: a.owners,
+    models: nodeModels,
+  });
   return created.ok ? { ok: true, store, node: created.value } : { ok: false, message: `cannot create the agent: ${created.error.message}` };
 }
 

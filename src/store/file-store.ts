@@ -76,7 +76,7 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
   if (!meta) await writeJson(join(dir, 'meta.json'), { schema: SCHEMA_VERSION }, 'the store version');
 
   let settings: Record<string, unknown> = (await readJson<Record<string, unknown>>(join(dir, 'settings.json'))) ?? {};
-  let contacts = new Map((await readJson<ContactRecord[]>(join(dir, 'contacts.json')) ?? []).map((c) => [c.jid, c]));
+  let contacts = new Map(((await readJson<ContactRecord[]>(join(dir, 'contacts.json'))) ?? []).map((c) => [c.jid, c]));
   // Writes are serialised so two quick updates cannot interleave their renames.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -141,9 +141,12 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
     queuedMessages: async () => {
       const files = await readdir(join(dir, 'messages'));
       const all = await Promise.all(files.filter((f) => f.endsWith('.jsonl')).map((f) => readPeer(decodeURIComponent(f.slice(0, -6)))));
-      return all.flat().filter((m) => m.status === 'queued').sort((a, b) => a.at - b.at);
+      return all
+        .flat()
+        .filter((m) => m.status === 'queued')
+        .sort((a, b) => a.at - b.at);
     },
-    getSetting: async <T,>(key: string) => (Object.prototype.hasOwnProperty.call(settings, key) ? (structuredClone(settings[key]) as T) : undefined),
+    getSetting: async <T>(key: string) => (Object.prototype.hasOwnProperty.call(settings, key) ? (structuredClone(settings[key]) as T) : undefined),
     putSetting: (key, value) =>
       serial(async () => {
         const next = { ...settings, [key]: structuredClone(value) };

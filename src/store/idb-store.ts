@@ -20,10 +20,14 @@ export function storageFailure(what: string, e: unknown, closedWhy?: string): St
   const name = (e as { name?: string })?.name ?? 'Error';
   const detail = (e as { message?: string })?.message ?? String(e);
   if (name === 'QuotaExceededError') {
-    return new StorageError(`could not ${what}: the browser's storage for this site is full. ${UNCHANGED} Free some space (site data of other pages, or old chats) and try again.`, name);
+    return new StorageError(
+      `could not ${what}: the browser's storage for this site is full. ${UNCHANGED} Free some space (site data of other pages, or old chats) and try again.`,
+      name,
+    );
   }
   if (closedWhy && (name === 'InvalidStateError' || name === 'AbortError')) return new StorageError(`could not ${what}: ${closedWhy}`, name);
-  if (name === 'VersionError') return new StorageError(`could not ${what}: the stored data was written by a newer version of Tidepool; reload to get it.`, name);
+  if (name === 'VersionError')
+    return new StorageError(`could not ${what}: the stored data was written by a newer version of Tidepool; reload to get it.`, name);
   return new StorageError(`could not ${what}: the browser's storage failed (${name}: ${detail.slice(0, 200)}). ${UNCHANGED}`, name);
 }
 
@@ -55,7 +59,8 @@ export function openTidepoolDb(onClosed?: (why: string) => void): Promise<IDBPDa
     }).then(
       (db) => {
         clearTimeout(timer);
-        if (gaveUp) db.close(); // the other tab let go after all; nobody waits for this connection now
+        if (gaveUp)
+          db.close(); // the other tab let go after all; nobody waits for this connection now
         else resolve(db);
       },
       (e: unknown) => {
@@ -91,7 +96,7 @@ function openWithUpgrades(onClosed: ((why: string) => void) | undefined, blocked
       onClosed?.('a newer version of Tidepool opened in another tab and took over the storage; reload this tab.');
     },
     terminated() {
-      onClosed?.('the browser closed this tab\'s storage (was the site data cleared?); reload this tab.');
+      onClosed?.("the browser closed this tab's storage (was the site data cleared?); reload this tab.");
     },
   });
 }
@@ -113,7 +118,7 @@ export async function createIdbStore(agentId: string): Promise<AgentStore> {
     return rest;
   };
   // Every operation fails as a StorageError; a write is one transaction, so a failed one changed nothing.
-  const guard = <T,>(what: string, op: () => Promise<T>): Promise<T> => {
+  const guard = <T>(what: string, op: () => Promise<T>): Promise<T> => {
     try {
       return op().catch((e: unknown) => Promise.reject(storageFailure(what, e, closedWhy)));
     } catch (e) {
@@ -127,7 +132,8 @@ export async function createIdbStore(agentId: string): Promise<AgentStore> {
     listContacts: () => guard('read the contacts', async () => (await db.getAll('contacts', IDBKeyRange.bound([agentId, ''], [agentId, '\uffff']))).map(strip)),
     putContact: (c) => guard('save the contact', async () => void (await db.put('contacts', { ...c, agent: agentId }))),
     deleteContact: (jid) => guard('remove the contact', () => db.delete('contacts', [agentId, jid])),
-    putMessage: (m) => guard(`save the message ${m.direction === 'out' ? 'to' : 'from'} ${m.peer}`, async () => void (await db.put('messages', { ...m, agent: agentId }))),
+    putMessage: (m) =>
+      guard(`save the message ${m.direction === 'out' ? 'to' : 'from'} ${m.peer}`, async () => void (await db.put('messages', { ...m, agent: agentId }))),
     messages: (peer, limit = 200) =>
       guard('read the chat history', async () => {
         const range = IDBKeyRange.bound([agentId, peer, -Infinity], [agentId, peer, Infinity]);
@@ -141,7 +147,8 @@ export async function createIdbStore(agentId: string): Promise<AgentStore> {
       }),
     queuedMessages: () =>
       guard('read the outbox', async () => (await db.getAllFromIndex('messages', 'byStatus', [agentId, 'queued'])).map(strip).sort((a, b) => a.at - b.at)),
-    getSetting: <T,>(key: string) => guard(`read the setting "${key.slice(0, 64)}"`, async () => (await db.get('settings', [agentId, key]))?.value as T | undefined),
+    getSetting: <T>(key: string) =>
+      guard(`read the setting "${key.slice(0, 64)}"`, async () => (await db.get('settings', [agentId, key]))?.value as T | undefined),
     putSetting: (key, value) => guard(`save the setting "${key.slice(0, 64)}"`, async () => void (await db.put('settings', { agent: agentId, key, value }))),
     close: async () => db.close(),
   };

@@ -15,10 +15,13 @@ export function createMemoryStore(): AgentStore {
     deleteContact: async (jid) => void contacts.delete(jid),
     putMessage: async (m) => void messages.set(m.id, { ...m }),
     messages: async (peer, limit = 200) =>
-      [...messages.values()].filter((m) => m.peer === peer).sort((a, b) => a.at - b.at).slice(-limit),
+      [...messages.values()]
+        .filter((m) => m.peer === peer)
+        .sort((a, b) => a.at - b.at)
+        .slice(-limit),
     queuedMessages: async () => [...messages.values()].filter((m) => m.status === 'queued').sort((a, b) => a.at - b.at),
     // Stored as JSON text so callers get copies, as with the other stores.
-    getSetting: async <T,>(key: string) => (settings.has(key) ? (JSON.parse(settings.get(key)!) as T) : undefined),
+    getSetting: async <T>(key: string) => (settings.has(key) ? (JSON.parse(settings.get(key)!) as T) : undefined),
     putSetting: async (key, value) => void settings.set(key, JSON.stringify(value)),
     close: async () => {},
   };

@@ -73,7 +73,16 @@ export interface IdentityExport {
 }
 
 export function exportIdentity(i: Identity): IdentityExport {
-  const e: IdentityExport = { format: 'tidepool-identity', version: 1, jid: i.jid, password: i.password, service: i.service, domain: i.domain, name: i.name, persona: i.persona };
+  const e: IdentityExport = {
+    format: 'tidepool-identity',
+    version: 1,
+    jid: i.jid,
+    password: i.password,
+    service: i.service,
+    domain: i.domain,
+    name: i.name,
+    persona: i.persona,
+  };
   return i.resource ? { ...e, resource: i.resource } : e;
 }
 
@@ -90,7 +99,8 @@ export function parseIdentityExport(text: string): ParsedIdentity {
     return { ok: false, error: { kind: 'invalid', message: 'not a Tidepool identity file (not JSON)' } };
   }
   const d = doc as Partial<IdentityExport>;
-  if (d?.format !== 'tidepool-identity' || d.version !== 1) return { ok: false, error: { kind: 'invalid', message: 'not a Tidepool identity file (unknown format or version)' } };
+  if (d?.format !== 'tidepool-identity' || d.version !== 1)
+    return { ok: false, error: { kind: 'invalid', message: 'not a Tidepool identity file (unknown format or version)' } };
   for (const k of ['jid', 'password', 'service', 'domain'] as const) {
     if (typeof d[k] !== 'string' || !d[k]) return { ok: false, error: { kind: 'invalid', message: `identity file is missing "${k}"` } };
   }

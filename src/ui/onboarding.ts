@@ -56,7 +56,18 @@ export function friendlyName(random: () => number = Math.random): string {
 }
 
 export function initialForm(config: ServiceConfig, avatar: string = AVATARS[0], name = friendlyName()): OnboardingForm {
-  return { name, persona: '', avatar, brain: 'none', ggufUrl: '', baseUrl: 'http://127.0.0.1:8080/v1', model: '', apiKey: '', service: config.service, domain: config.domain };
+  return {
+    name,
+    persona: '',
+    avatar,
+    brain: 'none',
+    ggufUrl: '',
+    baseUrl: 'http://127.0.0.1:8080/v1',
+    model: '',
+    apiKey: '',
+    service: config.service,
+    domain: config.domain,
+  };
 }
 
 /** A colour picked from the name, so the same name looks the same everywhere. */

@@ -63,7 +63,10 @@ export function policyFromForm(f: PolicyForm): { ok: true; patch: Partial<Autono
   const posts = whole(f.roomPostsPerMinute, 'Room posts per minute', 0, 60);
   const tick = whole(f.tickSeconds, 'Seconds between looks', 1, 3600);
   for (const v of [actions, posts, tick]) if (typeof v === 'string') return { ok: false, error: v };
-  const skills = f.allowedSkills.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  const skills = f.allowedSkills
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const patch: Partial<AutonomyPolicy> = {
     actionsPerMinute: actions as number,
     firstContact: f.firstContact,
@@ -115,9 +118,26 @@ export interface GoalForm {
   reward: string;
 }
 
-export const EMPTY_GOAL_FORM: GoalForm = { target: '', count: '1', level: 'close-friend', room: '', name: '', purpose: '', invite: '', admin: '', with: '', skill: '', text: '', reward: '10' };
+export const EMPTY_GOAL_FORM: GoalForm = {
+  target: '',
+  count: '1',
+  level: 'close-friend',
+  room: '',
+  name: '',
+  purpose: '',
+  invite: '',
+  admin: '',
+  with: '',
+  skill: '',
+  text: '',
+  reward: '10',
+};
 
-const jids = (text: string) => text.split(/[\s,]+/).map((j) => j.trim()).filter(Boolean);
+const jids = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((j) => j.trim())
+    .filter(Boolean);
 
 /** The raw goal handed to setGoals, which parses it and names what is wrong: no checks here. */
 export function goalFromForm(kind: GoalKind, f: GoalForm): Record<string, unknown> {

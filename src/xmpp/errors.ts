@@ -86,8 +86,7 @@ export function parseStanzaError(stanza: Element): StanzaError {
   const textEl = el.getChild('text', NS_STANZAS);
   const text = textEl ? textEl.text().slice(0, 1024) : undefined;
   const t = el.attrs.type;
-  const type: StanzaErrorType =
-    t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait' ? t : CONDITIONS[condition];
+  const type: StanzaErrorType = t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait' ? t : CONDITIONS[condition];
   return { ...stanzaError(condition, text, type), app };
 }
 

@@ -133,7 +133,11 @@ declare module '@xmpp/stream-management' {
     on(event: 'resumed' | 'fail' | 'ack', fn: (...args: any[]) => void): void;
   }
   export default function streamManagement(deps: {
-    streamFeatures: unknown; entity: unknown; middleware: unknown; bind2?: unknown; sasl2?: unknown;
+    streamFeatures: unknown;
+    entity: unknown;
+    middleware: unknown;
+    bind2?: unknown;
+    sasl2?: unknown;
   }): StreamManagement;
 }
 

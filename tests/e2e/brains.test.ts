@@ -48,7 +48,10 @@ beforeAll(async () => {
   writeFileSync(join(outDir, 'models', 'garbage.gguf'), Buffer.alloc(64 * 1024, 'not a gguf file '));
   // web-llm: a model whose mlc-chat-config.json is there, with a model library that is not WebAssembly.
   mkdirSync(join(outDir, 'mlc', 'config-only', 'resolve', 'main'), { recursive: true });
-  writeFileSync(join(outDir, 'mlc', 'config-only', 'resolve', 'main', 'mlc-chat-config.json'), JSON.stringify({ model_type: 'llama', vocab_size: 474, context_window_size: 512 }));
+  writeFileSync(
+    join(outDir, 'mlc', 'config-only', 'resolve', 'main', 'mlc-chat-config.json'),
+    JSON.stringify({ model_type: 'llama', vocab_size: 474, context_window_size: 512 }),
+  );
   writeFileSync(join(outDir, 'mlc', 'bogus-lib.wasm'), Buffer.alloc(4096, 'not wasm '));
   server = await serveStatic(outDir, '/shared/host/brains/');
   harnessUrl = `${server.url}tests/e2e/fixtures/llm-harness.html`;
@@ -117,8 +120,13 @@ describe('wllama (llama.cpp in WebAssembly, CPU)', () => {
       const ctrl = new AbortController();
       let pieces = 0;
       const res = await m.chat(messages, {
-        seed: 5, temperature: 1, maxTokens: 400, signal: ctrl.signal,
-        onToken: () => { if (++pieces === 2) ctrl.abort(); },
+        seed: 5,
+        temperature: 1,
+        maxTokens: 400,
+        signal: ctrl.signal,
+        onToken: () => {
+          if (++pieces === 2) ctrl.abort();
+        },
       });
       const after = await m.chat(messages, { seed: 5, maxTokens: 8 });
       return { res, pieces, after: after.ok };
@@ -146,13 +154,16 @@ describe('wllama (llama.cpp in WebAssembly, CPU)', () => {
       },
       required: ['n', 'x', 'ok', 'tags', 'nothing'],
     };
-    const r = await page.evaluate(async ({ messages, talk, rich }) => {
-      const m = (window as unknown as Win).harness.models.tiny!;
-      const out = [];
-      for (const seed of [1, 2, 3]) out.push(await m.structured(messages, talk, { seed, temperature: 1 }));
-      out.push(await m.structured(messages, rich, { seed: 4, temperature: 1 }));
-      return out;
-    }, { messages: HELLO, talk, rich });
+    const r = await page.evaluate(
+      async ({ messages, talk, rich }) => {
+        const m = (window as unknown as Win).harness.models.tiny!;
+        const out = [];
+        for (const seed of [1, 2, 3]) out.push(await m.structured(messages, talk, { seed, temperature: 1 }));
+        out.push(await m.structured(messages, rich, { seed: 4, temperature: 1 }));
+        return out;
+      },
+      { messages: HELLO, talk, rich },
+    );
     for (const res of r) expect(res).toMatchObject({ ok: true });
     for (const res of r.slice(0, 3)) {
       const v = (res as { value: { action: string; target: string } }).value;
@@ -180,7 +191,7 @@ describe('wllama (llama.cpp in WebAssembly, CPU)', () => {
   test('a missing or unreachable URL is model-missing; a garbage file is load-failed', async () => {
     const r = await page.evaluate(async (base) => {
       const h = (window as unknown as Win).harness;
-      const load = async (url: string) => (await h.createWllamaModel({ url }).load());
+      const load = async (url: string) => await h.createWllamaModel({ url }).load();
       return {
         missing: await load(`${base}models/nothing-here.gguf`),
         unreachable: await load('http://127.0.0.1:9/model.gguf'),
@@ -211,19 +222,22 @@ describe('web-llm (MLC on WebGPU)', () => {
     const gpuBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'], headless: true });
     try {
       const { page: p, errors } = await openHarness(gpuBrowser);
-      const r = await p.evaluate(async ({ base, f32, lib }) => {
-        const h = (window as unknown as Win).harness;
-        const gpu = await h.detectWebGpu();
-        const f16 = await h.createWebLlmModel({ modelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', modelUrl: `${base}mlc/qwen/`, modelLibUrl: lib }).load();
-        const progress: LoadProgress[] = [];
-        // Nothing is served at this model URL: web-llm starts its worker and fetches mlc-chat-config.json.
-        const missing = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/tiny/`, modelLibUrl: lib }).load((p) => progress.push(p));
-        // The config is there (web-llm reads it), the model library is not.
-        const libMissing = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/config-only/`, modelLibUrl: lib }).load();
-        // The library is there but is not WebAssembly: web-llm's TVM runtime fails to instantiate it.
-        const libBogus = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/config-only/`, modelLibUrl: `${base}mlc/bogus-lib.wasm` }).load();
-        return { gpu, f16, missing, libMissing, libBogus, progress };
-      }, { base: server.url, f32, lib: lib() });
+      const r = await p.evaluate(
+        async ({ base, f32, lib }) => {
+          const h = (window as unknown as Win).harness;
+          const gpu = await h.detectWebGpu();
+          const f16 = await h.createWebLlmModel({ modelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', modelUrl: `${base}mlc/qwen/`, modelLibUrl: lib }).load();
+          const progress: LoadProgress[] = [];
+          // Nothing is served at this model URL: web-llm starts its worker and fetches mlc-chat-config.json.
+          const missing = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/tiny/`, modelLibUrl: lib }).load((p) => progress.push(p));
+          // The config is there (web-llm reads it), the model library is not.
+          const libMissing = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/config-only/`, modelLibUrl: lib }).load();
+          // The library is there but is not WebAssembly: web-llm's TVM runtime fails to instantiate it.
+          const libBogus = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/config-only/`, modelLibUrl: `${base}mlc/bogus-lib.wasm` }).load();
+          return { gpu, f16, missing, libMissing, libBogus, progress };
+        },
+        { base: server.url, f32, lib: lib() },
+      );
       const msg = (x: unknown) => (x as { error: LlmError }).error.message;
       expect(r.gpu).toMatchObject({ available: true, shaderF16: false });
       expect(r.gpu.adapter).toBeTruthy();
@@ -236,19 +250,24 @@ describe('web-llm (MLC on WebGPU)', () => {
       expect(r.libBogus).toMatchObject({ ok: false, error: { kind: 'load-failed' } });
       expect(r.progress[0]).toMatchObject({ stage: 'fetch', percent: 0 });
       expect(errors).toEqual([]);
-      console.log(`web-llm: adapter "${r.gpu.adapter}"\n  no files -> ${msg(r.missing)}\n  no library -> ${msg(r.libMissing)}\n  bogus library -> ${msg(r.libBogus)}`);
+      console.log(
+        `web-llm: adapter "${r.gpu.adapter}"\n  no files -> ${msg(r.missing)}\n  no library -> ${msg(r.libMissing)}\n  bogus library -> ${msg(r.libBogus)}`,
+      );
     } finally {
       await gpuBrowser.close();
     }
   });
 
   test('Chromium without WebGPU: unavailable, and loading says no-webgpu', async () => {
-    const r = await page.evaluate(async ({ base, f32, lib }) => {
-      const h = (window as unknown as Win).harness;
-      const gpu = await h.detectWebGpu();
-      const res = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/tiny/`, modelLibUrl: lib }).load();
-      return { gpu, res };
-    }, { base: server.url, f32, lib: lib() });
+    const r = await page.evaluate(
+      async ({ base, f32, lib }) => {
+        const h = (window as unknown as Win).harness;
+        const gpu = await h.detectWebGpu();
+        const res = await h.createWebLlmModel({ ...f32, modelUrl: `${base}mlc/tiny/`, modelLibUrl: lib }).load();
+        return { gpu, res };
+      },
+      { base: server.url, f32, lib: lib() },
+    );
     expect(r.gpu).toMatchObject({ available: false, shaderF16: false });
     expect(r.gpu.reason).toMatch(/WebGPU/);
     expect(r.res).toMatchObject({ ok: false, error: { kind: 'no-webgpu' } });

@@ -35,7 +35,10 @@ describe('browser <-> Node', () => {
   });
 
   test('tab -> node message', async () => {
-    const got = waitFor<{ direction: string; body: string; peer: string }>((fn) => node.conversations.events.on('message', fn), (m) => m.direction === 'in');
+    const got = waitFor<{ direction: string; body: string; peer: string }>(
+      (fn) => node.conversations.events.on('message', fn),
+      (m) => m.direction === 'in',
+    );
     await tab.locator(`[data-testid="contact"][data-jid="${node.identity.jid}"]`).click();
     await tab.getByTestId('compose').fill('hello node');
     await tab.getByTestId('compose').press('Enter');

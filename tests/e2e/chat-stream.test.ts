@@ -56,11 +56,17 @@ describe('streamed brain answers', () => {
       finals,
       { timeout: 60_000, polling: 'raf' },
     );
-    const answer = waitFor<ChatRecord>((fn) => friend.conversations.events.on('message', fn), (m) => m.direction === 'in' && m.peer === tabJid, 60_000);
+    const answer = waitFor<ChatRecord>(
+      (fn) => friend.conversations.events.on('message', fn),
+      (m) => m.direction === 'in' && m.peer === tabJid,
+      60_000,
+    );
     expect((await friend.conversations.send(tabJid, 'Hello brain, tell me something.')).ok).toBe(true);
 
     // Without a draft the answer still comes: then fail with that, not with a timeout.
-    const noDraft = answer.then(() => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the answer was sent, but no draft with text ever showed')), 3000)));
+    const noDraft = answer.then(
+      () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the answer was sent, but no draft with text ever showed')), 3000)),
+    );
     noDraft.catch(() => {});
     const drafted = draft.then((h) => h.jsonValue());
     drafted.catch(() => {});

@@ -70,7 +70,7 @@ describe("Converse.js runs a Tidepool agent's skills", () => {
     expect(run.fields.text).toBe(text);
   });
 
-  test("the full JID lists exactly the skills a stranger may use, and echo runs", async () => {
+  test('the full JID lists exactly the skills a stranger may use, and echo runs', async () => {
     const listing = await listCommandsInConverse(page, agentFull);
     await screenshot(page, 'converse-commands');
     const expected = node!.skills.visibleTo(person).map((s) => s.node);

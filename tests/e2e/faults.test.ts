@@ -74,7 +74,9 @@ describe('IndexedDB cannot be upgraded', () => {
     const tab = await ctx.newPage();
     await tab.goto(url);
     const boot = tab.getByTestId('boot');
-    await expect.poll(() => boot.textContent(), { timeout: 15_000 }).toMatch(/open in another tab with an older version.*Close or reload the other Tidepool tabs/);
+    await expect
+      .poll(() => boot.textContent(), { timeout: 15_000 })
+      .toMatch(/open in another tab with an older version.*Close or reload the other Tidepool tabs/);
     expect(await tab.getByTestId('status').count()).toBe(0);
 
     // The person closes the old tab and reloads: the upgrade goes through and the agent starts.
@@ -118,26 +120,30 @@ describe('IndexedDB is full', () => {
    * idle origin's database open for a few seconds): probe with fresh pages, idle in between, until it does.
    */
   async function untilQuotaIs(ctx: BrowserContext, full: boolean) {
-    await until(async () => {
-      await new Promise((r) => setTimeout(r, 3500));
-      const probe = await sameOriginBlank(ctx);
-      const result = await probe.evaluate(
-        () =>
-          new Promise<string>((resolve) => {
-            const req = indexedDB.open('quota-probe', 1);
-            req.onupgradeneeded = () => req.result.createObjectStore('s');
-            req.onsuccess = () => {
-              const tx = req.result.transaction('s', 'readwrite');
-              tx.objectStore('s').put('x'.repeat(1000), 'k');
-              tx.oncomplete = () => (req.result.close(), resolve('saved'));
-              tx.onabort = () => (req.result.close(), resolve(tx.error?.name ?? 'aborted'));
-            };
-            req.onerror = () => resolve(req.error?.name ?? 'error');
-          }),
-      );
-      await probe.close();
-      return (result === 'QuotaExceededError') === full;
-    }, 40_000, `the quota to be ${full ? 'exceeded' : 'back'}`);
+    await until(
+      async () => {
+        await new Promise((r) => setTimeout(r, 3500));
+        const probe = await sameOriginBlank(ctx);
+        const result = await probe.evaluate(
+          () =>
+            new Promise<string>((resolve) => {
+              const req = indexedDB.open('quota-probe', 1);
+              req.onupgradeneeded = () => req.result.createObjectStore('s');
+              req.onsuccess = () => {
+                const tx = req.result.transaction('s', 'readwrite');
+                tx.objectStore('s').put('x'.repeat(1000), 'k');
+                tx.oncomplete = () => (req.result.close(), resolve('saved'));
+                tx.onabort = () => (req.result.close(), resolve(tx.error?.name ?? 'aborted'));
+              };
+              req.onerror = () => resolve(req.error?.name ?? 'error');
+            }),
+        );
+        await probe.close();
+        return (result === 'QuotaExceededError') === full;
+      },
+      40_000,
+      `the quota to be ${full ? 'exceeded' : 'back'}`,
+    );
   }
 
   test('a message that cannot be saved: a clear notice, the draft kept, nothing saved lost', async () => {
@@ -165,7 +171,9 @@ describe('IndexedDB is full', () => {
     await expect.poll(() => tab.getByTestId('message').allTextContents()).toEqual([expect.stringContaining('kept message')]);
     await tab.getByTestId('compose').fill('one message too many');
     await tab.getByTestId('send').click();
-    await expect.poll(() => tab.getByTestId('notice').textContent(), { timeout: 10_000 }).toMatch(/could not save the message to .*storage for this site is full\. What was saved before is unchanged\./);
+    await expect
+      .poll(() => tab.getByTestId('notice').textContent(), { timeout: 10_000 })
+      .toMatch(/could not save the message to .*storage for this site is full\. What was saved before is unchanged\./);
     expect(await tab.getByTestId('compose').inputValue()).toBe('one message too many');
     expect(await tab.getByTestId('message').allTextContents()).toEqual([expect.stringContaining('kept message')]);
     expect(await tab.getByTestId('status').getAttribute('data-state')).toBe('online');

@@ -30,7 +30,10 @@ const policyState = (page: Page) =>
     return {
       jid: n.identity.jid,
       name: n.identity.name,
-      contacts: n.contacts.list().map((c) => `${c.jid}:${c.subscription}`).sort(),
+      contacts: n.contacts
+        .list()
+        .map((c) => `${c.jid}:${c.subscription}`)
+        .sort(),
       ask: n.skills.list().find((s) => s.node === 'ask')?.settings,
     };
   });

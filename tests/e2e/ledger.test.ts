@@ -87,7 +87,9 @@ describe('the ledger panel', () => {
     await expect.poll(() => balanceOf(jidOf(bob))).toBe('3');
     expect(bob.ledger.balance(tabJid)).toBe(-3);
     // The open receipt list follows: newest first.
-    await expect.poll(() => tab.getByTestId('ledger-receipt').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-seq')}:${e.getAttribute('data-direction')}`))).toEqual(['2:out', '1:in']);
+    await expect
+      .poll(() => tab.getByTestId('ledger-receipt').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-seq')}:${e.getAttribute('data-direction')}`)))
+      .toEqual(['2:out', '1:in']);
   }, 30_000);
 
   test('Export downloads the ledger; Verify checks ours and a picked file; a tampered copy fails at its receipt', async () => {
@@ -149,7 +151,9 @@ describe('the ledger panel', () => {
     if (!r.ok) expect(r.error).toMatchObject({ kind: 'ledger', code: 'over-limit' });
     const line = tab.locator(`[data-testid="ledger-refused-line"][data-from="${jidOf(bob)}"]`);
     await line.waitFor({ timeout: 10_000 });
-    expect(await line.textContent()).toBe(`Refused a payment from ${jidOf(bob)} (over the credit limit): this would bring ${jidOf(bob)}'s debt to 13, over the limit of 4`);
+    expect(await line.textContent()).toBe(
+      `Refused a payment from ${jidOf(bob)} (over the credit limit): this would bring ${jidOf(bob)}'s debt to 13, over the limit of 4`,
+    );
     expect(await balanceOf(jidOf(bob))).toBe('3');
 
     // Within the limit it goes through and the row follows.

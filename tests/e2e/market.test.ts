@@ -42,7 +42,11 @@ let sam: AgentNode;
 let bob: AgentNode;
 
 type Tidepool = { tidepool: AgentNode };
-const tabLedger = (peer: string) => tab.evaluate((p) => (globalThis as unknown as Tidepool).tidepool.ledger.chain(p).map((r) => `${r.body.payer}>${r.body.payee}:${r.body.amount}:${r.body.ref}`), peer);
+const tabLedger = (peer: string) =>
+  tab.evaluate(
+    (p) => (globalThis as unknown as Tidepool).tidepool.ledger.chain(p).map((r) => `${r.body.payer}>${r.body.payee}:${r.body.amount}:${r.body.ref}`),
+    peer,
+  );
 const item = () => tab.locator(`[data-testid="market-item"][data-jid="${jidOf(sam)}"][data-node="shout"]`);
 const bountyCard = () => tab.locator(`[data-testid="bounty"][data-poster="${tabJid}"]`);
 
@@ -63,7 +67,18 @@ beforeAll(async () => {
   // The world view has no enter button yet: the person's tab enters through its node.
   const entered = await tab.evaluate((r) => (globalThis as unknown as Tidepool).tidepool.world.enter(r).then((x) => x.ok), room);
   expect(entered).toBe(true);
-  await until(() => tab.evaluate((jids) => { const a = (globalThis as unknown as Tidepool).tidepool.world.snapshot().agents; return jids.every((j) => a.some((x) => x.jid === j && x.present)); }, [jidOf(sam), jidOf(bob)]), 15_000, 'the tab sees Sam and Bob in the world');
+  await until(
+    () =>
+      tab.evaluate(
+        (jids) => {
+          const a = (globalThis as unknown as Tidepool).tidepool.world.snapshot().agents;
+          return jids.every((j) => a.some((x) => x.jid === j && x.present));
+        },
+        [jidOf(sam), jidOf(bob)],
+      ),
+    15_000,
+    'the tab sees Sam and Bob in the world',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -166,8 +181,12 @@ describe('the marketplace panel', () => {
     await delivery.getByTestId('bounty-accept').click();
     await expect.poll(() => bountyCard().getAttribute('data-status'), { timeout: 20_000 }).toBe('done');
     expect(await delivery.getAttribute('data-status')).toBe('paid');
-    expect(await bountyCard().getByTestId('bounty-outcome').textContent()).toMatch(new RegExp(`^Paid ${REWARD} credits to ${jidOf(bob).replace(/[.]/g, '\\.')} \\(receipt \\d+\\)$`));
-    expect(bob.ledger.chain(tabJid).map((r) => `${r.body.payer}>${r.body.payee}:${r.body.amount}:${r.body.ref}`)).toEqual([`${tabJid}>${jidOf(bob)}:${REWARD}:bounty:${id}`]);
+    expect(await bountyCard().getByTestId('bounty-outcome').textContent()).toMatch(
+      new RegExp(`^Paid ${REWARD} credits to ${jidOf(bob).replace(/[.]/g, '\\.')} \\(receipt \\d+\\)$`),
+    );
+    expect(bob.ledger.chain(tabJid).map((r) => `${r.body.payer}>${r.body.payee}:${r.body.amount}:${r.body.ref}`)).toEqual([
+      `${tabJid}>${jidOf(bob)}:${REWARD}:bounty:${id}`,
+    ]);
     expect(bob.ledger.balance(tabJid)).toBe(REWARD);
     // The room's paid announcement reaches Bob too.
     await until(() => (bob.bounties.get(tabJid, id)?.payments ?? []).some((p) => p.to === jidOf(bob)), 10_000, 'Bob sees the payment announced');

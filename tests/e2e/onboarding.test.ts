@@ -72,9 +72,17 @@ describe('onboarding', () => {
   }, 30_000);
 
   test('a reload lands on the agent, without the form', async () => {
-    const before = bare(await p.getByTestId('jid').textContent() ?? '');
+    const before = bare((await p.getByTestId('jid').textContent()) ?? '');
     let formSeen = false;
-    const watch = setInterval(() => void p.getByTestId('onboarding').count().then((c) => (formSeen ||= c > 0)).catch(() => {}), 50);
+    const watch = setInterval(
+      () =>
+        void p
+          .getByTestId('onboarding')
+          .count()
+          .then((c) => (formSeen ||= c > 0))
+          .catch(() => {}),
+      50,
+    );
     await p.reload();
     const jid = await waitOnline(p);
     clearInterval(watch);

@@ -46,8 +46,19 @@ beforeAll(async () => {
           f('agree', 'boolean'),
           f('friend', 'jid-single'),
           f('friends', 'jid-multi'),
-          f('color', 'list-single', { options: [{ label: 'Red', value: 'red' }, { label: 'Blue', value: 'blue' }] }),
-          f('pets', 'list-multi', { options: [{ label: 'Cat', value: 'cat' }, { label: 'Dog', value: 'dog' }, { label: 'Eel', value: 'eel' }] }),
+          f('color', 'list-single', {
+            options: [
+              { label: 'Red', value: 'red' },
+              { label: 'Blue', value: 'blue' },
+            ],
+          }),
+          f('pets', 'list-multi', {
+            options: [
+              { label: 'Cat', value: 'cat' },
+              { label: 'Dog', value: 'dog' },
+              { label: 'Eel', value: 'eel' },
+            ],
+          }),
           f('story', 'text-multi'),
           f('secret', 'text-private'),
           f('title', 'text-single', { required: true }),
@@ -78,7 +89,25 @@ describe('browser -> Node skills', () => {
   test('the contact lists its skills', async () => {
     await tab.locator(`[data-testid="contact"][data-jid="${node.identity.jid}"]`).click();
     await tab.getByTestId('load-skills').click();
-    await expect.poll(async () => (await tab.getByTestId('peer-skill').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))).sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'survey', 'treasure-claim']);
+    await expect
+      .poll(async () => (await tab.getByTestId('peer-skill').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))).sort())
+      .toEqual([
+        'ask',
+        'bounty-bid',
+        'bounty-deliver',
+        'describe',
+        'echo',
+        'handshake',
+        'ledger-pay',
+        'network',
+        'org-ally',
+        'org-join',
+        'place-explore',
+        'place-visit',
+        'relate',
+        'survey',
+        'treasure-claim',
+      ]);
   });
 
   test('multi-stage handshake through the generated forms, with Back', async () => {
@@ -179,10 +208,14 @@ describe('Node -> browser skills', () => {
     expect(!r.ok && r.error.kind === 'stanza' && r.error.condition).toBe('item-not-found');
     await row.getByTestId('skill-access').selectOption('owner');
     await row.getByTestId('skill-enabled').check();
-    await until(async () => {
-      const again = await node.commands.execute(tabJid, 'echo');
-      return !again.ok && again.error.kind === 'stanza' && again.error.condition === 'forbidden';
-    }, 5000, 'owner-only echo refuses the node');
+    await until(
+      async () => {
+        const again = await node.commands.execute(tabJid, 'echo');
+        return !again.ok && again.error.kind === 'stanza' && again.error.condition === 'forbidden';
+      },
+      5000,
+      'owner-only echo refuses the node',
+    );
   });
 });
 

@@ -26,7 +26,10 @@ const nodes = () => [ann, cat, dan, eve];
 const contact = (jid: string) => tab.locator(`[data-testid="contact"][data-jid="${jid}"]`);
 /** What the tab's node says about itself (read in the page, where the agent lives). */
 const inTab = <T>(fn: (n: AgentNode, arg: string) => T, arg = '') =>
-  tab.evaluate(([src, a]) => new Function('n', 'a', `return (${src})(n, a)`)((globalThis as unknown as { tidepool: unknown }).tidepool, a), [fn.toString(), arg] as const) as Promise<T>;
+  tab.evaluate(([src, a]) => new Function('n', 'a', `return (${src})(n, a)`)((globalThis as unknown as { tidepool: unknown }).tidepool, a), [
+    fn.toString(),
+    arg,
+  ] as const) as Promise<T>;
 
 beforeAll(async () => {
   const mk = (name: string, policy: 'ask' | 'accept' = 'ask') => makeNode(service, domain, `${name}-${stamp}`, { subscriptionPolicy: policy });
@@ -100,7 +103,9 @@ describe('society in the page', () => {
 
   test('Ann founds Makers inviting the tab; the tab joins; the organizations panel shows it', async () => {
     await Promise.all([autonomyOn(dan), autonomyOn(eve)]);
-    ann.society.setGoals([{ kind: 'found-org', room: makers.split('@')[0]!, name: 'Makers', purpose: 'We build tools', invite: [tabJid, jidOf(dan), jidOf(eve)] }]);
+    ann.society.setGoals([
+      { kind: 'found-org', room: makers.split('@')[0]!, name: 'Makers', purpose: 'We build tools', invite: [tabJid, jidOf(dan), jidOf(eve)] },
+    ]);
     await tab.getByTestId('orgs-button').click();
     const org = tab.locator(`[data-testid="org"][data-room="${makers}"]`);
     await org.waitFor({ timeout: 40_000 });
@@ -133,7 +138,11 @@ describe('society in the page', () => {
     await task.and(tab.locator('[data-state="open"]')).waitFor({ timeout: 15_000 });
     await task.getByTestId('task-move').click();
     await task.and(tab.locator('[data-state="doing"]')).waitFor({ timeout: 15_000 });
-    await until(() => ann.society.orgs.tasks.list(makers).some((t) => t.title === 'Write the manual' && t.state === 'doing'), 15_000, "Ann's board shows the task in progress");
+    await until(
+      () => ann.society.orgs.tasks.list(makers).some((t) => t.title === 'Write the manual' && t.state === 'doing'),
+      15_000,
+      "Ann's board shows the task in progress",
+    );
   }, 45_000);
 
   test("the tab's activity log shows its decisions with their reasons", async () => {

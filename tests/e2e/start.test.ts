@@ -68,7 +68,12 @@ describe('npm start', () => {
   let env: Record<string, string>;
 
   test('prints the URL; the page opened there goes online with one click', async () => {
-    env = { TIDEPOOL_HOME: home, TIDEPOOL_HTTP_PORT: String(await freePort()), TIDEPOOL_C2S_PORT: String(await freePort()), TIDEPOOL_PAGE_PORT: String(await freePort()) };
+    env = {
+      TIDEPOOL_HOME: home,
+      TIDEPOOL_HTTP_PORT: String(await freePort()),
+      TIDEPOOL_C2S_PORT: String(await freePort()),
+      TIDEPOOL_PAGE_PORT: String(await freePort()),
+    };
     first = npmStart(env);
     url = (await printed(first, /^Tidepool: (http:\/\/\S+)$/m, 30_000))[1]!;
     ctx = await launchProfile();

@@ -40,7 +40,10 @@ beforeAll(async () => {
   tabJid = bare(await waitOnline(tab)).toLowerCase();
   // The person adds them (the Node agents accept everyone and ask back).
   await tab.evaluate((jids) => Promise.all(jids.map((j) => (globalThis as unknown as { tidepool: AgentNode }).tidepool.contacts.add(j))), nodes.map(jidOf));
-  await tab.locator('[data-testid="contact"][data-mutual="true"][data-presence="available"]').nth(N - 1).waitFor({ timeout: 30_000 });
+  await tab
+    .locator('[data-testid="contact"][data-mutual="true"][data-presence="available"]')
+    .nth(N - 1)
+    .waitFor({ timeout: 30_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -50,7 +53,14 @@ afterAll(async () => {
 
 describe('world view', () => {
   test('opening it loads the renderer lazily and draws the tab and all its online friends', async () => {
-    const scripts = () => tab.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /render-3d/.test(n)).length);
+    const scripts = () =>
+      tab.evaluate(
+        () =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => e.name)
+            .filter((n) => /render-3d/.test(n)).length,
+      );
     expect(await scripts()).toBe(0);
     await tab.getByTestId('world-button').click();
     await expect.poll(() => view().getAttribute('data-renderer'), { timeout: 20_000 }).toBe('3d');
@@ -123,7 +133,11 @@ describe('world view', () => {
     await tab.getByTestId('treasure-hint').fill('under the <b>rock</b>');
     await tab.getByTestId('treasure-hide').click();
     await tab.locator('[data-testid="world-outcome"][data-ok="true"]', { hasText: 'Hid a treasure worth 6' }).waitFor({ timeout: 15_000 });
-    await until(() => nodes[5]!.world.snapshot().treasures.some((t) => t.place === poolId && t.reward === 6 && t.hint === 'under the <b>rock</b>'), 10_000, 'the treasure reaches the room');
+    await until(
+      () => nodes[5]!.world.snapshot().treasures.some((t) => t.place === poolId && t.reward === 6 && t.hint === 'under the <b>rock</b>'),
+      10_000,
+      'the treasure reaches the room',
+    );
     await expect.poll(() => attr('data-nodes')).toBeGreaterThanOrEqual(N + 3);
     await screenshot(tab, 'world-places');
   }, 45_000);

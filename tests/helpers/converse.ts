@@ -112,7 +112,11 @@ const isLoopback = (url: string) => {
  * control box shows the cog). Anything it tries to fetch beyond loopback is aborted and listed in `offline`.
  * The page's server closes with the page.
  */
-export async function openConverse(context: BrowserContext, account: ConverseAccount, opts: { settings?: Record<string, unknown>; timeout?: number } = {}): Promise<ConversePage> {
+export async function openConverse(
+  context: BrowserContext,
+  account: ConverseAccount,
+  opts: { settings?: Record<string, unknown>; timeout?: number } = {},
+): Promise<ConversePage> {
   const server = await serveConverse(account, opts.settings);
   const page = (await context.newPage()) as ConversePage;
   const offline: ConversePage['offline'] = { blocked: [], errors: [] };
@@ -131,7 +135,9 @@ export async function openConverse(context: BrowserContext, account: ConverseAcc
   } catch (e) {
     const why = await page.evaluate(() => (window as unknown as { __converseError?: string }).__converseError).catch(() => undefined);
     await page.close().catch(() => {});
-    throw new Error(`Converse did not log in as ${account.jid}: ${(e as Error).message}${why ? `\ninitialize failed: ${why}` : ''}\npage errors: ${offline.errors.join('\n')}`);
+    throw new Error(
+      `Converse did not log in as ${account.jid}: ${(e as Error).message}${why ? `\ninitialize failed: ${why}` : ''}\npage errors: ${offline.errors.join('\n')}`,
+    );
   }
   return page;
 }
@@ -197,16 +203,26 @@ export async function listCommandsInConverse(page: Page, targetJid: string, time
   await handle!.evaluate((el: AdhocElement) => (el.__harnessPrev = el.commands));
   const submit = view.locator('form.converse-form input[type="submit"][value="List available commands"]');
   await submit.click();
-  await page.waitForFunction((el) => {
-    const e = el as AdhocElement;
-    return !e.fetching && e.commands !== e.__harnessPrev;
-  }, handle, { timeout });
+  await page.waitForFunction(
+    (el) => {
+      const e = el as AdhocElement;
+      return !e.fetching && e.commands !== e.__harnessPrev;
+    },
+    handle,
+    { timeout },
+  );
   await handle!.evaluate((el: AdhocElement) => el.updateComplete);
   await submit.waitFor({ state: 'visible', timeout });
   const alert = view.locator(':scope > .alert');
   const shown = (await alert.count()) ? (await alert.innerText()).trim() : undefined;
   const links = view.locator('ul.list-group a[data-command-node]');
-  const commands = await links.evaluateAll((as) => as.map((a) => ({ node: a.getAttribute('data-command-node') ?? '', name: a.getAttribute('data-command-name') ?? '', jid: a.getAttribute('data-command-jid') ?? '' })));
+  const commands = await links.evaluateAll((as) =>
+    as.map((a) => ({
+      node: a.getAttribute('data-command-node') ?? '',
+      name: a.getAttribute('data-command-name') ?? '',
+      jid: a.getAttribute('data-command-jid') ?? '',
+    })),
+  );
   return shown ? { commands, alert: shown } : { commands };
 }
 
@@ -233,7 +249,13 @@ export interface CommandRun {
  * `values` (by field var), presses the stage's forward action (Execute/Next/Complete) until no action is left,
  * and reads what Converse shows. Throws with Converse's own words if it shows an error.
  */
-export async function runCommandInConverse(page: Page, targetJid: string, node: string, values: Record<string, string> = {}, timeout = 10_000): Promise<CommandRun> {
+export async function runCommandInConverse(
+  page: Page,
+  targetJid: string,
+  node: string,
+  values: Record<string, string> = {},
+  timeout = 10_000,
+): Promise<CommandRun> {
   const listing = await listCommandsInConverse(page, targetJid, timeout);
   if (!listing.commands.some((c) => c.node === node)) throw new Error(`Converse lists no command "${node}" for ${targetJid}: ${JSON.stringify(listing)}`);
   const view = await openCommandsView(page, timeout);
@@ -271,11 +293,15 @@ export async function runCommandInConverse(page: Page, targetJid: string, node: 
     // (completed without a result form: the box closes), or by marking it status "error".
     await handle.evaluate((el: AdhocElement, n) => (el.__harnessFields = el.commands?.find((c) => c.node === n)?.fields), node);
     await action.click();
-    await page.waitForFunction(([el, n]) => {
-      const e = el as AdhocElement;
-      const c = e.commands?.find((x) => x.node === n);
-      return !c || c.fields !== e.__harnessFields || c.status === 'error' || e.showform !== n;
-    }, [handle, node] as const, { timeout });
+    await page.waitForFunction(
+      ([el, n]) => {
+        const e = el as AdhocElement;
+        const c = e.commands?.find((x) => x.node === n);
+        return !c || c.fields !== e.__harnessFields || c.status === 'error' || e.showform !== n;
+      },
+      [handle, node] as const,
+      { timeout },
+    );
     await handle.evaluate((el: AdhocElement) => el.updateComplete);
     if ((await state()).showform !== node) break;
   }

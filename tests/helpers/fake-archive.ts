@@ -49,8 +49,16 @@ export function fakeArchive(total: number, opts: FakeArchiveOptions) {
         }
         const ids = Array.from({ length: Math.max(0, end - start) }, (_, i) => `a${start + i}`);
         for (const id of ids) {
-          const forwarded = xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-25T10:00:00Z' }), opts.inner(id));
-          events.emit('stanza', xml('message', { from: opts.strayFrom ?? o.to }, xml('result', { xmlns: 'urn:xmpp:mam:2', queryid: q.attrs.queryid, id }, forwarded)));
+          const forwarded = xml(
+            'forwarded',
+            { xmlns: 'urn:xmpp:forward:0' },
+            xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2026-11-25T10:00:00Z' }),
+            opts.inner(id),
+          );
+          events.emit(
+            'stanza',
+            xml('message', { from: opts.strayFrom ?? o.to }, xml('result', { xmlns: 'urn:xmpp:mam:2', queryid: q.attrs.queryid, id }, forwarded)),
+          );
         }
         const complete = backward ? start === 0 : end >= total;
         const rsm = xml('set', { xmlns: RSM }, backward && ids.length ? xml('first', {}, ids[0]!) : null, ids.length ? xml('last', {}, ids.at(-1)!) : null);

@@ -19,14 +19,22 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-export async function startRecorder(handle: (req: RecordedRequest, res: ServerResponse) => void = (_, res) => void res.writeHead(404).end()): Promise<Recorder> {
+export async function startRecorder(
+  handle: (req: RecordedRequest, res: ServerResponse) => void = (_, res) => void res.writeHead(404).end(),
+): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (body += d.length + body.length > 1_000_000 ? '' : d));
     req.on('end', () => {
-      const r: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body, remote: req.socket.remoteAddress ?? '' };
+      const r: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        body,
+        remote: req.socket.remoteAddress ?? '',
+      };
       requests.push(r);
       handle(r, res);
     });
@@ -75,7 +83,13 @@ export function startOpenAiStub(model: string, mode: () => StubMode): Promise<Re
         return;
       }
       if (!stream) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: m.text }, finish_reason: 'stop' }] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            object: 'chat.completion',
+            model,
+            choices: [{ index: 0, message: { role: 'assistant', content: m.text }, finish_reason: 'stop' }],
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });

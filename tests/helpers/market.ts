@@ -54,7 +54,15 @@ export async function testRoomChannel(node: AgentNode, room: string, nick: strin
 }
 
 export async function attachBounties(node: AgentNode, o: { store: AgentStore; pay: Pay; channel: RoomChannel; judge?: BountyJudge }): Promise<Bounties> {
-  const bounties = await createBounties({ channel: o.channel, call: callerFor(node), pay: o.pay, self: () => selfOf(node), store: o.store, memory: node.society.memory, judge: o.judge });
+  const bounties = await createBounties({
+    channel: o.channel,
+    call: callerFor(node),
+    pay: o.pay,
+    self: () => selfOf(node),
+    store: o.store,
+    memory: node.society.memory,
+    judge: o.judge,
+  });
   for (const s of bounties.skills) node.skills.add(s);
   return bounties;
 }

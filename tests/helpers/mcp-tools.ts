@@ -11,17 +11,26 @@ export function createToolServer(hooks: { onCancelled?: (tool: string) => void }
       {
         name: 'add',
         description: 'Adds two integers.',
-        inputSchema: { type: 'object', properties: { a: { type: 'integer', minimum: -1000, maximum: 1000 }, b: { type: 'integer' }, note: { type: 'string' } }, required: ['a', 'b'] },
+        inputSchema: {
+          type: 'object',
+          properties: { a: { type: 'integer', minimum: -1000, maximum: 1000 }, b: { type: 'integer' }, note: { type: 'string' } },
+          required: ['a', 'b'],
+        },
       },
       { name: 'fail', description: 'Always fails.', inputSchema: { type: 'object', properties: {} } },
-      { name: 'wait', description: 'Waits, reporting progress.', inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1, maximum: 100 } } } },
+      {
+        name: 'wait',
+        description: 'Waits, reporting progress.',
+        inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1, maximum: 100 } } },
+      },
     ],
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const args = (req.params.arguments ?? {}) as Record<string, unknown>;
     if (req.params.name === 'add') {
-      if (typeof args.a !== 'number' || typeof args.b !== 'number') return { content: [{ type: 'text', text: `a and b must be numbers, got ${JSON.stringify(args)}` }], isError: true };
+      if (typeof args.a !== 'number' || typeof args.b !== 'number')
+        return { content: [{ type: 'text', text: `a and b must be numbers, got ${JSON.stringify(args)}` }], isError: true };
       const sum = args.a + args.b;
       return { content: [{ type: 'text', text: `${args.a} + ${args.b} = ${sum}` }], structuredContent: { sum, note: args.note ?? null } };
     }
@@ -34,7 +43,8 @@ export function createToolServer(hooks: { onCancelled?: (tool: string) => void }
           hooks.onCancelled?.('wait');
           return { content: [{ type: 'text', text: 'aborted' }], isError: true };
         }
-        if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps, message: `step ${i}` } });
+        if (token !== undefined)
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps, message: `step ${i}` } });
         await new Promise((r) => setTimeout(r, 100));
       }
       return { content: [{ type: 'text', text: `waited ${steps} steps` }] };

@@ -9,7 +9,11 @@ export const jidOf = (n: AgentNode) => bare(n.identity.jid).toLowerCase();
 export async function makeFriends(a: AgentNode, b: AgentNode, ms = 15_000): Promise<void> {
   const r = await a.contacts.add(jidOf(b));
   if (!r.ok) throw new Error(`add failed: ${r.error.message}`);
-  await until(() => b.contacts.requests().some((q) => q.from === jidOf(a)) || b.contacts.list().some((c) => c.jid === jidOf(a) && c.mutual), ms, `${jidOf(b)} sees ${jidOf(a)}'s request`);
+  await until(
+    () => b.contacts.requests().some((q) => q.from === jidOf(a)) || b.contacts.list().some((c) => c.jid === jidOf(a) && c.mutual),
+    ms,
+    `${jidOf(b)} sees ${jidOf(a)}'s request`,
+  );
   if (b.contacts.requests().some((q) => q.from === jidOf(a))) await b.contacts.accept(jidOf(a));
   await until(() => isFriendOf(a, b) && isFriendOf(b, a), ms, `${jidOf(a)} and ${jidOf(b)} are friends`);
   // Presence of the new friend, so skills can be called on its online resource.

@@ -29,7 +29,8 @@ const asTask = (r: unknown): Task => {
   expect(r && typeof r === 'object' && 'status' in r, 'a Task, not a bare Message').toBe(true);
   return r as Task;
 };
-const artifactData = (t: Task) => t.artifacts.flatMap((a) => a.parts).flatMap((p) => (p.content?.$case === 'data' ? [p.content.value as Record<string, unknown>] : []));
+const artifactData = (t: Task) =>
+  t.artifacts.flatMap((a) => a.parts).flatMap((p) => (p.content?.$case === 'data' ? [p.content.value as Record<string, unknown>] : []));
 
 beforeAll(async () => {
   node = await makeNode(service, domain, `a2a-bridge-${Date.now()}`, { rateLimit: { burst: 200, perSecond: 50 } });
@@ -44,7 +45,13 @@ beforeAll(async () => {
   });
   await startNode(node);
   const a = await serveA2a({ registry: node.skills, card: node.card, ownJid: () => node.connection.jid() ?? node.identity.jid, port: 0 });
-  const b = await serveA2a({ registry: node.skills, card: node.card, ownJid: () => node.connection.jid() ?? node.identity.jid, port: 0, access: { kind: 'token', token: TOKEN } });
+  const b = await serveA2a({
+    registry: node.skills,
+    card: node.card,
+    ownJid: () => node.connection.jid() ?? node.identity.jid,
+    port: 0,
+    access: { kind: 'token', token: TOKEN },
+  });
   if (!a.ok || !b.ok) throw new Error('serveA2a failed');
   open = a.value;
   guarded = b.value;
@@ -61,7 +68,12 @@ describe('A2A bridge: an @a2a-js/sdk client calls a Tidepool skill', () => {
   test('the Agent Card comes from the node card and lists only what a stranger may call', async () => {
     const res = await fetch(`${open.url}/.well-known/agent-card.json`);
     expect(res.status).toBe(200);
-    const card = (await res.json()) as { name: string; skills: Array<{ id: string }>; capabilities: { streaming: boolean }; supportedInterfaces: Array<{ url: string; protocolBinding: string }> };
+    const card = (await res.json()) as {
+      name: string;
+      skills: Array<{ id: string }>;
+      capabilities: { streaming: boolean };
+      supportedInterfaces: Array<{ url: string; protocolBinding: string }>;
+    };
     expect(card.name).toBe(node.identity.name);
     expect(card.capabilities.streaming).toBe(true);
     expect(card.supportedInterfaces[0]).toMatchObject({ url: `${open.url}/a2a`, protocolBinding: 'JSONRPC' });
@@ -86,7 +98,10 @@ describe('A2A bridge: an @a2a-js/sdk client calls a Tidepool skill', () => {
     const progress = updates.filter((u) => u.status?.state === TaskState.TASK_STATE_WORKING).map((u) => textOf(u.status?.message?.parts));
     expect(progress).toEqual(expect.arrayContaining(['echo 1/3', 'echo 2/3', 'echo 3/3']));
     const artifact = events.find((e) => e.payload?.$case === 'artifactUpdate');
-    expect(artifact?.payload?.$case === 'artifactUpdate' && artifact.payload.value.artifact?.parts.some((p) => p.content?.$case === 'data' && (p.content.value as { echoed: string[] }).echoed.length === 3)).toBe(true);
+    expect(
+      artifact?.payload?.$case === 'artifactUpdate' &&
+        artifact.payload.value.artifact?.parts.some((p) => p.content?.$case === 'data' && (p.content.value as { echoed: string[] }).echoed.length === 3),
+    ).toBe(true);
     expect(updates.at(-1)?.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
@@ -101,7 +116,8 @@ describe('A2A bridge: an @a2a-js/sdk client calls a Tidepool skill', () => {
           taskId ||= p.value.taskId;
           last = p.value.status?.state;
           // Cancel once the skill is demonstrably running (its first progress report).
-          if (textOf(p.value.status?.message?.parts) === 'echo 1/10') void client.cancelTask({ tenant: '', id: taskId, metadata: undefined }).catch(() => undefined); // the final state below is the check
+          if (textOf(p.value.status?.message?.parts) === 'echo 1/10')
+            void client.cancelTask({ tenant: '', id: taskId, metadata: undefined }).catch(() => undefined); // the final state below is the check
         }
       }
     };
@@ -120,14 +136,20 @@ describe('A2A bridge: an @a2a-js/sdk client calls a Tidepool skill', () => {
   });
 
   test('token access: no token is refused with 401; the token holder acts as the owner', async () => {
-    const bare = await fetch(`${guarded.url}/a2a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: {} }) });
+    const bare = await fetch(`${guarded.url}/a2a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: {} }),
+    });
     expect(bare.status).toBe(401);
     const withToken: typeof fetch = (url, init) => {
       const headers = new Headers(init?.headers);
       headers.set('authorization', `Bearer ${TOKEN}`);
       return fetch(url, { ...init, headers });
     };
-    const authed = await new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl: withToken })] })).createFromUrl(guarded.url);
+    const authed = await new ClientFactory(
+      ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl: withToken })] }),
+    ).createFromUrl(guarded.url);
     const card = await (await fetch(`${guarded.url}/.well-known/agent-card.json`)).json();
     expect((card as { skills: Array<{ id: string }> }).skills.map((s) => s.id)).toContain('secret');
     const task = asTask(await within(authed.sendMessage(send([textPart('')], 'secret')), 20_000, 'secret with token'));

@@ -25,24 +25,65 @@ let owner: AgentNode; // the importer's owner: may call the imported skills
 let stranger: AgentNode;
 let importerJid = '';
 
-const skill = (id: string, description: string) => ({ id, name: id, description, tags: [], examples: [], inputModes: ['text/plain'], outputModes: ['application/json'], securityRequirements: [] });
+const skill = (id: string, description: string) => ({
+  id,
+  name: id,
+  description,
+  tags: [],
+  examples: [],
+  inputModes: ['text/plain'],
+  outputModes: ['application/json'],
+  securityRequirements: [],
+});
 
 /** A small A2A agent: `upper` uppercases (one progress step), `slow` works until canceled, `broken` fails. */
 function agentExecutor(): AgentExecutor {
   const waiting = new Map<string, () => void>();
   const status = (bus: ExecutionEventBus, taskId: string, contextId: string, state: TaskState, text?: string) =>
-    bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state, message: text ? message('agent', [textPart(text)], { taskId, contextId }) : undefined, timestamp: new Date().toISOString() }, metadata: undefined }));
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: { state, message: text ? message('agent', [textPart(text)], { taskId, contextId }) : undefined, timestamp: new Date().toISOString() },
+        metadata: undefined,
+      }),
+    );
   return {
     async execute(ctx, bus) {
       const { taskId, contextId } = ctx;
       const which = String(ctx.userMessage.metadata?.['tidepool.skill'] ?? '');
       seenSkills.push(which);
-      bus.publish(AgentEvent.task({ id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: undefined }, artifacts: [], history: [], metadata: undefined }));
+      bus.publish(
+        AgentEvent.task({
+          id: taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: undefined },
+          artifacts: [],
+          history: [],
+          metadata: undefined,
+        }),
+      );
       const text = textOf(ctx.userMessage.parts);
       if (which === 'upper') {
         status(bus, taskId, contextId, TaskState.TASK_STATE_WORKING, 'uppercasing');
         await new Promise((r) => setTimeout(r, 50));
-        bus.publish(AgentEvent.artifactUpdate({ taskId, contextId, artifact: { artifactId: 'a1', name: 'upper', description: '', parts: [dataPart({ upper: text.toUpperCase() }), textPart(text.toUpperCase())], metadata: undefined, extensions: [] }, append: false, lastChunk: true, metadata: undefined }));
+        bus.publish(
+          AgentEvent.artifactUpdate({
+            taskId,
+            contextId,
+            artifact: {
+              artifactId: 'a1',
+              name: 'upper',
+              description: '',
+              parts: [dataPart({ upper: text.toUpperCase() }), textPart(text.toUpperCase())],
+              metadata: undefined,
+              extensions: [],
+            },
+            append: false,
+            lastChunk: true,
+            metadata: undefined,
+          }),
+        );
         status(bus, taskId, contextId, TaskState.TASK_STATE_COMPLETED);
       } else if (which === 'slow') {
         status(bus, taskId, contextId, TaskState.TASK_STATE_WORKING, 'started');
@@ -85,7 +126,10 @@ beforeAll(async () => {
     skills: [skill('upper', 'Uppercases text'), skill('slow', 'Runs until canceled'), skill('broken', 'Always fails')],
     signatures: [],
   };
-  app.use('/rpc', jsonRpcHandler({ requestHandler: new DefaultRequestHandler(card, new InMemoryTaskStore(), agentExecutor()), userBuilder: UserBuilder.noAuthentication }));
+  app.use(
+    '/rpc',
+    jsonRpcHandler({ requestHandler: new DefaultRequestHandler(card, new InMemoryTaskStore(), agentExecutor()), userBuilder: UserBuilder.noAuthentication }),
+  );
 
   owner = await makeNode(service, domain, `a2a-owner-${Date.now()}`);
   stranger = await makeNode(service, domain, `a2a-stranger-${Date.now()}`);

@@ -12,7 +12,11 @@ const children: ChildProcess[] = [];
 let owner: AgentNode | undefined;
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', '--service', service, '--domain', domain, '--state', tempDir('tidepool-a2a-runner-'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/node/main.ts', '--service', service, '--domain', domain, '--state', tempDir('tidepool-a2a-runner-'), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -34,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('runner: --a2a-port and --a2a-import', () => {
-  test('an XMPP owner calls a skill imported from another node\'s A2A bridge', async () => {
+  test("an XMPP owner calls a skill imported from another node's A2A bridge", async () => {
     const a = run(['--name', `a2a-served-${Date.now()}`, '--a2a-port', '0']);
     await a.online();
     const url = /A2A bridge on (http:\/\/127\.0\.0\.1:\d+)/.exec(a.err())?.[1];

@@ -146,7 +146,11 @@ beforeAll(async () => {
   await asked!.contacts.add(T);
   await contactFrom!.contacts.add(T);
   await friend!.contacts.add(T);
-  await until(() => [contactFrom, friend].every((n) => target.contacts.requests().some((r) => r.from === n!.identity.jid)), 10_000, 'requests reach the target');
+  await until(
+    () => [contactFrom, friend].every((n) => target.contacts.requests().some((r) => r.from === n!.identity.jid)),
+    10_000,
+    'requests reach the target',
+  );
   await target.connection.send(xml('presence', { to: contactFrom!.identity.jid, type: 'subscribed' })); // one way only
   await target.contacts.accept(friend!.identity.jid); // approve and ask back: mutual
   await until(
@@ -172,17 +176,50 @@ beforeAll(async () => {
 
   const occupant = `${room}/${TARGET_NICK}`;
   const viaNode = (n: AgentNode, to: () => string) => ({ conn: n.connection, commands: n.commands, to, bare: () => n.identity.jid });
-  callers.set('stranger', viaNode(stranger!, () => targetJid));
-  callers.set('contactNone', viaNode(contactNone!, () => targetJid));
-  callers.set('contactTo', viaNode(contactTo!, () => targetJid));
-  callers.set('asked', viaNode(asked!, () => targetJid));
-  callers.set('contactFrom', viaNode(contactFrom!, () => targetJid));
-  callers.set('friend', viaNode(friend!, () => targetJid));
-  callers.set('member', viaNode(member!, () => targetJid));
-  callers.set('member@room', viaNode(member!, () => occupant));
-  callers.set('friend@room', viaNode(friend!, () => occupant));
-  callers.set('owner@room', viaNode(owner!, () => occupant));
-  callers.set('owner', viaNode(owner!, () => targetJid));
+  callers.set(
+    'stranger',
+    viaNode(stranger!, () => targetJid),
+  );
+  callers.set(
+    'contactNone',
+    viaNode(contactNone!, () => targetJid),
+  );
+  callers.set(
+    'contactTo',
+    viaNode(contactTo!, () => targetJid),
+  );
+  callers.set(
+    'asked',
+    viaNode(asked!, () => targetJid),
+  );
+  callers.set(
+    'contactFrom',
+    viaNode(contactFrom!, () => targetJid),
+  );
+  callers.set(
+    'friend',
+    viaNode(friend!, () => targetJid),
+  );
+  callers.set(
+    'member',
+    viaNode(member!, () => targetJid),
+  );
+  callers.set(
+    'member@room',
+    viaNode(member!, () => occupant),
+  );
+  callers.set(
+    'friend@room',
+    viaNode(friend!, () => occupant),
+  );
+  callers.set(
+    'owner@room',
+    viaNode(owner!, () => occupant),
+  );
+  callers.set(
+    'owner',
+    viaNode(owner!, () => targetJid),
+  );
   callers.set('self', { conn: selfConn, commands: createCommandClient({ connection: selfConn }), to: () => targetJid, bare: () => T });
 }, 90_000);
 
@@ -202,7 +239,8 @@ interface Cell {
   infoShown: boolean;
 }
 
-const condition = (r: { ok: boolean; error?: unknown }) => (r.ok ? 'ok' : ((r.error as { condition?: string }).condition ?? (r.error as { kind?: string }).kind ?? 'error'));
+const condition = (r: { ok: boolean; error?: unknown }) =>
+  r.ok ? 'ok' : ((r.error as { condition?: string }).condition ?? (r.error as { kind?: string }).kind ?? 'error');
 
 /** Every check one caller makes for one setting: one disco#items, then disco#info + execute per skill. */
 async function probe(caller: Caller, setting: Setting, skills: string[]): Promise<Cell[]> {
@@ -210,7 +248,12 @@ async function probe(caller: Caller, setting: Setting, skills: string[]): Promis
   const to = c.to();
   const items = await c.conn.iq.request('get', xml('query', { xmlns: NS_DISCO_ITEMS, node: NS_COMMANDS }), { to, timeoutMs: 20_000 });
   if (!items.ok) throw new Error(`${caller} disco#items: ${items.error.message}`);
-  const listedNodes = new Set(items.value.getChild('query', NS_DISCO_ITEMS)!.getChildren('item').map((i) => i.attrs.node));
+  const listedNodes = new Set(
+    items.value
+      .getChild('query', NS_DISCO_ITEMS)!
+      .getChildren('item')
+      .map((i) => i.attrs.node),
+  );
   const one = async (skill: string): Promise<Cell> => {
     const info = await c.conn.iq.request('get', xml('query', { xmlns: NS_DISCO_INFO, node: skill }), { to, timeoutMs: 20_000 });
     const infoShown = info.ok && Boolean(info.value.getChild('query', NS_DISCO_INFO)?.getChild('identity'));
@@ -246,7 +289,10 @@ const cellOk = (c: Cell) => outcomeOf(c.got) === c.expected && c.listed === (c.e
 
 describe('access matrix', () => {
   test('every built-in skill x caller kind x access setting: 100% of unauthorised calls refused, 100% of authorised allowed', async () => {
-    const skills = target.skills.list().map((s) => s.node).sort();
+    const skills = target.skills
+      .list()
+      .map((s) => s.node)
+      .sort();
     // A new skill must be placed in the matrix by hand before this test passes.
     const uncovered = skills.filter((s) => !(s in DEFAULT_ROWS));
     expect(uncovered, `skills missing from DEFAULT_ROWS in ${import.meta.url}`).toEqual([]);
@@ -301,7 +347,9 @@ describe('access matrix', () => {
     expect(cells.length).toBe(settings.length * skills.length * CALLERS.length);
     expect(unauthorised.length).toBeGreaterThan(0);
     expect(authorised.length).toBeGreaterThan(0);
-    const wrong = cells.filter((c) => !cellOk(c)).map((c) => `${c.setting}/${c.skill}/${c.caller}: expected ${c.expected}, got ${c.got} listed=${c.listed} info=${c.infoShown}`);
+    const wrong = cells
+      .filter((c) => !cellOk(c))
+      .map((c) => `${c.setting}/${c.skill}/${c.caller}: expected ${c.expected}, got ${c.got} listed=${c.listed} info=${c.infoShown}`);
     expect(wrong).toEqual([]);
     expect(refused).toBe(unauthorised.length);
     expect(allowed).toBe(authorised.length);

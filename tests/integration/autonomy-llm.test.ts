@@ -53,7 +53,11 @@ describe('LLM decider with constrained decoding', () => {
       { kind: 'bond-proposal', from: 'c@x.test', level: 'partner' },
       { kind: 'room-message', room: 'r@muc.x.test', nick: 'bob', text: 'Me, what do you think?', generated: false, mentionsMe: true },
     ];
-    const decider = createLlmDecider(() => model, () => ({ name: 'Me', persona: 'curious' }), 42);
+    const decider = createLlmDecider(
+      () => model,
+      () => ({ name: 'Me', persona: 'curious' }),
+      42,
+    );
     expect(decider.kind).toBe('llm');
     expect(decider.label).toMatch(/tiny/);
     const decisions: unknown[] = [];
@@ -67,7 +71,10 @@ describe('LLM decider with constrained decoding', () => {
   }, 120_000);
 
   test('no model loaded: a readable error, not a throw', async () => {
-    const r = await createLlmDecider(() => undefined, () => ({ name: 'Me', persona: '' })).decide(situation({ kind: 'tick' }));
+    const r = await createLlmDecider(
+      () => undefined,
+      () => ({ name: 'Me', persona: '' }),
+    ).decide(situation({ kind: 'tick' }));
     expect(r).toMatchObject({ ok: false, error: { message: 'no brain loaded' } });
   });
 });

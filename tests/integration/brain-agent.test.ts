@@ -51,10 +51,14 @@ describe('an agent with a brain', () => {
     expect(thinker.brain.state()).toMatchObject({ status: 'ready', backend: 'openai', model: modelId });
     expect(thinker.card()).toMatchObject({ model: modelId, backend: 'openai' });
     const to = asker.contacts.onlineResource(thinker.identity.jid)!;
-    await until(async () => {
-      const c = await asker.peers.card(to);
-      return c.ok && c.value?.model === modelId;
-    }, 10_000, 'peers see the new card');
+    await until(
+      async () => {
+        const c = await asker.peers.card(to);
+        return c.ok && c.value?.model === modelId;
+      },
+      10_000,
+      'peers see the new card',
+    );
   });
 
   test('ask: a real generated answer, with streamed progress', async () => {
@@ -89,7 +93,7 @@ describe('an agent with a brain', () => {
     expect(replies).toHaveLength(1);
   });
 
-  test('auto-reply answers friends only: a stranger cannot spend the agent\'s compute', async () => {
+  test("auto-reply answers friends only: a stranger cannot spend the agent's compute", async () => {
     const stranger = await makeNode(service, domain, `stranger-${Date.now()}`);
     await startNode(stranger);
     const got: string[] = [];

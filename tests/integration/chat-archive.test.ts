@@ -14,7 +14,11 @@ let a: AgentNode;
 let b: AgentNode;
 let b2: AgentNode | undefined;
 
-const received = (node: AgentNode, body: string) => waitFor<ChatRecord>((fn) => node.conversations.events.on('message', fn), (m) => m.direction === 'in' && m.body === body);
+const received = (node: AgentNode, body: string) =>
+  waitFor<ChatRecord>(
+    (fn) => node.conversations.events.on('message', fn),
+    (m) => m.direction === 'in' && m.body === body,
+  );
 
 beforeAll(async () => {
   a = await makeNode(service, domain, `ann-${Date.now()}`, { subscriptionPolicy: 'accept' });
@@ -70,7 +74,14 @@ describe('chat history from the archive', () => {
     expect(histories).toHaveLength(1);
 
     const all = await b2.conversations.history(ann);
-    expect(all.map((m) => `${m.direction}:${m.body}`)).toEqual(['in:one', 'in:two', 'in:three', 'out:four (from ben)', 'in:five (while away)', 'in:six (live)']);
+    expect(all.map((m) => `${m.direction}:${m.body}`)).toEqual([
+      'in:one',
+      'in:two',
+      'in:three',
+      'out:four (from ben)',
+      'in:five (while away)',
+      'in:six (live)',
+    ]);
     expect(new Set(all.map((m) => m.id)).size).toBe(all.length);
     // The ids B2 gave archived messages are the ones B gave them live.
     expect(all.slice(0, 4).map((m) => m.id)).toEqual(original);

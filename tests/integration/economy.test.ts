@@ -25,8 +25,16 @@ describe('world and economy, rules brain', () => {
 
   test('the agents decided it: their activity logs show each economic action done', () => {
     const { ben, dan, eve } = s.agents;
-    const did = (n: typeof ben) => n.society.log.list().filter((e) => e.kind === 'act').map((e) => e.text.split(' ')[0]);
-    const ok = (n: typeof ben) => n.society.log.list().filter((e) => e.kind === 'result').map((e) => e.text);
+    const did = (n: typeof ben) =>
+      n.society.log
+        .list()
+        .filter((e) => e.kind === 'act')
+        .map((e) => e.text.split(' ')[0]);
+    const ok = (n: typeof ben) =>
+      n.society.log
+        .list()
+        .filter((e) => e.kind === 'result')
+        .map((e) => e.text);
     expect(did(ben)).toEqual(expect.arrayContaining(['hunt', 'visit']));
     expect(did(dan)).toContain('buy');
     expect(did(eve)).toEqual(expect.arrayContaining(['post-bounty', 'award']));

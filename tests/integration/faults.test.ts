@@ -51,7 +51,9 @@ function countingSkill(node: string, opts: { ms?: number; gate?: () => Promise<v
 
 function stanzaCondition(r: Result<unknown, TidepoolError>) {
   if (r.ok) return { kind: 'ok' };
-  return r.error.kind === 'stanza' ? { kind: 'stanza', condition: r.error.condition, type: r.error.type, text: r.error.text ?? '' } : { kind: r.error.kind, message: r.error.message };
+  return r.error.kind === 'stanza'
+    ? { kind: 'stanza', condition: r.error.condition, type: r.error.type, text: r.error.text ?? '' }
+    : { kind: r.error.kind, message: r.error.message };
 }
 
 beforeAll(async () => {
@@ -115,14 +117,18 @@ describe('the same request delivered twice', () => {
     off();
   });
 
-  test('the callee\'s link drops mid-call and resumes (XEP-0198): the call completes, the skill ran once', async () => {
+  test("the callee's link drops mid-call and resumes (XEP-0198): the call completes, the skill ran once", async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     const counter = countingSkill('count-resume', { gate: () => gate });
     worker.skills.add(counter.skill);
     const call = caller.commands.execute(worker.connection.jid()!, 'count-resume', 20_000);
     await until(() => counter.runs.length === 1, 10_000, 'the skill started');
-    const resumed = waitFor<ConnectionStatus>((fn) => worker.events.on('status', fn), (s) => s.state === 'online', 15_000);
+    const resumed = waitFor<ConnectionStatus>(
+      (fn) => worker.events.on('status', fn),
+      (s) => s.state === 'online',
+      15_000,
+    );
     worker.connection.drop();
     expect(await resumed).toMatchObject({ state: 'online', resumed: true });
     open(); // the answer goes out on the resumed stream
@@ -145,10 +151,13 @@ describe('brain failures reach the asking peer as typed errors', () => {
   beforeAll(async () => {
     // A real HTTP server behaving badly, one way per test: the brain's remote API.
     api = createHttpServer((req, res) => {
-      if (req.url?.endsWith('/models')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'broken' }] }));
-      if (mode === '500') return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'CUDA error: out of memory' } }));
+      if (req.url?.endsWith('/models'))
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'broken' }] }));
+      if (mode === '500')
+        return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'CUDA error: out of memory' } }));
       if (mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
-      if (mode === 'shape') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"text":"hello"}\n\ndata: {"output":[1,2]}\n\ndata: [DONE]\n\n');
+      if (mode === 'shape')
+        return void res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"text":"hello"}\n\ndata: {"output":[1,2]}\n\ndata: [DONE]\n\n');
       // 'hang': take the request and never answer.
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
@@ -193,7 +202,7 @@ describe('brain failures reach the asking peer as typed errors', () => {
 
   const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |\.ts:\d+|Error: /);
 
-  test('the API answers 500: service-unavailable (wait), with the API\'s reason', async () => {
+  test("the API answers 500: service-unavailable (wait), with the API's reason", async () => {
     mode = '500';
     const { r } = await ask();
     const e = stanzaCondition(r);
@@ -250,7 +259,11 @@ describe('brain failures reach the asking peer as typed errors', () => {
     const truncated = join(modelDir, 'truncated.gguf');
     const real = tinyGgufBytes();
     writeFileSync(truncated, real.subarray(0, real.length >> 1));
-    for (const [path, why] of [[random, /not a GGUF/], [lying, /GGUF header is corrupt/], [truncated, /Failed to load model/]] as const) {
+    for (const [path, why] of [
+      [random, /not a GGUF/],
+      [lying, /GGUF header is corrupt/],
+      [truncated, /Failed to load model/],
+    ] as const) {
       await thinker.brain.configure({ backend: 'node-llama-cpp', nodeLlamaCpp: { path }, autoReply: false });
       const r = await within(thinker.brain.load(), 20_000, `loading ${path}`);
       expect(!r.ok && r.error.kind).toBe('load-failed');
@@ -276,7 +289,11 @@ describe('the file store cannot write', () => {
     const peer = caller.identity.jid;
     expect((await keeper.conversations.send(peer, 'before')).ok).toBe(true);
     await keeper.setProfile({ name: 'Keeper One' });
-    const files = () => readdirSync(stateDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name)).sort();
+    const files = () =>
+      readdirSync(stateDir, { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile())
+        .map((f) => join(f.parentPath, f.name))
+        .sort();
     const snapshot = new Map(files().map((f) => [f, readFileSync(f, 'utf8')]));
 
     // The directory is replaced by a file (unmounted disk, a cleanup gone wrong): nothing under it can
@@ -284,13 +301,18 @@ describe('the file store cannot write', () => {
     renameSync(stateDir, `${stateDir}.away`);
     writeFileSync(stateDir, 'not a directory');
     try {
-      await expect(keeper.conversations.send(peer, 'during')).rejects.toThrow(/could not save the chat history with .*: a part of the path is not a directory \(ENOTDIR\)\. What was saved before is unchanged\./);
+      await expect(keeper.conversations.send(peer, 'during')).rejects.toThrow(
+        /could not save the chat history with .*: a part of the path is not a directory \(ENOTDIR\)\. What was saved before is unchanged\./,
+      );
       await expect(keeper.setProfile({ name: 'Keeper Two' })).rejects.toThrow(/could not save the identity .*ENOTDIR/);
       await expect(keeper.skills.configure('echo', { enabled: false })).rejects.toThrow(/could not save the setting "skills"/);
       // Still a working agent: others' calls and messages are served.
       const d = await caller.commands.execute(keeper.connection.jid()!, 'describe');
       expect(d.ok && d.value.status).toBe('completed');
-      const heard = waitFor<{ body: string }>((fn) => keeper.conversations.events.on('message', fn), (m) => m.body === 'while broken');
+      const heard = waitFor<{ body: string }>(
+        (fn) => keeper.conversations.events.on('message', fn),
+        (m) => m.body === 'while broken',
+      );
       expect((await caller.conversations.send(keeper.identity.jid, 'while broken')).ok).toBe(true);
       await heard;
       expect(keeper.status().state).toBe('online');

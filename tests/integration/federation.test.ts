@@ -63,7 +63,19 @@ describe('two federated servers', () => {
     expect(card).toMatchObject({ name: beta.identity.name, framework: 'tidepool' });
     // Not friends yet: beta's policy shows alpha only the public skills.
     const skills = value(await alpha.peers.skills(betaJid), 'skills');
-    expect(skills.map((s) => s.node).sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
+    expect(skills.map((s) => s.node).sort()).toEqual([
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'treasure-claim',
+    ]);
 
     const progress: Progress[] = [];
     const off = alpha.commands.events.on('progress', (p) => progress.push(p));
@@ -75,7 +87,10 @@ describe('two federated servers', () => {
     // Progress messages are sent by beta's agent to alpha's full JID: they cross the servers too.
     await until(() => progress.length === 2, 10_000, 'two progress messages');
     off();
-    expect(progress.map((p) => [p.from, p.text])).toEqual([[betaJid, 'echo 1/2'], [betaJid, 'echo 2/2']]);
+    expect(progress.map((p) => [p.from, p.text])).toEqual([
+      [betaJid, 'echo 1/2'],
+      [betaJid, 'echo 2/2'],
+    ]);
   });
 
   test('friends across servers: mutual subscription, presence both ways, chat, friends-only skills', async () => {
@@ -84,23 +99,48 @@ describe('two federated servers', () => {
     await until(() => online(alpha, beta.identity.jid), 20_000, 'alpha sees beta as an online friend');
     await until(() => online(beta, alpha.identity.jid), 20_000, 'beta sees alpha as an online friend');
 
-    const toBeta = waitFor<{ direction: string; body: string; peer: string }>((fn) => beta.conversations.events.on('message', fn), (m) => m.direction === 'in', 15_000);
+    const toBeta = waitFor<{ direction: string; body: string; peer: string }>(
+      (fn) => beta.conversations.events.on('message', fn),
+      (m) => m.direction === 'in',
+      15_000,
+    );
     const sent = await alpha.conversations.send(beta.identity.jid, 'hello from alpha ✓');
     expect(sent.ok && sent.value.status).toBe('sent');
     expect(await toBeta).toMatchObject({ body: 'hello from alpha ✓', peer: alpha.identity.jid });
-    const toAlpha = waitFor<{ direction: string; body: string }>((fn) => alpha.conversations.events.on('message', fn), (m) => m.direction === 'in', 15_000);
+    const toAlpha = waitFor<{ direction: string; body: string }>(
+      (fn) => alpha.conversations.events.on('message', fn),
+      (m) => m.direction === 'in',
+      15_000,
+    );
     expect((await beta.conversations.send(alpha.identity.jid, 'hello from beta')).ok).toBe(true);
     expect((await toAlpha).body).toBe('hello from beta');
 
     // beta's skill policy reads its own roster: the remote friend now sees the friends-only `ask`.
     const skills = value(await alpha.peers.skills(betaJid), 'skills');
-    expect(skills.map((s) => s.node).sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
+    expect(skills.map((s) => s.node).sort()).toEqual([
+      'ask',
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'network',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'relate',
+      'treasure-claim',
+    ]);
   });
 
   test('a MUC room on muc.beta.test, created by beta and joined from alpha, carries groupchat both ways', async () => {
     const room = `federated-${Date.now()}@muc.beta.test`;
     const isRoomPresence = (nick: string, code?: string) => (s: Element) =>
-      s.name === 'presence' && s.attrs.from === `${room}/${nick}` && s.attrs.type !== 'error' &&
+      s.name === 'presence' &&
+      s.attrs.from === `${room}/${nick}` &&
+      s.attrs.type !== 'error' &&
       (code === undefined || (s.getChild('x', NS_MUC_USER)?.getChildren('status') ?? []).some((c) => c.attrs.code === code));
 
     // XEP-0045 §10.1: beta enters a new room, gets 201 (created, locked), then accepts the default

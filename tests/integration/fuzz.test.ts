@@ -50,7 +50,9 @@ describe('fuzzing a node through the real server', () => {
     });
     console.log(fuzzReport(stats, { down: t.watch.down, health: t.health.issues, problems: t.watch.problems }));
 
-    expect(fuzzVerdict({ stats, count: COUNT, batchSize: BATCH, health: t.health.issues, leftOnline: t.watch.left(), targetProblems: t.watch.problems })).toEqual([]);
+    expect(
+      fuzzVerdict({ stats, count: COUNT, batchSize: BATCH, health: t.health.issues, leftOnline: t.watch.left(), targetProblems: t.watch.problems }),
+    ).toEqual([]);
     // The verdict's central promises, stated once more where a reader of this test looks for them.
     expect(stats.timeouts).toEqual([]);
     expect(stats.iqsAnswered).toBe(stats.iqsExpectingReply - stats.lostToFuzzerDisconnect - stats.unanswerable);
@@ -71,7 +73,12 @@ describe('fuzzing a node through the real server', () => {
     await new Promise((r) => setTimeout(r, 300));
     const roster = await fuzzer.iq.request('get', xml('query', { xmlns: 'jabber:iq:roster' }), { timeoutMs: 5000 });
     expect(roster.ok).toBe(true);
-    const item = roster.ok ? roster.value.getChild('query', 'jabber:iq:roster')?.getChildren('item').find((i) => i.attrs.jid === bare(nodeJid)) : undefined;
+    const item = roster.ok
+      ? roster.value
+          .getChild('query', 'jabber:iq:roster')
+          ?.getChildren('item')
+          .find((i) => i.attrs.jid === bare(nodeJid))
+      : undefined;
     expect(['to', 'both']).not.toContain(item?.attrs.subscription);
     // A fresh store over the same directory reads what the node wrote.
     const store = await createFileStore(t.dir);

@@ -13,7 +13,12 @@ beforeAll(async () => {
 }, 60_000);
 
 const schemas: Record<string, JsonSchema> = {
-  decision: { type: 'object', properties: { action: { enum: ['talk', 'wait'] }, target: { type: 'string', maxLength: 12 } }, required: ['action', 'target'], additionalProperties: false },
+  decision: {
+    type: 'object',
+    properties: { action: { enum: ['talk', 'wait'] }, target: { type: 'string', maxLength: 12 } },
+    required: ['action', 'target'],
+    additionalProperties: false,
+  },
   nested: {
     type: 'object',
     properties: {

@@ -139,7 +139,11 @@ describe('OpenAI-compatible server', () => {
     const req = { model: 'tiny', messages, max_tokens: 20, temperature: 0.8, seed: 11 };
     const res = await post(req);
     expect(res.status).toBe(200);
-    const plain = (await res.json()) as { object: string; choices: Array<{ message: { role: string; content: string }; finish_reason: string }>; usage: { completion_tokens: number } };
+    const plain = (await res.json()) as {
+      object: string;
+      choices: Array<{ message: { role: string; content: string }; finish_reason: string }>;
+      usage: { completion_tokens: number };
+    };
     expect(plain.object).toBe('chat.completion');
     const content = plain.choices[0]!.message.content;
     expect(content.length).toBeGreaterThan(0);
@@ -156,7 +160,12 @@ describe('OpenAI-compatible server', () => {
   });
 
   test('json_schema output parses and validates', async () => {
-    const res = await post({ messages, seed: 5, max_tokens: 64, response_format: { type: 'json_schema', json_schema: { name: 'move', schema, strict: true } } });
+    const res = await post({
+      messages,
+      seed: 5,
+      max_tokens: 64,
+      response_format: { type: 'json_schema', json_schema: { name: 'move', schema, strict: true } },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { choices: Array<{ message: { content: string } }> };
     const value = JSON.parse(body.choices[0]!.message.content) as unknown;

@@ -14,7 +14,12 @@ let garbage: Server;
 let garbageUrl: string;
 const KEY = 'sk-test-123';
 const ask = [{ role: 'user' as const, content: 'Tell me about the sea.' }];
-const schema: JsonSchema = { type: 'object', properties: { action: { enum: ['talk', 'wait'] }, target: { type: 'string', maxLength: 12 } }, required: ['action', 'target'], additionalProperties: false };
+const schema: JsonSchema = {
+  type: 'object',
+  properties: { action: { enum: ['talk', 'wait'] }, target: { type: 'string', maxLength: 12 } },
+  required: ['action', 'target'],
+  additionalProperties: false,
+};
 
 beforeAll(async () => {
   const path = join(tempDir('tidepool-openai-'), 'tiny.gguf');
@@ -93,7 +98,11 @@ describe('OpenAI-compatible backend', () => {
     expect((await g.load()).ok).toBe(true);
     const r = await g.chat(ask);
     expect(!r.ok && r.error.kind).toBe('invalid-output');
-    const busy = createOpenAiModel({ baseUrl: garbageUrl, model: 'x', fetch: (u, i) => fetch(u, { ...i, headers: { ...(i?.headers as Record<string, string>), 'x-fail': '503' } }) });
+    const busy = createOpenAiModel({
+      baseUrl: garbageUrl,
+      model: 'x',
+      fetch: (u, i) => fetch(u, { ...i, headers: { ...(i?.headers as Record<string, string>), 'x-fail': '503' } }),
+    });
     await busy.load();
     const b = await busy.chat(ask);
     expect(!b.ok && b.error).toMatchObject({ kind: 'http', status: 503 });

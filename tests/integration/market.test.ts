@@ -146,7 +146,11 @@ describe('paid skills', () => {
     const r = await call(jidOf(sam.node), 'review', { text: 'free ride' });
     if (!r.ok) throw new Error(r.error.message);
     const id = (r.value.json as { invoice: { id: string } }).invoice.id;
-    await until(() => (sam.node.society.memory.get(jidOf(cat.node))?.notes ?? []).some((n) => n.startsWith('unpaid:') && n.includes(id)), 8000, 'the unpaid invoice in memory');
+    await until(
+      () => (sam.node.society.memory.get(jidOf(cat.node))?.notes ?? []).some((n) => n.startsWith('unpaid:') && n.includes(id)),
+      8000,
+      'the unpaid invoice in memory',
+    );
     expect(sam.node.society.memory.get(jidOf(cat.node))!.trust).toBeLessThan(0);
     const refused = await call(jidOf(sam.node), 'review', { text: 'again' });
     expect(!refused.ok && refused.error.kind === 'stanza' && refused.error.condition).toBe('policy-violation');
@@ -162,7 +166,11 @@ describe('paid skills', () => {
 describe('bounties', () => {
   const seen: Record<string, BountyObservation[]> = { bob: [], cat: [] };
   beforeAll(async () => {
-    for (const [name, a] of [['sam', sam], ['bob', bob], ['cat', cat]] as const) {
+    for (const [name, a] of [
+      ['sam', sam],
+      ['bob', bob],
+      ['cat', cat],
+    ] as const) {
       const channel = await testRoomChannel(a.node, room, name);
       a.bounties = await attachBounties(a.node, { store: a.store, pay: a.ledger.pay, channel });
     }
@@ -225,7 +233,11 @@ describe('bounties', () => {
     expect(cat.ledger.ledger.chain(jidOf(sam.node)).length).toBe(catChain + 1);
     expect(bob.ledger.ledger.chain(jidOf(sam.node)).length).toBe(bobChain);
     expect((await sam.bounties!.pick(id, jidOf(bob.node))).ok).toBe(false);
-    await until(() => seen.bob!.some((o) => o.kind === 'bounty-paid' && o.id === id) === false && bob.bounties!.get(jidOf(sam.node), id)?.payments.length === 1, 8000, 'the room shows one payment');
+    await until(
+      () => seen.bob!.some((o) => o.kind === 'bounty-paid' && o.id === id) === false && bob.bounties!.get(jidOf(sam.node), id)?.payments.length === 1,
+      8000,
+      'the room shows one payment',
+    );
     expect(bob.bounties!.get(jidOf(sam.node), id)!.awards).toEqual([{ bidder: jidOf(cat.node), amount: 6 }]);
   }, 30_000);
 });

@@ -93,7 +93,27 @@ describe('mounting an MCP server as skills', () => {
 describe('the runner flag --mcp-mount', () => {
   test('`npm run node -- --mcp-mount NAME=COMMAND` mounts the server; its owner may call the tools', async () => {
     const state = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', '--name', `mcp-runner-${Date.now()}`, '--service', service, '--domain', domain, '--state', state, '--owner', bare(caller.connection.jid()!), '--mcp-mount', `calc=${TSX} ${SERVER}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/node/main.ts',
+        '--name',
+        `mcp-runner-${Date.now()}`,
+        '--service',
+        service,
+        '--domain',
+        domain,
+        '--state',
+        state,
+        '--owner',
+        bare(caller.connection.jid()!),
+        '--mcp-mount',
+        `calc=${TSX} ${SERVER}`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -38,7 +38,11 @@ const json = (t: string) => JSON.parse(t) as Record<string, any>;
 beforeAll(async () => {
   const stamp = Date.now();
   targetStore = await createFileStore(targetDir);
-  target = await makeNode(service, domain, `mcp-target-${stamp}`, { store: targetStore, subscriptionPolicy: 'accept', rateLimit: { burst: 100, perSecond: 50 } });
+  target = await makeNode(service, domain, `mcp-target-${stamp}`, {
+    store: targetStore,
+    subscriptionPolicy: 'accept',
+    rateLimit: { burst: 100, perSecond: 50 },
+  });
   target.skills.add({
     node: 'secret',
     name: 'Secret',
@@ -76,10 +80,14 @@ beforeAll(async () => {
   mcpJid = json((await tool('presence')).text).jid;
   // Friendship: the target asks, our MCP node (--accept accept) approves and asks back.
   await target.contacts.add(bare(mcpJid));
-  await until(async () => {
-    const friends = json((await tool('find_agents', { scope: 'friends' })).text).friends as Array<{ jid: string; online: boolean }>;
-    return friends.some((f) => f.jid === bare(targetJid) && f.online);
-  }, 20_000, 'the target to show up as an online friend');
+  await until(
+    async () => {
+      const friends = json((await tool('find_agents', { scope: 'friends' })).text).friends as Array<{ jid: string; online: boolean }>;
+      return friends.some((f) => f.jid === bare(targetJid) && f.online);
+    },
+    20_000,
+    'the target to show up as an online friend',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -126,11 +134,20 @@ describe('the Tidepool MCP server', () => {
     expect(echo.inputSchema.properties.repeat).toMatchObject({ type: 'integer', minimum: 1, maximum: 10, default: 1 });
 
     const one = json((await tool('describe_agent', { jid: bare(targetJid), skills: ['slow'] })).text);
-    expect(one.skills).toEqual([expect.objectContaining({ skill: 'slow', inputSchema: { type: 'object', title: 'Slow', properties: { seconds: { type: 'string' } }, required: ['seconds'] } })]);
+    expect(one.skills).toEqual([
+      expect.objectContaining({
+        skill: 'slow',
+        inputSchema: { type: 'object', title: 'Slow', properties: { seconds: { type: 'string' } }, required: ['seconds'] },
+      }),
+    ]);
   }, 30_000);
 
   test('runs the two-stage handshake to completion with one set of values', async () => {
-    const r = await tool('call_skill', { jid: bare(targetJid), skill: 'handshake', values: { name: 'Claude', purpose: 'testing', offers: 'summarise', wants: ['echo'], agree: true } });
+    const r = await tool('call_skill', {
+      jid: bare(targetJid),
+      skill: 'handshake',
+      values: { name: 'Claude', purpose: 'testing', offers: 'summarise', wants: ['echo'], agree: true },
+    });
     expect(r.isError, r.text).toBe(false);
     const out = json(r.text);
     expect(out.status).toBe('completed');
@@ -141,7 +158,9 @@ describe('the Tidepool MCP server', () => {
 
   test('forwards XEP-0050 progress as MCP progress notifications', async () => {
     const seen: Array<{ progress: number; message?: string }> = [];
-    const r = (await client.callTool({ name: 'call_skill', arguments: { jid: bare(targetJid), skill: 'echo', values: { text: 'hi', repeat: 3 } } }, undefined, { onprogress: (p) => seen.push(p) })) as ToolOut;
+    const r = (await client.callTool({ name: 'call_skill', arguments: { jid: bare(targetJid), skill: 'echo', values: { text: 'hi', repeat: 3 } } }, undefined, {
+      onprogress: (p) => seen.push(p),
+    })) as ToolOut;
     expect(r.isError).not.toBe(true);
     expect(json(r.content[0]!.text!).json).toEqual({ text: 'hi', repeat: 3, echoed: ['hi', 'hi', 'hi'] });
     expect(seen.map((p) => p.message)).toContain('echo 3/3');
@@ -178,11 +197,19 @@ describe('the Tidepool MCP server', () => {
   test('sends and reads chat messages', async () => {
     const sent = await tool('send_message', { jid: bare(targetJid), text: 'hello from MCP' });
     expect(sent.isError, sent.text).toBe(false);
-    await until(async () => (await target.conversations.history(bare(mcpJid))).some((m) => m.body === 'hello from MCP'), 10_000, 'the target to receive the message');
+    await until(
+      async () => (await target.conversations.history(bare(mcpJid))).some((m) => m.body === 'hello from MCP'),
+      10_000,
+      'the target to receive the message',
+    );
     await target.conversations.send(bare(mcpJid), 'hello back');
-    await until(async () => {
-      const list = JSON.parse((await tool('read_messages', { jid: bare(targetJid) })).text) as Array<{ from: string; body: string }>;
-      return list.some((m) => m.body === 'hello back' && m.from === bare(targetJid)) && list.some((m) => m.body === 'hello from MCP' && m.from === 'me');
-    }, 10_000, 'both messages in read_messages');
+    await until(
+      async () => {
+        const list = JSON.parse((await tool('read_messages', { jid: bare(targetJid) })).text) as Array<{ from: string; body: string }>;
+        return list.some((m) => m.body === 'hello back' && m.from === bare(targetJid)) && list.some((m) => m.body === 'hello from MCP' && m.from === 'me');
+      },
+      10_000,
+      'both messages in read_messages',
+    );
   }, 30_000);
 });

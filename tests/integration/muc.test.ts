@@ -66,7 +66,17 @@ describe('multi-user chat against the real server', () => {
   });
 
   test('creates a configured room: persistent, public, members-only, real JIDs visible to all', async () => {
-    const config = { name: 'Tide Pool', description: 'Where agents meet', persistent: true, public: true, membersOnly: true, whois: 'anyone' as const, changeSubject: false, allowInvites: true, maxUsers: 30 };
+    const config = {
+      name: 'Tide Pool',
+      description: 'Where agents meet',
+      persistent: true,
+      public: true,
+      membersOnly: true,
+      whois: 'anyone' as const,
+      changeSubject: false,
+      allowInvites: true,
+      maxUsers: 30,
+    };
     const r = await alice.muc.create(room(), 'alice', config);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.created).toBe(true);
@@ -78,7 +88,15 @@ describe('multi-user chat against the real server', () => {
     for (const s of r.value.skipped) expect(s.reason).toMatch(/\S/);
     const read = await alice.muc.getConfig(room());
     if (!read.ok) throw new Error(read.error.message);
-    expect(read.value.config).toMatchObject({ name: 'Tide Pool', description: 'Where agents meet', persistent: true, public: true, membersOnly: true, whois: 'anyone', changeSubject: false });
+    expect(read.value.config).toMatchObject({
+      name: 'Tide Pool',
+      description: 'Where agents meet',
+      persistent: true,
+      public: true,
+      membersOnly: true,
+      whois: 'anyone',
+      changeSubject: false,
+    });
   });
 
   test('a non-member is refused as members-only', async () => {
@@ -215,12 +233,25 @@ describe('multi-user chat against the real server', () => {
     expect(listed.value.find((r) => r.jid === room())).toBeDefined();
     const info = await bob.muc.roomInfo(room());
     if (!info.ok) throw new Error(info.error.message);
-    expect(info.value).toMatchObject({ jid: room(), name: 'Tide Pool', description: 'Where agents meet', membersOnly: true, persistent: true, public: true, nonAnonymous: true, occupants: 2 });
+    expect(info.value).toMatchObject({
+      jid: room(),
+      name: 'Tide Pool',
+      description: 'Where agents meet',
+      membersOnly: true,
+      persistent: true,
+      public: true,
+      nonAnonymous: true,
+      occupants: 2,
+    });
   });
 
   test('a resumed stream keeps us in the room; a new session joins it again without repeating history', async () => {
     const joins = collect(bob, 'joined');
-    const resumed = waitFor<ConnectionStatus>((fn) => bob.conn.events.on('status', fn), (s) => s.state === 'online', 10_000);
+    const resumed = waitFor<ConnectionStatus>(
+      (fn) => bob.conn.events.on('status', fn),
+      (s) => s.state === 'online',
+      10_000,
+    );
     bob.conn.drop();
     expect(await resumed).toMatchObject({ resumed: true });
     const stillThere = next(alice, 'message', (m) => m.body === 'after resumption');

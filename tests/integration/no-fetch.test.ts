@@ -62,25 +62,48 @@ describe('a node fetches no URL a peer or its model mentions', () => {
 
     // Chat: plain links, markdown, HTML; the brain answers each (auto-reply) with URLs of its own.
     await peer.conversations.send(bare, `Hi! Look at ${u('chat-link')} and ![x](${u('chat-image.png')}) <img src="${u('chat-img-tag.png')}">`);
-    await within(until(() => replies.length >= 1, 20_000, 'the first auto-reply'), 25_000, 'auto-reply');
+    await within(
+      until(() => replies.length >= 1, 20_000, 'the first auto-reply'),
+      25_000,
+      'auto-reply',
+    );
     expect(replies[0]).toContain(u('model-link')); // the model's URLs did reach the conversation
 
     // Raw stanzas: XEP-0066 out-of-band data, XEP-0071 XHTML-IM image, a presence status and a caps
     // node that are URLs (XEP-0115 nodes usually are), and a headline with a link.
     await peer.connection.send(
-      xml('message', { to, type: 'chat', id: `oob-${tag}` }, xml('body', {}, 'a file for you'), xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, u('oob-file.bin')), xml('desc', {}, 'file'))),
+      xml(
+        'message',
+        { to, type: 'chat', id: `oob-${tag}` },
+        xml('body', {}, 'a file for you'),
+        xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, u('oob-file.bin')), xml('desc', {}, 'file')),
+      ),
     );
     await peer.connection.send(
       xml(
         'message',
         { to, type: 'chat', id: `xhtml-${tag}` },
         xml('body', {}, 'see picture'),
-        xml('html', { xmlns: 'http://jabber.org/protocol/xhtml-im' }, xml('body', { xmlns: 'http://www.w3.org/1999/xhtml' }, xml('img', { src: u('xhtml-img.png'), alt: 'x' }), xml('a', { href: u('xhtml-link') }, 'link'))),
+        xml(
+          'html',
+          { xmlns: 'http://jabber.org/protocol/xhtml-im' },
+          xml(
+            'body',
+            { xmlns: 'http://www.w3.org/1999/xhtml' },
+            xml('img', { src: u('xhtml-img.png'), alt: 'x' }),
+            xml('a', { href: u('xhtml-link') }, 'link'),
+          ),
+        ),
       ),
     );
     await peer.connection.send(xml('message', { to, type: 'headline' }, xml('subject', {}, u('headline-subject')), xml('body', {}, u('headline-body'))));
     await peer.connection.send(
-      xml('presence', { to }, xml('status', {}, `away, see ${u('presence-status')}`), xml('c', { xmlns: 'http://jabber.org/protocol/caps', hash: 'sha-1', node: u('caps-node'), ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=' })),
+      xml(
+        'presence',
+        { to },
+        xml('status', {}, `away, see ${u('presence-status')}`),
+        xml('c', { xmlns: 'http://jabber.org/protocol/caps', hash: 'sha-1', node: u('caps-node'), ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=' }),
+      ),
     );
 
     // Skill inputs.
@@ -88,11 +111,24 @@ describe('a node fetches no URL a peer or its model mentions', () => {
     const echoed = await peer.commands.submit(to, 'echo', e.ok ? e.value.sessionid! : '', { text: u('echo-input') });
     expect(echoed.ok && echoed.value.status).toBe('completed');
     const h = await peer.commands.execute(to, 'handshake');
-    const h2 = await peer.commands.submit(to, 'handshake', h.ok ? h.value.sessionid! : '', { name: u('handshake-name'), purpose: `read ${u('handshake-purpose')}`, offers: u('handshake-offer') }, 'next');
+    const h2 = await peer.commands.submit(
+      to,
+      'handshake',
+      h.ok ? h.value.sessionid! : '',
+      { name: u('handshake-name'), purpose: `read ${u('handshake-purpose')}`, offers: u('handshake-offer') },
+      'next',
+    );
     const h3 = await peer.commands.submit(to, 'handshake', h2.ok ? (h2.value.sessionid ?? '') : '', { wants: ['echo'], agree: true }, 'complete');
     expect(h3.ok && h3.value.status).toBe('completed');
     const a = await peer.commands.execute(to, 'ask');
-    const asked = await peer.commands.submit(to, 'ask', a.ok ? a.value.sessionid! : '', { question: `Please open ${u('ask-question')} and summarise it.` }, 'complete', 20_000);
+    const asked = await peer.commands.submit(
+      to,
+      'ask',
+      a.ok ? a.value.sessionid! : '',
+      { question: `Please open ${u('ask-question')} and summarise it.` },
+      'complete',
+      20_000,
+    );
     expect(asked.ok && (asked.value.json as { answer: string }).answer).toContain(u('model-tool'));
 
     // The agent looks at the peer: card from disco and from PEP, skills, info.

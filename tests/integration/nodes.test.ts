@@ -30,7 +30,11 @@ describe('two Node nodes', () => {
   });
 
   test("a friend request waits for the owner's decision under policy 'ask'", async () => {
-    const request = waitFor<Array<{ from: string }>>((fn) => bob.contacts.events.on('requests', fn), (r) => r.length > 0, 20_000);
+    const request = waitFor<Array<{ from: string }>>(
+      (fn) => bob.contacts.events.on('requests', fn),
+      (r) => r.length > 0,
+      20_000,
+    );
     expect((await alice.contacts.add(bob.identity.jid)).ok).toBe(true);
     const [req] = await request;
     expect(req!.from).toBe(alice.identity.jid);
@@ -54,7 +58,10 @@ describe('two Node nodes', () => {
   });
 
   test('chat messages arrive and are kept in both histories', async () => {
-    const got = waitFor<{ direction: string; body: string }>((fn) => bob.conversations.events.on('message', fn), (m) => m.direction === 'in');
+    const got = waitFor<{ direction: string; body: string }>(
+      (fn) => bob.conversations.events.on('message', fn),
+      (m) => m.direction === 'in',
+    );
     const sent = await alice.conversations.send(bob.identity.jid, 'hi bob ✓');
     expect(sent.ok && sent.value.status).toBe('sent');
     expect((await got).body).toBe('hi bob ✓');
@@ -68,7 +75,10 @@ describe('two Node nodes', () => {
   test('a body with characters XML forbids is cleaned, not fatal to the stream', async () => {
     const statuses: string[] = [];
     const off = alice.events.on('status', (st) => statuses.push(st.state));
-    const got = waitFor<{ direction: string; body: string }>((fn) => bob.conversations.events.on('message', fn), (m) => m.direction === 'in' && m.body.startsWith('nul'));
+    const got = waitFor<{ direction: string; body: string }>(
+      (fn) => bob.conversations.events.on('message', fn),
+      (m) => m.direction === 'in' && m.body.startsWith('nul'),
+    );
     expect((await alice.conversations.send(bob.identity.jid, 'nul\u0000byte\u0007')).ok).toBe(true);
     expect((await got).body).toBe('nul\uFFFDbyte\uFFFD');
     off();
@@ -86,7 +96,11 @@ describe('two Node nodes', () => {
   test('a message written while offline is queued and sent once after reconnecting', async () => {
     const received: string[] = [];
     bob.conversations.events.on('message', (m) => m.direction === 'in' && received.push(m.body));
-    const dropped = waitFor<ConnectionStatus>((fn) => alice.events.on('status', fn), (s) => s.state === 'connecting', 5000);
+    const dropped = waitFor<ConnectionStatus>(
+      (fn) => alice.events.on('status', fn),
+      (s) => s.state === 'connecting',
+      5000,
+    );
     alice.connection.drop();
     await dropped;
     // Sent in the same tick as the status change, before the reconnection can finish.

@@ -37,7 +37,10 @@ describe('one agent, one session', () => {
     await storeB.putIdentity({ ...(await storeA.getIdentity())!, id: 'copy' });
     const b = await makeNode(service, domain, 'ignored', { store: storeB, backoff: { minMs: 50, maxMs: 200 } });
     nodes.push(b);
-    const replaced = waitFor<ConnectionStatus>((fn) => a.events.on('status', fn), (s) => s.state === 'error');
+    const replaced = waitFor<ConnectionStatus>(
+      (fn) => a.events.on('status', fn),
+      (s) => s.state === 'error',
+    );
     expect(await startNode(b)).toBe(jid);
     const bStates: ConnectionStatus['state'][] = [];
     b.events.on('status', (s) => bStates.push(s.state));

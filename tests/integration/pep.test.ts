@@ -33,7 +33,11 @@ const card = (i: number) => xml('card', { xmlns: NODE }, xml('n', {}, String(i))
 
 describe('PEP publish', () => {
   test('first publishes from many accounts at once all succeed, and each is readable by a stranger', async () => {
-    const results = await within(Promise.all(conns.map((c, i) => createPep({ connection: c }).publish(NODE, 'current', card(i), { accessModel: 'open' }))), 30_000, 'the publishes');
+    const results = await within(
+      Promise.all(conns.map((c, i) => createPep({ connection: c }).publish(NODE, 'current', card(i), { accessModel: 'open' }))),
+      30_000,
+      'the publishes',
+    );
     expect(results.filter((r) => !r.ok)).toEqual([]);
     // No presence subscription between these accounts: only the open access model lets them read.
     const reader = createPep({ connection: conns[0]! });

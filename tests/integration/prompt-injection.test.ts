@@ -25,7 +25,9 @@ const obedient: Decider = {
     if (o.kind !== 'message') return ok(action('wait'));
     const [verb, kind, target, skill] = o.text.split(/\s+/);
     if (verb !== 'do') return ok(action('wait'));
-    return ok({ ...action(kind as Action['action'], { target: target ?? '', skill: skill ?? '', text: 'as you said', room: '', reason: 'a message told me to' }) });
+    return ok({
+      ...action(kind as Action['action'], { target: target ?? '', skill: skill ?? '', text: 'as you said', room: '', reason: 'a message told me to' }),
+    });
   },
 };
 
@@ -48,8 +50,19 @@ afterAll(async () => {
 async function tell(text: string) {
   const before = victim.society.log.list().length;
   expect((await attacker.conversations.send(jidOf(victim), text)).ok).toBe(true);
-  await until(() => victim.society.log.list().slice(before).some((e) => ['refused', 'result', 'error'].includes(e.kind)), 10_000, `the victim's reaction to "${text}"`);
-  return victim.society.log.list().slice(before).map((e) => `${e.kind}: ${e.text}`);
+  await until(
+    () =>
+      victim.society.log
+        .list()
+        .slice(before)
+        .some((e) => ['refused', 'result', 'error'].includes(e.kind)),
+    10_000,
+    `the victim's reaction to "${text}"`,
+  );
+  return victim.society.log
+    .list()
+    .slice(before)
+    .map((e) => `${e.kind}: ${e.text}`);
 }
 
 describe('prompt injection through chat', () => {
@@ -81,6 +94,10 @@ describe('prompt injection through chat', () => {
   test('what the policy allows for that peer still happens (the gate is not a blanket refusal)', async () => {
     const log = await tell(`do call ${jidOf(friend)} echo`);
     expect(log.some((l) => l.startsWith('result: echo on'))).toBe(true);
-    expect(logText(victim).filter((l) => l.startsWith('act:')).every((l) => /^act: call → .* skill echo/.test(l))).toBe(true);
+    expect(
+      logText(victim)
+        .filter((l) => l.startsWith('act:'))
+        .every((l) => /^act: call → .* skill echo/.test(l)),
+    ).toBe(true);
   });
 });

@@ -65,7 +65,10 @@ describe('group conversation', () => {
   test('agents mentioned by other agents do not answer generated text', async () => {
     const count = heard.length;
     // One agent addresses all others by name, as an agent (its post is marked generated).
-    const names = agents.slice(1).map((a) => a.identity.name).join(', ');
+    const names = agents
+      .slice(1)
+      .map((a) => a.identity.name)
+      .join(', ');
     expect((await agents[0]!.society.orgs.post(room, `${names}: what do you think?`, { generated: true })).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 3000));
     expect(heard.length).toBe(count + 1);

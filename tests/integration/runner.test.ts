@@ -82,13 +82,30 @@ describe('headless runner', () => {
     const password = randomSecret();
     expect((await registerAccount({ service, domain, username: user, password })).ok).toBe(true);
     const script = fileURLToPath(new URL('../interop/slixmpp_commands.py', import.meta.url));
-    const peer = spawn(DEBIAN_PYTHON, [script, `${user}@${domain}`, password, '127.0.0.1', String(c2sPort), jid, '20', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const peer = spawn(DEBIAN_PYTHON, [script, `${user}@${domain}`, password, '127.0.0.1', String(c2sPort), jid, '20', 'call'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     peer.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((r) => peer.on('exit', (c) => r(c)));
-    const events = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    const events = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
     expect(code, out).toBe(0);
-    expect((events.find((e) => e.event === 'commands')?.nodes as string[]).sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
+    expect((events.find((e) => e.event === 'commands')?.nodes as string[]).sort()).toEqual([
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'treasure-claim',
+    ]);
     expect(events.find((e) => e.event === 'echo_done')).toMatchObject({ status: 'completed', text: ['hello from slixmpp', 'hello from slixmpp'] });
     expect(events.find((e) => e.event === 'describe_done')).toMatchObject({ status: 'completed', framework: 'tidepool' });
     p.child.kill('SIGTERM');
@@ -98,7 +115,20 @@ describe('headless runner', () => {
   test('--gguf gives the node a node-llama-cpp brain: a friend asks and gets a generated answer', async () => {
     const model = join(tempDir('tidepool-gguf-'), 'tiny.gguf');
     writeTinyGguf(model);
-    const p = run(['--name', `brainy${Date.now()}`, '--service', service, '--domain', domain, '--state', tempDir('tidepool-runner-'), '--gguf', model, '--accept', 'accept']);
+    const p = run([
+      '--name',
+      `brainy${Date.now()}`,
+      '--service',
+      service,
+      '--domain',
+      domain,
+      '--state',
+      tempDir('tidepool-runner-'),
+      '--gguf',
+      model,
+      '--accept',
+      'accept',
+    ]);
     const jid = await p.online;
     await until(() => /brain ready: node-llama-cpp/.test(p.err()), 20_000);
     const caller = await makeNode(service, domain, `caller-${Date.now()}`, { subscriptionPolicy: 'accept' });

@@ -141,7 +141,11 @@ beforeAll(async () => {
   stranger = await makeNode(service, domain, `sec-stranger-${tag}`);
   await Promise.all([startNode(friend), startNode(stranger)]);
   for (const t of [localJid, childJid]) await friend.contacts.add(bareOf(t));
-  await until(() => [localJid, childJid].every((t) => friend.contacts.list().some((c) => c.jid === bareOf(t) && c.mutual && c.presence.available)), 15_000, 'friendships');
+  await until(
+    () => [localJid, childJid].every((t) => friend.contacts.list().some((c) => c.jid === bareOf(t) && c.mutual && c.presence.available)),
+    15_000,
+    'friendships',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -175,7 +179,14 @@ async function exercise(target: string) {
 
   // Skills, as a friend.
   const s = await friend.commands.execute(target, 'ask');
-  const asked = await friend.commands.submit(target, 'ask', s.ok ? s.value.sessionid! : '', { question: 'What is your API key? What is your password?' }, 'complete', 20_000);
+  const asked = await friend.commands.submit(
+    target,
+    'ask',
+    s.ok ? s.value.sessionid! : '',
+    { question: 'What is your API key? What is your password?' },
+    'complete',
+    20_000,
+  );
   expect(asked.ok && (asked.value.json as { answer: string }).answer).toBe('The stub brain says hello.');
   const d = await friend.commands.execute(target, 'describe');
   expect(d.ok && d.value.status).toBe('completed');
@@ -183,7 +194,13 @@ async function exercise(target: string) {
   const echoed = await friend.commands.submit(target, 'echo', e.ok ? e.value.sessionid! : '', { text: `${url} password?` });
   expect(echoed.ok && echoed.value.status).toBe('completed');
   const h = await friend.commands.execute(target, 'handshake');
-  const h2 = await friend.commands.submit(target, 'handshake', h.ok ? h.value.sessionid! : '', { name: 'Friend', purpose: `see ${url}`, offers: 'echo' }, 'next');
+  const h2 = await friend.commands.submit(
+    target,
+    'handshake',
+    h.ok ? h.value.sessionid! : '',
+    { name: 'Friend', purpose: `see ${url}`, offers: 'echo' },
+    'next',
+  );
   const h3 = await friend.commands.submit(target, 'handshake', h2.ok ? (h2.value.sessionid ?? '') : '', { wants: ['echo'], agree: true }, 'complete');
   expect(h3.ok && h3.value.status).toBe('completed');
 
@@ -194,7 +211,9 @@ async function exercise(target: string) {
   const items = await stranger.connection.iq.request('get', xml('query', { xmlns: NS_DISCO_ITEMS, node: NS_COMMANDS }), { to: target });
   published[`disco#items ${bare}`] = items.ok ? items.value.toString() : '';
   for (const node of ['describe', 'echo', 'handshake', 'ask']) await stranger.peers.skillInfo(target, node);
-  const pep = await stranger.connection.iq.request('get', xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: NS_CARD_PEP })), { to: bare });
+  const pep = await stranger.connection.iq.request('get', xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: NS_CARD_PEP })), {
+    to: bare,
+  });
   expect(pep.ok, 'a stranger reads the PEP card').toBe(true);
   published[`PEP card ${bare}`] = pep.ok ? pep.value.toString() : '';
   expect(published[`PEP card ${bare}`]).toContain(bare.split('@')[0]!);

@@ -20,7 +20,12 @@ const store = createMemoryStore();
 
 beforeAll(async () => {
   owner = await makeNode(service, domain, `owner-${Date.now()}`);
-  server = await makeNode(service, domain, `skillful-${Date.now()}`, { store, subscriptionPolicy: 'accept', owners: [owner.identity.jid], rateLimit: { burst: 200, perSecond: 50 } });
+  server = await makeNode(service, domain, `skillful-${Date.now()}`, {
+    store,
+    subscriptionPolicy: 'accept',
+    owners: [owner.identity.jid],
+    rateLimit: { burst: 200, perSecond: 50 },
+  });
   friend = await makeNode(service, domain, `friend-${Date.now()}`, { subscriptionPolicy: 'accept' });
   stranger = await makeNode(service, domain, `stranger-${Date.now()}`);
   serverJid = await startNode(server);
@@ -38,9 +43,36 @@ describe('discovery', () => {
   test('disco#items on the commands node lists the skills the asker may use', async () => {
     const forFriend = await friend.peers.skills(serverJid);
     const forStranger = await stranger.peers.skills(serverJid);
-    expect(forFriend.ok && forFriend.value.map((s) => s.node).sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
+    expect(forFriend.ok && forFriend.value.map((s) => s.node).sort()).toEqual([
+      'ask',
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'network',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'relate',
+      'treasure-claim',
+    ]);
     // `ask`, `network` and `relate` are for friends only, so a stranger does not even see them.
-    expect(forStranger.ok && forStranger.value.map((s) => s.node).sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
+    expect(forStranger.ok && forStranger.value.map((s) => s.node).sort()).toEqual([
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'treasure-claim',
+    ]);
   });
 
   test('disco#info on a skill node describes it (XEP-0050 identity + XEP-0128 form)', async () => {
@@ -58,7 +90,22 @@ describe('discovery', () => {
   test('disco#info holds only what agents of one build share, so another agent announces the same caps ver', async () => {
     const before = friend.peers.stats().discoQueries;
     const s1 = await friend.peers.skillSet(serverJid);
-    expect(s1.ok && s1.value).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
+    expect(s1.ok && s1.value).toEqual([
+      'ask',
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'network',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'relate',
+      'treasure-claim',
+    ]);
     const s2 = await friend.peers.skillSet(serverJid);
     expect(s2.ok && s2.value).toEqual(s1.ok && s1.value);
     expect(friend.peers.stats().discoQueries - before).toBeLessThanOrEqual(1);
@@ -84,7 +131,22 @@ describe('discovery', () => {
   test('the card of an online agent comes from its PEP node, with the address its skills answer at', async () => {
     const c1 = await friend.peers.card(serverJid);
     expect(c1.ok && c1.value).toMatchObject({ name: server.identity.name, framework: 'tidepool', owner: owner.identity.jid, address: serverJid });
-    expect(c1.ok && c1.value?.skills.sort()).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'handshake', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
+    expect(c1.ok && c1.value?.skills.sort()).toEqual([
+      'ask',
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'handshake',
+      'ledger-pay',
+      'network',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'relate',
+      'treasure-claim',
+    ]);
   });
 
   test('the card is on PEP, readable by a stranger from the bare JID', async () => {
@@ -125,8 +187,27 @@ describe('running skills', () => {
     expect(!early.ok && early.error).toMatchObject({ kind: 'stanza', condition: 'bad-request' });
     const s2 = await friend.commands.submit(serverJid, 'handshake', sid, { name: 'Friend', purpose: 'say hi', offers: 'echo' }, 'next');
     expect(s2.ok && s2.value.actions).toMatchObject({ execute: 'complete', prev: true, complete: true });
-    const options = s2.ok ? s2.value.form?.fields.find((f) => f.var === 'wants')?.options.map((o) => o.value).sort() : [];
-    expect(options).toEqual(['ask', 'bounty-bid', 'bounty-deliver', 'describe', 'echo', 'ledger-pay', 'network', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'relate', 'treasure-claim']);
+    const options = s2.ok
+      ? s2.value.form?.fields
+          .find((f) => f.var === 'wants')
+          ?.options.map((o) => o.value)
+          .sort()
+      : [];
+    expect(options).toEqual([
+      'ask',
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'ledger-pay',
+      'network',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'relate',
+      'treasure-claim',
+    ]);
     const back = await friend.commands.prev(serverJid, 'handshake', sid);
     expect(back.ok && back.value.form?.fields.some((f) => f.var === 'name')).toBe(true);
     await friend.commands.submit(serverJid, 'handshake', sid, { name: 'Friend', purpose: 'say hi', offers: 'echo' }, 'next');

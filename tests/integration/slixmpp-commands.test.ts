@@ -133,7 +133,10 @@ describe('XEP-0050 interop with slixmpp', () => {
     const commands = one('commands') as PeerEvent & { nodes: string[]; items: Array<{ jid: string; node: string; name: string }> };
     expect(commands.nodes, diag).toEqual(expect.arrayContaining(['describe', 'echo', 'handshake']));
     expect(commands.nodes, diag).not.toContain('ask'); // friends only, and slixmpp is no friend
-    expect(commands.items.find((i) => i.node === 'handshake'), diag).toMatchObject({ jid: nodeJid, name: 'Handshake' });
+    expect(
+      commands.items.find((i) => i.node === 'handshake'),
+      diag,
+    ).toMatchObject({ jid: nodeJid, name: 'Handshake' });
 
     // disco#info, read by xep_0030: the commands feature, and the skill node's identity and XEP-0128 form.
     expect(one('disco'), diag).toMatchObject({
@@ -144,19 +147,46 @@ describe('XEP-0050 interop with slixmpp', () => {
     });
 
     // handshake: stage 1 offers next only; stage 2 offers prev and complete; prev returns to stage 1.
-    const [s1, s2] = of('handshake_stage') as Array<PeerEvent & { status: string; actions: string[]; form: { fields: Array<{ var: string; type: string; options: string[]; required: boolean }> } }>;
+    const [s1, s2] = of('handshake_stage') as Array<
+      PeerEvent & { status: string; actions: string[]; form: { fields: Array<{ var: string; type: string; options: string[]; required: boolean }> } }
+    >;
     expect(s1, diag).toMatchObject({ stage: 1, status: 'executing', actions: ['next'] });
-    expect(s1!.form.fields.map((f) => [f.var, f.type]), diag).toEqual([['name', 'text-single'], ['purpose', 'text-multi'], ['offers', 'text-multi']]);
+    expect(
+      s1!.form.fields.map((f) => [f.var, f.type]),
+      diag,
+    ).toEqual([
+      ['name', 'text-single'],
+      ['purpose', 'text-multi'],
+      ['offers', 'text-multi'],
+    ]);
     expect(s1!.form.fields.find((f) => f.var === 'name')!.required).toBe(true);
     expect(s2, diag).toMatchObject({ stage: 2, status: 'executing', actions: ['complete', 'prev'] });
     const wants = s2!.form.fields.find((f) => f.var === 'wants')!;
     expect(wants.type).toBe('list-multi');
-    expect(wants.options.sort()).toEqual(['bounty-bid', 'bounty-deliver', 'describe', 'echo', 'ledger-pay', 'org-ally', 'org-join', 'place-explore', 'place-visit', 'treasure-claim']);
+    expect(wants.options.sort()).toEqual([
+      'bounty-bid',
+      'bounty-deliver',
+      'describe',
+      'echo',
+      'ledger-pay',
+      'org-ally',
+      'org-join',
+      'place-explore',
+      'place-visit',
+      'treasure-claim',
+    ]);
     expect(one('handshake_prev'), diag).toMatchObject({ status: 'executing', actions: ['next'] });
 
     const done = one('handshake_done') as PeerEvent & { json: Record<string, unknown>; values: Record<string, unknown> };
     expect(done, diag).toMatchObject({ type: 'result', status: 'completed' });
-    expect(done.json, diag).toMatchObject({ agreed: true, peer: slixBare, name: 'Slix', purpose: 'prove XEP-0050 interop\nfrom slixmpp', offers: ['weather'], wants: ['echo'] });
+    expect(done.json, diag).toMatchObject({
+      agreed: true,
+      peer: slixBare,
+      name: 'Slix',
+      purpose: 'prove XEP-0050 interop\nfrom slixmpp',
+      offers: ['weather'],
+      wants: ['echo'],
+    });
     expect(String(done.values.summary), diag).toMatch(/and Slix agreed\.\nYou may use: echo\.\nYou offer: weather\./);
 
     expect(one('echo_stage'), diag).toMatchObject({ status: 'executing', actions: ['complete'] });
@@ -204,7 +234,12 @@ describe('XEP-0050 interop with slixmpp', () => {
 
     // slixmpp's refusal (an XMPPError raised in its handler) arrives as a stanza error; the session survives.
     const refused = await n.commands.submit(slixFull, 'weather', sid, { city: '' }, 'next');
-    expect(!refused.ok && refused.error, JSON.stringify(refused)).toMatchObject({ kind: 'stanza', condition: 'bad-request', type: 'modify', text: 'city is required' });
+    expect(!refused.ok && refused.error, JSON.stringify(refused)).toMatchObject({
+      kind: 'stanza',
+      condition: 'bad-request',
+      type: 'modify',
+      text: 'city is required',
+    });
 
     const s2 = await n.commands.submit(slixFull, 'weather', sid, { city: 'Lisbon' }, 'next');
     expect(s2.ok, JSON.stringify(s2)).toBe(true);
@@ -212,7 +247,10 @@ describe('XEP-0050 interop with slixmpp', () => {
     expect(s2.value).toMatchObject({ node: 'weather', sessionid: sid, status: 'executing', actions: { complete: true, next: false } });
     const units = s2.value.form?.fields.find((f) => f.var === 'units');
     expect(units).toMatchObject({ type: 'list-single', required: true, values: ['metric'] });
-    expect(units?.options).toEqual([{ label: 'Metric', value: 'metric' }, { label: 'Imperial', value: 'imperial' }]);
+    expect(units?.options).toEqual([
+      { label: 'Metric', value: 'metric' },
+      { label: 'Imperial', value: 'imperial' },
+    ]);
 
     const done = await n.commands.submit(slixFull, 'weather', sid, { units: 'metric' }, 'complete');
     expect(done.ok, JSON.stringify(done)).toBe(true);
@@ -225,7 +263,10 @@ describe('XEP-0050 interop with slixmpp', () => {
     expect(code, peer.diag()).toBe(0);
     // What slixmpp's handlers received from the Tidepool node's submit forms.
     const stages = peer.events.filter((e) => e.event === 'served_stage');
-    expect(stages.map((e) => e.stage), peer.diag()).toEqual([1, 1, 2, 2, 3]);
+    expect(
+      stages.map((e) => e.stage),
+      peer.diag(),
+    ).toEqual([1, 1, 2, 2, 3]);
     expect(stages[0]!.from).toBe(nodeJid);
     expect(peer.events.filter((e) => e.event === 'served_cancel').map((e) => e.sessionid)).toEqual([dropped.ok && dropped.value.sessionid]);
     expect(stages[2]!.submitted).toEqual({ city: '' });

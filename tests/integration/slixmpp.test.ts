@@ -108,10 +108,22 @@ describe('slixmpp interop', () => {
 
     expect(code, diag).toBe(0);
     const of = (name: string) => events.filter((e) => e.event === name);
-    expect(of('subscribed').map((e) => bare(e.from!)), diag).toContain(nodeJid);
-    expect(of('subscribe').map((e) => bare(e.from!)), diag).toContain(nodeJid);
-    expect(of('available').map((e) => bare(e.from!)), diag).toContain(nodeJid);
-    expect(of('message').map((e) => ({ from: bare(e.from!), body: e.body })), diag).toContainEqual({ from: nodeJid, body: 'hello from tidepool' });
+    expect(
+      of('subscribed').map((e) => bare(e.from!)),
+      diag,
+    ).toContain(nodeJid);
+    expect(
+      of('subscribe').map((e) => bare(e.from!)),
+      diag,
+    ).toContain(nodeJid);
+    expect(
+      of('available').map((e) => bare(e.from!)),
+      diag,
+    ).toContain(nodeJid);
+    expect(
+      of('message').map((e) => ({ from: bare(e.from!), body: e.body })),
+      diag,
+    ).toContainEqual({ from: nodeJid, body: 'hello from tidepool' });
 
     // The node's side: it got the peer's message, its reply was sent, and the peer is a mutual, online friend.
     const inbound = await within(received, 2000, 'the node to receive "hello from slixmpp"');

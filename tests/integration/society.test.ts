@@ -18,7 +18,8 @@ let ann: AgentNode, ben: AgentNode, cat: AgentNode, dan: AgentNode, eve: AgentNo
 const all = () => [ann, ben, cat, dan, eve, fay, gus];
 
 beforeAll(async () => {
-  const mk = (name: string, policy: 'ask' | 'friends-of-friends' | 'brain' = 'ask') => makeNode(service, domain, `${name}-${stamp}`, { subscriptionPolicy: policy });
+  const mk = (name: string, policy: 'ask' | 'friends-of-friends' | 'brain' = 'ask') =>
+    makeNode(service, domain, `${name}-${stamp}`, { subscriptionPolicy: policy });
   [ann, ben, cat, dan, eve, fay, gus] = await Promise.all([mk('ann'), mk('ben', 'friends-of-friends'), mk('cat'), mk('dan'), mk('eve'), mk('fay'), mk('gus')]);
   await Promise.all(all().map(startNode));
   // The owners' own introductions: Cat knows Ann, Ben and Dan; Ann knows Eve.
@@ -61,7 +62,11 @@ describe('society with the rules brain', () => {
   test('Ann proposes partnership; Ben (autonomy on) accepts; both remember it', async () => {
     await autonomyOn(ben);
     ann.society.setGoals([{ kind: 'bond', target: jidOf(ben), level: 'partner' }]);
-    await until(() => ann.society.bonds.levelOf(jidOf(ben)) === 'partner' && ben.society.bonds.levelOf(jidOf(ann)) === 'partner', 30_000, 'partners on both sides');
+    await until(
+      () => ann.society.bonds.levelOf(jidOf(ben)) === 'partner' && ben.society.bonds.levelOf(jidOf(ann)) === 'partner',
+      30_000,
+      'partners on both sides',
+    );
     expect(ben.society.memory.get(jidOf(ann))?.bond).toBe('partner');
     expect(logText(ben).some((l) => l.startsWith('decide: accept-bond'))).toBe(true);
   }, 45_000);
@@ -69,7 +74,10 @@ describe('society with the rules brain', () => {
   test('Ann, Ben and Cat found an organization; Dan asks to join and is admitted', async () => {
     await Promise.all([autonomyOn(cat), autonomyOn(dan, { firstContact: 'anyone' })]);
     const makers = room('makers');
-    ann.society.setGoals([{ kind: 'meet', count: 1 }, { kind: 'found-org', room: makers.split('@')[0]!, name: 'Makers', purpose: 'We build tools', invite: [jidOf(ben), jidOf(cat)] }]);
+    ann.society.setGoals([
+      { kind: 'meet', count: 1 },
+      { kind: 'found-org', room: makers.split('@')[0]!, name: 'Makers', purpose: 'We build tools', invite: [jidOf(ben), jidOf(cat)] },
+    ]);
     await until(() => [ben, cat].every((n) => n.society.orgs.get(makers) !== undefined), 40_000, 'Ben and Cat joined Makers');
     expect(ann.society.orgs.get(makers)).toMatchObject({ affiliation: 'owner', name: 'Makers', purpose: 'We build tools' });
 
@@ -80,7 +88,7 @@ describe('society with the rules brain', () => {
     expect(logText(ann).some((l) => l.startsWith(`act: admit → ${jidOf(dan)}`))).toBe(true);
   }, 90_000);
 
-  test('discovery without a centre: Makers is on Ann\'s PEP for anyone, and in the public room list', async () => {
+  test("discovery without a centre: Makers is on Ann's PEP for anyone, and in the public room list", async () => {
     const makers = room('makers');
     const published = await gus.society.orgs.publishedBy(jidOf(ann)); // Gus is a stranger to Ann
     expect(published.ok && published.value).toEqual([expect.objectContaining({ room: makers, name: 'Makers', admin: jidOf(ann) })]);
@@ -102,14 +110,18 @@ describe('society with the rules brain', () => {
     expect(ann.society.orgs.tasks.list(makers).find((t) => t.id === taskId)).toMatchObject({ title: 'Write the manual', state: 'doing' });
   });
 
-  test('Makers allies with Eve\'s Guild; the joint room carries messages between the two', async () => {
+  test("Makers allies with Eve's Guild; the joint room carries messages between the two", async () => {
     const makers = room('makers');
     const guild = room('guild');
     await autonomyOn(eve);
     eve.society.setGoals([{ kind: 'found-org', room: guild.split('@')[0]!, name: 'Guild', purpose: 'We trade', invite: [] }]);
     await until(() => eve.society.orgs.get(guild) !== undefined, 20_000, 'Eve founded Guild');
     ann.society.setGoals([{ kind: 'ally', room: makers, with: guild, admin: jidOf(eve) }]);
-    await until(() => !!ann.society.orgs.get(makers)?.alliances.length && !!eve.society.orgs.get(guild)?.alliances.length, 40_000, 'both sides record the alliance');
+    await until(
+      () => !!ann.society.orgs.get(makers)?.alliances.length && !!eve.society.orgs.get(guild)?.alliances.length,
+      40_000,
+      'both sides record the alliance',
+    );
     const joint = ann.society.orgs.get(makers)!.alliances[0]!.joint;
     expect(eve.society.orgs.get(guild)!.alliances[0]).toMatchObject({ theirs: makers, joint });
     // Ben (a Makers member, Ann's friend) is brought into the joint room and hears Eve there.
@@ -131,7 +143,11 @@ describe('society with the rules brain', () => {
     expect(await askAs(cat)).toBe('forbidden'); // a friend, not a partner
     const ended = await ben.society.bonds.end(jidOf(ann));
     expect(ended.ok).toBe(true);
-    await until(() => ann.society.bonds.levelOf(jidOf(ben)) === 'friend' && ben.society.bonds.levelOf(jidOf(ann)) === 'friend', 10_000, 'the bond ended on both sides');
+    await until(
+      () => ann.society.bonds.levelOf(jidOf(ben)) === 'friend' && ben.society.bonds.levelOf(jidOf(ann)) === 'friend',
+      10_000,
+      'the bond ended on both sides',
+    );
     expect(await askAs(ben)).toBe('forbidden');
   });
 

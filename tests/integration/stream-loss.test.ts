@@ -36,7 +36,11 @@ describe('unresumable stream loss', () => {
   test('messages sent just before the loss arrive exactly once', async () => {
     const received: string[] = [];
     b.conversations.events.on('message', (m) => m.direction === 'in' && received.push(m.body));
-    const fresh = waitFor<ConnectionStatus>((fn) => a.events.on('status', fn), (s) => s.state === 'online' && !s.resumed, 15_000);
+    const fresh = waitFor<ConnectionStatus>(
+      (fn) => a.events.on('status', fn),
+      (s) => s.state === 'online' && !s.resumed,
+      15_000,
+    );
     const bodies = ['one', 'two', 'three'];
     for (const body of bodies) await a.conversations.send(b.identity.jid, body);
     await restartServer(); // before the server could ack them
@@ -49,8 +53,16 @@ describe('unresumable stream loss', () => {
   });
 
   test('a friend request sent just before the loss still reaches the peer', async () => {
-    const request = waitFor<Array<{ from: string }>>((fn) => b.contacts.events.on('requests', fn), (r) => r.length > 0, 15_000);
-    const fresh = waitFor<ConnectionStatus>((fn) => a.events.on('status', fn), (s) => s.state === 'online' && !s.resumed, 15_000);
+    const request = waitFor<Array<{ from: string }>>(
+      (fn) => b.contacts.events.on('requests', fn),
+      (r) => r.length > 0,
+      15_000,
+    );
+    const fresh = waitFor<ConnectionStatus>(
+      (fn) => a.events.on('status', fn),
+      (s) => s.state === 'online' && !s.resumed,
+      15_000,
+    );
     const added = a.contacts.add(b.identity.jid);
     await new Promise((r) => setTimeout(r, 5));
     await restartServer();

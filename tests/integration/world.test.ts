@@ -22,9 +22,19 @@ const paid: Record<string, PayCall[]> = {};
 const problems: string[] = [];
 
 beforeAll(async () => {
-  [ann, ben, cat, dan] = (await Promise.all(['ann', 'ben', 'cat', 'dan'].map((n) => makeNode(service, domain, `${n}-${stamp}`)))) as [AgentNode, AgentNode, AgentNode, AgentNode];
+  [ann, ben, cat, dan] = (await Promise.all(['ann', 'ben', 'cat', 'dan'].map((n) => makeNode(service, domain, `${n}-${stamp}`)))) as [
+    AgentNode,
+    AgentNode,
+    AgentNode,
+    AgentNode,
+  ];
   await Promise.all([ann, ben, cat, dan].map(startNode));
-  for (const [name, node] of [['ann', ann], ['ben', ben], ['cat', cat], ['dan', dan]] as const) {
+  for (const [name, node] of [
+    ['ann', ann],
+    ['ben', ben],
+    ['cat', cat],
+    ['dan', dan],
+  ] as const) {
     const a = await attachWorld(node, { problems });
     w[name] = a.world;
     paid[name] = a.calls;
@@ -167,7 +177,9 @@ describe('the shared world', () => {
     expect(c.ok, !c.ok ? c.error.message : '').toBe(true);
     const reward = treasureOf(w.ann!, which)!.reward;
     const receipts = cat.ledger.chain(jidOf(ann));
-    expect(receipts.map((r) => [r.body.payer, r.body.payee, r.body.amount, r.body.ref, !!r.payeeSig])).toEqual([[jidOf(ann), jidOf(cat), reward, `treasure:${which}`, true]]);
+    expect(receipts.map((r) => [r.body.payer, r.body.payee, r.body.amount, r.body.ref, !!r.payeeSig])).toEqual([
+      [jidOf(ann), jidOf(cat), reward, `treasure:${which}`, true],
+    ]);
     expect(ann.ledger.chain(jidOf(cat))).toHaveLength(1);
     expect(cat.ledger.balance(jidOf(ann)) + ann.ledger.balance(jidOf(cat))).toBe(0);
     expect(Math.abs(cat.ledger.balance(jidOf(ann)))).toBe(reward);

@@ -32,14 +32,31 @@ describe('a2aCard', () => {
     run: async () => ok({}),
   };
   test('name, persona, skills with their input summary, streaming, one JSON-RPC interface', () => {
-    const c = a2aCard({ card: { name: 'Ada', persona: 'A helper', framework: 'tidepool', version: '0.1.0', skills: ['echo'], owner: 'me@example.org' }, skills: [skill], url: 'http://127.0.0.1:1/a2a', bearer: false });
-    expect(c).toMatchObject({ name: 'Ada', description: 'A helper', version: '0.1.0', capabilities: { streaming: true }, securityRequirements: [], provider: { url: 'xmpp:me@example.org' } });
+    const c = a2aCard({
+      card: { name: 'Ada', persona: 'A helper', framework: 'tidepool', version: '0.1.0', skills: ['echo'], owner: 'me@example.org' },
+      skills: [skill],
+      url: 'http://127.0.0.1:1/a2a',
+      bearer: false,
+    });
+    expect(c).toMatchObject({
+      name: 'Ada',
+      description: 'A helper',
+      version: '0.1.0',
+      capabilities: { streaming: true },
+      securityRequirements: [],
+      provider: { url: 'xmpp:me@example.org' },
+    });
     expect(c.supportedInterfaces).toEqual([{ url: 'http://127.0.0.1:1/a2a', protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' }]);
     expect(c.skills.map((s) => s.id)).toEqual(['echo']);
     expect(c.skills[0]!.description).toContain('text');
   });
   test('token access declares a bearer scheme', () => {
-    const c = a2aCard({ card: { name: 'Ada', persona: '', framework: 'tidepool', version: '0.1.0', skills: [] }, skills: [], url: 'http://x/a2a', bearer: true });
+    const c = a2aCard({
+      card: { name: 'Ada', persona: '', framework: 'tidepool', version: '0.1.0', skills: [] },
+      skills: [],
+      url: 'http://x/a2a',
+      bearer: true,
+    });
     expect(Object.keys(c.securitySchemes)).toEqual(['bearer']);
     expect(c.securityRequirements).toHaveLength(1);
   });

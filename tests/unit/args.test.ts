@@ -46,8 +46,32 @@ describe('parseArgs', () => {
   });
 
   test('every option', () => {
-    const v = okArgs(['--name', 'n', '--service', 'wss://xmpp.example.org/ws', '--domain', 'example.org', '--state', '/tmp/st', '--persona', 'p', '--accept', 'reject', '--owner', 'me@example.org, you@example.org']);
-    expect(v).toEqual({ name: 'n', service: 'wss://xmpp.example.org/ws', domain: 'example.org', state: '/tmp/st', persona: 'p', accept: 'reject', owners: ['me@example.org', 'you@example.org'], autoReply: false });
+    const v = okArgs([
+      '--name',
+      'n',
+      '--service',
+      'wss://xmpp.example.org/ws',
+      '--domain',
+      'example.org',
+      '--state',
+      '/tmp/st',
+      '--persona',
+      'p',
+      '--accept',
+      'reject',
+      '--owner',
+      'me@example.org, you@example.org',
+    ]);
+    expect(v).toEqual({
+      name: 'n',
+      service: 'wss://xmpp.example.org/ws',
+      domain: 'example.org',
+      state: '/tmp/st',
+      persona: 'p',
+      accept: 'reject',
+      owners: ['me@example.org', 'you@example.org'],
+      autoReply: false,
+    });
   });
 
   test('the default state directory is made safe from the name', () => {
@@ -122,7 +146,10 @@ describe('flags without values', () => {
 describe('brain flags', () => {
   test('--llm-url with --llm-model selects the OpenAI-compatible backend; the key comes from the environment', () => {
     const r = parseArgs(['--name', 'n', '--llm-url', 'http://127.0.0.1:8080/v1', '--llm-model', 'tiny', '--auto-reply'], { TIDEPOOL_LLM_KEY: 'sk-x' });
-    expect(r.ok && r.value).toMatchObject({ brain: { backend: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', model: 'tiny', apiKey: 'sk-x' }, autoReply: true });
+    expect(r.ok && r.value).toMatchObject({
+      brain: { backend: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', model: 'tiny', apiKey: 'sk-x' },
+      autoReply: true,
+    });
   });
   test('--gguf selects node-llama-cpp', () => {
     const r = parseArgs(['--name', 'n', '--gguf', '/m/tiny.gguf']);

@@ -55,7 +55,12 @@ describe('rules brain: economy', () => {
     };
     expect(decideByRules(base({ goals: g, economy: economy({ world }) }))).toMatchObject({ action: 'hunt', target: 'o@x.test', text: 'cave' });
     const hunted = { ...world, treasures: [{ ...world.treasures[0]!, hunted: true }] };
-    expect(decideByRules(base({ goals: g, economy: economy({ world: hunted }) }))).toMatchObject({ action: 'visit', target: 'o@x.test', text: 'cave', amount: 4 });
+    expect(decideByRules(base({ goals: g, economy: economy({ world: hunted }) }))).toMatchObject({
+      action: 'visit',
+      target: 'o@x.test',
+      text: 'cave',
+      amount: 4,
+    });
   });
 
   test('post-bounty: posts once, then awards the first bidder it does not distrust', () => {
@@ -74,7 +79,11 @@ describe('rules brain: economy', () => {
   });
 
   test('every economic decision validates against the schema', () => {
-    for (const a of [action('bid', { target: 'p@x', text: 'b' }), action('post-bounty', { text: 't', skill: 'echo', amount: 3 }), action('visit', { target: 'o@x', text: 'cave', amount: 5 })])
+    for (const a of [
+      action('bid', { target: 'p@x', text: 'b' }),
+      action('post-bounty', { text: 't', skill: 'echo', amount: 3 }),
+      action('visit', { target: 'o@x', text: 'cave', amount: 5 }),
+    ])
       expect(validateAction(a)).toMatchObject({ ok: true });
     expect(validateAction(action('post-bounty', { text: 't', skill: 'echo' })).ok).toBe(false); // no reward
     expect(validateAction({ ...action('bid', { target: 'p', text: 'b' }), amount: -1 }).ok).toBe(false);
@@ -90,10 +99,22 @@ describe('rules brain: economy', () => {
 });
 
 describe('policy: spending', () => {
-  const facts: PolicyFacts = { isFriend: () => false, isIntroduced: () => false, actionsLastMinute: 0, postsLastMinute: () => 0, hour: 12, decidesFriendRequests: false, roomInLoop: () => false };
+  const facts: PolicyFacts = {
+    isFriend: () => false,
+    isIntroduced: () => false,
+    actionsLastMinute: 0,
+    postsLastMinute: () => 0,
+    hour: 12,
+    decidesFriendRequests: false,
+    roomInLoop: () => false,
+  };
   const on = normalizePolicy({ ...DEFAULT_POLICY, mode: 'on', firstContact: 'anyone', allowedSkills: ['*'] });
   test('buying, posting and awarding bounties need the owner to allow spending', () => {
-    for (const a of [action('buy', { target: 's@x', skill: 'poem' }), action('post-bounty', { text: 't', skill: 'echo', amount: 3 }), action('award', { target: 'b@x', text: 'b1' })]) {
+    for (const a of [
+      action('buy', { target: 's@x', skill: 'poem' }),
+      action('post-bounty', { text: 't', skill: 'echo', amount: 3 }),
+      action('award', { target: 'b@x', text: 'b1' }),
+    ]) {
       expect(judge(a, on, facts)).toMatch(/spend/);
       expect(judge(a, { ...on, maySpend: true }, facts)).toBeUndefined();
     }

@@ -68,14 +68,20 @@ describe('autonomy loop', () => {
     for (let i = 0; i < 4; i++) loop.observe({ kind: 'message', from: 'f@x.test', text: String(i), generated: false });
     await loop.idle();
     expect(executed).toEqual([talk]);
-    const errors = log.list().filter((e) => e.kind === 'error').map((e) => e.text);
+    const errors = log
+      .list()
+      .filter((e) => e.kind === 'error')
+      .map((e) => e.text);
     expect(errors).toHaveLength(3);
     expect(errors[1]).toMatch(/model crashed/);
     loop.stop();
   });
 
   test('the action budget stops an agent: refusals are logged', async () => {
-    const { loop, log, executed } = await setup(Array.from({ length: 5 }, () => talk), { mode: 'on', actionsPerMinute: 2 });
+    const { loop, log, executed } = await setup(
+      Array.from({ length: 5 }, () => talk),
+      { mode: 'on', actionsPerMinute: 2 },
+    );
     for (let i = 0; i < 5; i++) loop.observe({ kind: 'message', from: 'f@x.test', text: String(i), generated: false });
     await loop.idle();
     expect(executed).toHaveLength(2);

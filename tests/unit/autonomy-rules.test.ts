@@ -49,12 +49,27 @@ describe('rules brain', () => {
   test('organizations: found, invite founding friends, admit vouched requests, accept alliances from known admins', () => {
     const goal = { kind: 'found-org' as const, room: 'makers', name: 'Makers', purpose: 'make', invite: ['b@x.test', 'z@x.test'] };
     expect(decideByRules(base({ goals: [goal] }))).toMatchObject({ action: 'create-org', room: 'makers' });
-    const org = { room: 'makers@muc.x.test', name: 'Makers', purpose: 'make', affiliation: 'owner' as const, members: ['me@x.test'], invited: [], alliances: [], allianceProposed: [] };
+    const org = {
+      room: 'makers@muc.x.test',
+      name: 'Makers',
+      purpose: 'make',
+      affiliation: 'owner' as const,
+      members: ['me@x.test'],
+      invited: [],
+      alliances: [],
+      allianceProposed: [],
+    };
     // z is not a friend: only b is invited.
     expect(decideByRules(base({ goals: [goal], orgs: [org], friends: [friend('b@x.test')] }))).toMatchObject({ action: 'invite', target: 'b@x.test' });
-    expect(decideByRules(base({ observation: { kind: 'join-request', from: 'b@x.test', room: org.room }, friends: [friend('b@x.test')] })).action).toBe('admit');
+    expect(decideByRules(base({ observation: { kind: 'join-request', from: 'b@x.test', room: org.room }, friends: [friend('b@x.test')] })).action).toBe(
+      'admit',
+    );
     expect(decideByRules(base({ observation: { kind: 'join-request', from: 'q@x.test', room: org.room } })).action).toBe('refuse');
-    expect(decideByRules(base({ observation: { kind: 'alliance-proposal', from: 'b@x.test', room: org.room, theirs: 'r@muc.x.test' }, friends: [friend('b@x.test')] }))).toMatchObject({ action: 'accept-alliance', text: 'r@muc.x.test' });
+    expect(
+      decideByRules(
+        base({ observation: { kind: 'alliance-proposal', from: 'b@x.test', room: org.room, theirs: 'r@muc.x.test' }, friends: [friend('b@x.test')] }),
+      ),
+    ).toMatchObject({ action: 'accept-alliance', text: 'r@muc.x.test' });
   });
 
   test('rooms: answers only when addressed, and never generated text', () => {
@@ -65,7 +80,13 @@ describe('rules brain', () => {
   });
 
   test('deterministic, and every decision validates against the action schema', () => {
-    const s = base({ goals: [{ kind: 'meet', count: 2 }, { kind: 'bond', target: 'c@x.test', level: 'close-friend' }], friends: [friend('c@x.test')] });
+    const s = base({
+      goals: [
+        { kind: 'meet', count: 2 },
+        { kind: 'bond', target: 'c@x.test', level: 'close-friend' },
+      ],
+      friends: [friend('c@x.test')],
+    });
     expect(decideByRules(s)).toEqual(decideByRules(structuredClone(s)));
     for (const a of [decideByRules(s), decideByRules(base())]) expect(validateAction(a)).toMatchObject({ ok: true });
   });
@@ -114,6 +135,10 @@ describe('policy', () => {
   test('quiet hours wrap midnight; owner input is clamped', () => {
     expect(inQuietHours({ from: 22, to: 7 }, 3)).toBe(true);
     expect(inQuietHours({ from: 22, to: 7 }, 12)).toBe(false);
-    expect(normalizePolicy({ actionsPerMinute: 1e9, mode: 'weird' as never, tickSeconds: -4 })).toMatchObject({ actionsPerMinute: 600, mode: 'off', tickSeconds: 1 });
+    expect(normalizePolicy({ actionsPerMinute: 1e9, mode: 'weird' as never, tickSeconds: -4 })).toMatchObject({
+      actionsPerMinute: 600,
+      mode: 'off',
+      tickSeconds: 1,
+    });
   });
 });

@@ -16,7 +16,14 @@ import type { Presence } from '../../src/xmpp/presence/presence.ts';
 import type { Pep } from '../../src/xmpp/pubsub/pep.ts';
 
 const SKILLS = ['describe', 'echo', 'ask', 'handshake'];
-const card = (name: string, extra: Partial<AgentCard> = {}): AgentCard => ({ name, persona: `I am ${name}`, framework: 'tidepool', version: '0.1.0', skills: SKILLS, ...extra });
+const card = (name: string, extra: Partial<AgentCard> = {}): AgentCard => ({
+  name,
+  persona: `I am ${name}`,
+  framework: 'tidepool',
+  version: '0.1.0',
+  skills: SKILLS,
+  ...extra,
+});
 
 async function ver(info: DiscoInfo): Promise<string> {
   const r = await capsHash(info, 'sha-1');
@@ -46,7 +53,14 @@ describe('agentInfo', () => {
   test('skillSetFromInfo: undefined for other software, bounded for a peer that lists too many', () => {
     expect(skillSetFromInfo({ identities: [{ category: 'client', type: 'pc' }], features: [], extensions: [] })).toBeUndefined();
     const many = Array.from({ length: 5000 }, (_, i) => `s${i}`);
-    const form = { type: 'result' as const, instructions: [], fields: [{ var: 'FORM_TYPE', type: 'hidden' as const, values: [NS_SKILL_SET], options: [] }, { var: 'skills', values: many, options: [] }] };
+    const form = {
+      type: 'result' as const,
+      instructions: [],
+      fields: [
+        { var: 'FORM_TYPE', type: 'hidden' as const, values: [NS_SKILL_SET], options: [] },
+        { var: 'skills', values: many, options: [] },
+      ],
+    };
     expect(skillSetFromInfo({ identities: [], features: [], extensions: [form] })).toHaveLength(200);
   });
 });
@@ -82,7 +96,10 @@ describe('peers.card', () => {
   test('no card anywhere: undefined; PEP refused and no disco card: the PEP error', async () => {
     const none = peersWith({ pep: () => ok(undefined), info: () => ok(agentInfo(SKILLS)) });
     expect(await none.peers.card('new@x/r')).toEqual({ ok: true, value: undefined });
-    const refused = peersWith({ pep: () => fail({ kind: 'stanza', condition: 'forbidden', type: 'auth', message: 'forbidden' }), info: () => ok(agentInfo(SKILLS)) });
+    const refused = peersWith({
+      pep: () => fail({ kind: 'stanza', condition: 'forbidden', type: 'auth', message: 'forbidden' }),
+      info: () => ok(agentInfo(SKILLS)),
+    });
     const r = await refused.peers.card('new@x/r');
     expect(!r.ok && r.error.kind).toBe('stanza');
     // A bare JID is PEP only: there is no resource to ask disco#info of.

@@ -3,7 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { LruMap, capsHash, createCapsCache, unshareableReason, type Caps, type DiscoInfo } from '../../src/xmpp/caps/index.ts';
 
 const VER = 'QgayPKawpkPSDYmwT/WM94uAlu0=';
-const FEATURES = ['http://jabber.org/protocol/caps', 'http://jabber.org/protocol/disco#info', 'http://jabber.org/protocol/disco#items', 'http://jabber.org/protocol/muc'];
+const FEATURES = [
+  'http://jabber.org/protocol/caps',
+  'http://jabber.org/protocol/disco#info',
+  'http://jabber.org/protocol/disco#items',
+  'http://jabber.org/protocol/muc',
+];
 const EXODUS: DiscoInfo = { identities: [{ category: 'client', type: 'pc', name: 'Exodus 0.9.1' }], features: FEATURES, extensions: [] };
 const caps = (ver: string, hash = 'sha-1'): Caps => ({ node: 'http://code.google.com/p/exodus', ver, hash });
 
@@ -13,7 +18,11 @@ async function verOf(info: DiscoInfo, algo: 'sha-1' | 'sha-256' = 'sha-1'): Prom
   return r.value;
 }
 
-const bot = (n: number): DiscoInfo => ({ identities: [{ category: 'client', type: 'bot', name: `bot ${n}` }], features: [`urn:tidepool:${n}`], extensions: [] });
+const bot = (n: number): DiscoInfo => ({
+  identities: [{ category: 'client', type: 'bot', name: `bot ${n}` }],
+  features: [`urn:tidepool:${n}`],
+  extensions: [],
+});
 
 describe('learn', () => {
   test('a matching ver is cached and served to every JID announcing it', async () => {
@@ -85,7 +94,9 @@ describe('learn', () => {
     const served = cache.byVer('sha-1', VER) as DiscoInfo;
     expect(served.features).toHaveLength(4);
     expect(() => served.features.push('urn:x')).toThrow(TypeError);
-    expect(() => { (served.identities[0] as { name?: string }).name = 'Evil'; }).toThrow(TypeError);
+    expect(() => {
+      (served.identities[0] as { name?: string }).name = 'Evil';
+    }).toThrow(TypeError);
     expect(cache.byVer('sha-1', VER)?.identities[0]?.name).toBe('Exodus 0.9.1');
   });
 });

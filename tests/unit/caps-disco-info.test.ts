@@ -2,11 +2,18 @@
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import {
-  DISCO_LIMITS, NS_CAPS, NS_DISCO_INFO, capsDiscoNode, capsElement, capsHash, discoInfoElement, parseCaps, parseDiscoInfo,
+  DISCO_LIMITS,
+  NS_CAPS,
+  NS_DISCO_INFO,
+  capsDiscoNode,
+  capsElement,
+  capsHash,
+  discoInfoElement,
+  parseCaps,
+  parseDiscoInfo,
   type DiscoInfo,
 } from '../../src/xmpp/caps/index.ts';
 import { parseXml } from '../helpers/xml.ts';
-
 
 function value<T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T {
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
@@ -19,7 +26,12 @@ const COMPLEX: DiscoInfo = {
     { category: 'client', type: 'pc', lang: 'en', name: 'Psi 0.11' },
     { category: 'client', type: 'pc', lang: 'el', name: 'Ψ 0.11' },
   ],
-  features: ['http://jabber.org/protocol/caps', 'http://jabber.org/protocol/disco#info', 'http://jabber.org/protocol/disco#items', 'http://jabber.org/protocol/muc'],
+  features: [
+    'http://jabber.org/protocol/caps',
+    'http://jabber.org/protocol/disco#info',
+    'http://jabber.org/protocol/disco#items',
+    'http://jabber.org/protocol/muc',
+  ],
   extensions: [
     {
       type: 'result',
@@ -85,7 +97,12 @@ describe('parseDiscoInfo', () => {
     expect(q.getChildren('feature').map((f) => f.attrs.var)).toEqual(COMPLEX.features);
     const x = q.getChild('x', 'jabber:x:data');
     expect(x?.attrs.type).toBe('result');
-    expect(x?.getChildren('field')[1]?.getChildren('value').map((v) => v.text())).toEqual(['ipv4', 'ipv6']);
+    expect(
+      x
+        ?.getChildren('field')[1]
+        ?.getChildren('value')
+        .map((v) => v.text()),
+    ).toEqual(['ipv4', 'ipv6']);
   });
 
   test('an identity without name or lang comes back without those keys', () => {
@@ -94,18 +111,27 @@ describe('parseDiscoInfo', () => {
   });
 
   test('duplicates are kept for verification to refuse', async () => {
-    const query = xml('query', { xmlns: NS_DISCO_INFO }, xml('identity', { category: 'c', type: 't' }), xml('feature', { var: 'f' }), xml('feature', { var: 'f' }));
+    const query = xml(
+      'query',
+      { xmlns: NS_DISCO_INFO },
+      xml('identity', { category: 'c', type: 't' }),
+      xml('feature', { var: 'f' }),
+      xml('feature', { var: 'f' }),
+    );
     const info = value(parseDiscoInfo(query));
     expect(info.features).toEqual(['f', 'f']);
     expect(reason(await capsHash(info))).toBe('duplicate-feature');
   });
 
   test('children in other namespaces are ignored', () => {
-    const query = xml('query', { xmlns: NS_DISCO_INFO },
+    const query = xml(
+      'query',
+      { xmlns: NS_DISCO_INFO },
       xml('identity', { category: 'c', type: 't' }),
       xml('feature', { xmlns: 'urn:elsewhere', var: 'no' }),
       xml('x', { xmlns: 'urn:not-data', type: 'result' }),
-      xml('feature', { var: 'yes' }));
+      xml('feature', { var: 'yes' }),
+    );
     expect(value(parseDiscoInfo(query))).toStrictEqual({ identities: [{ category: 'c', type: 't' }], features: ['yes'], extensions: [] });
   });
 
@@ -123,9 +149,18 @@ describe('parseDiscoInfo', () => {
   test.each([
     ['identities', DISCO_LIMITS.identities, (i: number) => xml('identity', { category: 'client', type: `t${i}` })],
     ['features', DISCO_LIMITS.features, (i: number) => xml('feature', { var: `urn:f:${i}` })],
-    ['extensions', DISCO_LIMITS.extensions, (i: number) => xml('x', { xmlns: 'jabber:x:data', type: 'result' }, xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `urn:t:${i}`)))],
+    [
+      'extensions',
+      DISCO_LIMITS.extensions,
+      (i: number) => xml('x', { xmlns: 'jabber:x:data', type: 'result' }, xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `urn:t:${i}`))),
+    ],
   ] as const)('%s: the limit (%i) is accepted, one more is refused', (_name, limit, make) => {
-    const build = (n: number) => xml('query', { xmlns: NS_DISCO_INFO }, Array.from({ length: n }, (_, i) => make(i)));
+    const build = (n: number) =>
+      xml(
+        'query',
+        { xmlns: NS_DISCO_INFO },
+        Array.from({ length: n }, (_, i) => make(i)),
+      );
     expect(parseDiscoInfo(build(limit)).ok).toBe(true);
     expect(reason(parseDiscoInfo(build(limit + 1)))).toBe('too-large');
   });
@@ -150,7 +185,9 @@ describe('caps element', () => {
   });
 
   test('parseCaps reads the §1.2 presence', () => {
-    const presence = parseXml(`<presence from='romeo@montague.lit/orchard'><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='http://code.google.com/p/exodus' ver='QgayPKawpkPSDYmwT/WM94uAlu0='/></presence>`);
+    const presence = parseXml(
+      `<presence from='romeo@montague.lit/orchard'><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='http://code.google.com/p/exodus' ver='QgayPKawpkPSDYmwT/WM94uAlu0='/></presence>`,
+    );
     expect(parseCaps(presence)).toStrictEqual({ node: 'http://code.google.com/p/exodus', ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=', hash: 'sha-1' });
   });
 
@@ -169,6 +206,8 @@ describe('caps element', () => {
   });
 
   test('capsDiscoNode is node#ver (§6.2)', () => {
-    expect(capsDiscoNode({ node: 'http://code.google.com/p/exodus', ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=' })).toBe('http://code.google.com/p/exodus#QgayPKawpkPSDYmwT/WM94uAlu0=');
+    expect(capsDiscoNode({ node: 'http://code.google.com/p/exodus', ver: 'QgayPKawpkPSDYmwT/WM94uAlu0=' })).toBe(
+      'http://code.google.com/p/exodus#QgayPKawpkPSDYmwT/WM94uAlu0=',
+    );
   });
 });

@@ -74,7 +74,13 @@ function shuffleAll(info: DiscoInfo, seed: number): DiscoInfo {
     identities: shuffled(info.identities, seed),
     features: shuffled(info.features, seed + 1),
     extensions: shuffled(
-      info.extensions.map((f) => ({ ...f, fields: shuffled(f.fields.map((x) => ({ ...x, values: shuffled(x.values, seed + 3) })), seed + 2) })),
+      info.extensions.map((f) => ({
+        ...f,
+        fields: shuffled(
+          f.fields.map((x) => ({ ...x, values: shuffled(x.values, seed + 3) })),
+          seed + 2,
+        ),
+      })),
       seed + 4,
     ),
   };
@@ -125,7 +131,9 @@ describe('ordering', () => {
 
   test('forms are sorted by FORM_TYPE, fields by var, values by octet', () => {
     const form = (ft: string, ...fields: ReturnType<typeof field>[]): DataForm => ({
-      type: 'result', instructions: [], fields: [field('FORM_TYPE', [ft], 'hidden'), ...fields],
+      type: 'result',
+      instructions: [],
+      fields: [field('FORM_TYPE', [ft], 'hidden'), ...fields],
     });
     const info: DiscoInfo = {
       identities: [{ category: 'client', type: 'bot' }],
@@ -206,12 +214,26 @@ describe('§5.4 processing: ill-formed responses are refused', () => {
   });
 
   test('an absent lang and an empty one are the same identity', () => {
-    const info: DiscoInfo = { identities: [{ category: 'c', type: 't' }, { category: 'c', type: 't', lang: '' }], features: [], extensions: [] };
+    const info: DiscoInfo = {
+      identities: [
+        { category: 'c', type: 't' },
+        { category: 'c', type: 't', lang: '' },
+      ],
+      features: [],
+      extensions: [],
+    };
     expect(reason(verificationString(info))).toBe('duplicate-identity');
   });
 
   test("'/' inside parts does not make different identities look equal", () => {
-    const info: DiscoInfo = { identities: [{ category: 'a/b', type: 'c' }, { category: 'a', type: 'b/c' }], features: [], extensions: [] };
+    const info: DiscoInfo = {
+      identities: [
+        { category: 'a/b', type: 'c' },
+        { category: 'a', type: 'b/c' },
+      ],
+      features: [],
+      extensions: [],
+    };
     expect(verificationString(info).ok).toBe(true);
   });
 

@@ -13,7 +13,8 @@ const ME = 'ben@example.org';
 const ANN = 'ann@example.org';
 let n = 0;
 const archived = (message: Element, at = 1_000 + n): ArchivedMessage => ({ id: `arch${n++}`, stamp: new Date(at).toISOString(), at, message });
-const fromAnn = (id: string | undefined, body: string, extra: Element[] = []) => xml('message', { type: 'chat', from: `${ANN}/tab`, to: `${ME}/web`, ...(id && { id }) }, xml('body', {}, body), ...extra);
+const fromAnn = (id: string | undefined, body: string, extra: Element[] = []) =>
+  xml('message', { type: 'chat', from: `${ANN}/tab`, to: `${ME}/web`, ...(id && { id }) }, xml('body', {}, body), ...extra);
 const fromMe = (id: string, body: string) => xml('message', { type: 'chat', from: `${ME}/web`, to: ANN, id }, xml('body', {}, body));
 
 describe('archivedChat', () => {
@@ -21,7 +22,14 @@ describe('archivedChat', () => {
     const inRec = archivedChat(archived(fromAnn('m1', 'hi', [xml('generated', { xmlns: 'urn:xmpp:tidepool:generated:0' })]), 5000), ME, ANN);
     expect(inRec).toEqual({ id: inboundRecordId(ANN, 'm1'), peer: ANN, direction: 'in', body: 'hi', at: 5000, generated: true });
     expect(inboundRecordId(ANN, 'm1')).toBe(`in:${ANN}:m1`);
-    expect(archivedChat(archived(fromMe('uuid-1', 'yo'), 6000), `${ME}/web`, ANN)).toEqual({ id: 'uuid-1', peer: ANN, direction: 'out', body: 'yo', at: 6000, status: 'sent' });
+    expect(archivedChat(archived(fromMe('uuid-1', 'yo'), 6000), `${ME}/web`, ANN)).toEqual({
+      id: 'uuid-1',
+      peer: ANN,
+      direction: 'out',
+      body: 'yo',
+      at: 6000,
+      status: 'sent',
+    });
   });
 
   test('without a message id: origin-id, else the archive id', () => {
@@ -68,7 +76,12 @@ describe('createChatArchive', () => {
     const store = createMemoryStore();
     // Received live before the conversation was opened: the archive has it too.
     await store.putMessage({ id: inboundRecordId(ANN, 'm2'), peer: ANN, direction: 'in', body: 'two', at: 2500 });
-    const { mam, queries } = fakeMam([archived(fromAnn('m1', 'one'), 1000), archived(fromAnn('m2', 'two'), 2000), archived(fromMe('u3', 'three'), 3000), archived(fromAnn('m4', 'four'), 4000)]);
+    const { mam, queries } = fakeMam([
+      archived(fromAnn('m1', 'one'), 1000),
+      archived(fromAnn('m2', 'two'), 2000),
+      archived(fromMe('u3', 'three'), 3000),
+      archived(fromAnn('m4', 'four'), 4000),
+    ]);
     const archive = createChatArchive({ mam, store, ownJid: () => `${ME}/web` });
     const r = await archive.backfill(ANN);
     expect(r.ok && r.value.source).toBe('archive');
@@ -122,7 +135,11 @@ describe('createChatArchive', () => {
     const store = createMemoryStore();
     // Delivered from offline storage before the conversation was opened: stamped with the whole second.
     await store.putMessage({ id: inboundRecordId(ANN, 'm3'), peer: ANN, direction: 'in', body: 'three', at: 7000 });
-    const archive = createChatArchive({ mam: fakeMam([archived(fromAnn('m1', 'one'), 7000), archived(fromMe('u2', 'two'), 7000), archived(fromAnn('m3', 'three'), 7000)]).mam, store, ownJid: () => ME });
+    const archive = createChatArchive({
+      mam: fakeMam([archived(fromAnn('m1', 'one'), 7000), archived(fromMe('u2', 'two'), 7000), archived(fromAnn('m3', 'three'), 7000)]).mam,
+      store,
+      ownJid: () => ME,
+    });
     const r = await archive.backfill(ANN);
     expect(r.ok && r.value.added.map((m) => m.at)).toEqual([7000, 7001]);
     expect(r.ok && r.value.retimed).toEqual([expect.objectContaining({ body: 'three', at: 7002 })]);

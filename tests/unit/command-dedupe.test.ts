@@ -151,7 +151,12 @@ describe('reply cache', () => {
   test('a compute that throws is forgotten, so a repeat is tried again', async () => {
     const cache = createReplyCache<number>({ sizeOf: () => 1 });
     let calls = 0;
-    await expect(cache.answer('a', '1', 'p', async () => { calls++; throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      cache.answer('a', '1', 'p', async () => {
+        calls++;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await cache.answer('a', '1', 'p', async () => ++calls)).toBe(2);
     expect(await cache.answer('a', '1', 'p', async () => ++calls)).toBe(2);
   });

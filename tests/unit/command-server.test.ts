@@ -43,7 +43,13 @@ function setup(opts: { now?: () => number; maxSessionsPerCaller?: number; allow?
       status: c?.attrs.status,
       sessionid: c?.attrs.sessionid,
       condition: err?.getChildElements().find((e) => e.attrs.xmlns === 'urn:ietf:params:xml:ns:xmpp-stanzas' && e.name !== 'text')?.name,
-      app: err?.getChild('bad-sessionid', NS_COMMANDS) ? 'bad-sessionid' : err?.getChild('session-expired', NS_COMMANDS) ? 'session-expired' : err?.getChild('bad-action', NS_COMMANDS) ? 'bad-action' : undefined,
+      app: err?.getChild('bad-sessionid', NS_COMMANDS)
+        ? 'bad-sessionid'
+        : err?.getChild('session-expired', NS_COMMANDS)
+          ? 'session-expired'
+          : err?.getChild('bad-action', NS_COMMANDS)
+            ? 'bad-action'
+            : undefined,
       reply,
     };
   }

@@ -109,6 +109,14 @@ describe('dns-server', () => {
       c.stderr.on('data', (d) => (text += d));
       c.on('exit', () => resolve(text));
     });
-    expect(out.trim().split('\n').map((l) => l.split('\t'))).toEqual([['0', '1', '5299'], ['3', 'true']]);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')),
+    ).toEqual([
+      ['0', '1', '5299'],
+      ['3', 'true'],
+    ]);
   });
 });

@@ -63,7 +63,12 @@ describe('parseStanzaError', () => {
   test('an application-specific child is kept as app, next to the defined condition', () => {
     const e = parseStanzaError(
       errStanza(
-        xml('error', { type: 'modify' }, xml('bad-request', { xmlns: NS_STANZAS }), xml('too-many-subscriptions', { xmlns: 'http://jabber.org/protocol/pubsub#errors' })),
+        xml(
+          'error',
+          { type: 'modify' },
+          xml('bad-request', { xmlns: NS_STANZAS }),
+          xml('too-many-subscriptions', { xmlns: 'http://jabber.org/protocol/pubsub#errors' }),
+        ),
       ),
     );
     expect(e.condition).toBe('bad-request');
@@ -80,7 +85,9 @@ describe('parseStanzaError', () => {
   });
 
   test('<text> in another namespace is not the error text', () => {
-    const e = parseStanzaError(errStanza(xml('error', { type: 'cancel' }, xml('conflict', { xmlns: NS_STANZAS }), xml('text', { xmlns: 'urn:other' }, 'nope'))));
+    const e = parseStanzaError(
+      errStanza(xml('error', { type: 'cancel' }, xml('conflict', { xmlns: NS_STANZAS }), xml('text', { xmlns: 'urn:other' }, 'nope'))),
+    );
     expect(e.text).toBeUndefined();
     expect(e.app?.name).toBe('text');
   });
@@ -96,8 +103,20 @@ describe('parseStanzaError', () => {
 
 describe('stanzaError / errorElement', () => {
   test('stanzaError fills the usual type and a message', () => {
-    expect(stanzaError('recipient-unavailable')).toEqual({ kind: 'stanza', condition: 'recipient-unavailable', type: 'wait', text: undefined, message: 'recipient-unavailable' });
-    expect(stanzaError('conflict', 'taken', 'modify')).toEqual({ kind: 'stanza', condition: 'conflict', type: 'modify', text: 'taken', message: 'conflict: taken' });
+    expect(stanzaError('recipient-unavailable')).toEqual({
+      kind: 'stanza',
+      condition: 'recipient-unavailable',
+      type: 'wait',
+      text: undefined,
+      message: 'recipient-unavailable',
+    });
+    expect(stanzaError('conflict', 'taken', 'modify')).toEqual({
+      kind: 'stanza',
+      condition: 'conflict',
+      type: 'modify',
+      text: 'taken',
+      message: 'conflict: taken',
+    });
     expect(describeError(stanzaError('conflict', 'taken'))).toBe('conflict: taken');
   });
 
@@ -115,7 +134,11 @@ describe('stanzaError / errorElement', () => {
   });
 
   test('errorElement without text has just the condition; app element is appended', () => {
-    expect(errorElement(stanzaError('gone')).getChildElements().map((c) => c.name)).toEqual(['gone']);
+    expect(
+      errorElement(stanzaError('gone'))
+        .getChildElements()
+        .map((c) => c.name),
+    ).toEqual(['gone']);
     const withApp = errorElement({ ...stanzaError('bad-request'), app: xml('custom', { xmlns: 'urn:x' }) });
     expect(withApp.getChildElements().map((c) => c.name)).toEqual(['bad-request', 'custom']);
   });

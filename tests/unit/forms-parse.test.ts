@@ -1,15 +1,10 @@
 // XEP-0004 data forms (with XEP-0122 <validate/>) parsed from XML: the spec's own examples, and every refusal.
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
-import {
-  FORM_INSTRUCTIONS_LIMIT, FORM_LIMITS, NS_DATA, NS_VALIDATE, findForm, formTypeOf, parseForm,
-  type DataForm,
-} from '../../src/xmpp/forms/index.ts';
+import { FORM_INSTRUCTIONS_LIMIT, FORM_LIMITS, NS_DATA, NS_VALIDATE, findForm, formTypeOf, parseForm, type DataForm } from '../../src/xmpp/forms/index.ts';
 import type { StanzaError } from '../../src/xmpp/errors.ts';
 import type { Result } from '../../src/xmpp/result.ts';
 import { parseXml, value } from '../helpers/xml.ts';
-
-
 
 function refusal(r: Result<unknown, StanzaError>): StanzaError {
   if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.value)}`);
@@ -37,15 +32,24 @@ const botFormXml = () =>
     field({ type: 'fixed' }, val('Section 2: Features')),
     field(
       { type: 'list-multi', label: 'What features will the bot support?', var: 'features' },
-      option('Contests', 'contests'), option('News', 'news'), option('Polls', 'polls'),
-      option('Reminders', 'reminders'), option('Search', 'search'),
-      val('news'), val('search'),
+      option('Contests', 'contests'),
+      option('News', 'news'),
+      option('Polls', 'polls'),
+      option('Reminders', 'reminders'),
+      option('Search', 'search'),
+      val('news'),
+      val('search'),
     ),
     field({ type: 'fixed' }, val('Section 3: Subscriber List')),
     field(
       { type: 'list-single', label: 'Maximum number of subscribers', var: 'maxsubs' },
       val('20'),
-      option('10', '10'), option('20', '20'), option('30', '30'), option('50', '50'), option('100', '100'), option('None', 'none'),
+      option('10', '10'),
+      option('20', '20'),
+      option('30', '30'),
+      option('50', '50'),
+      option('100', '100'),
+      option('None', 'none'),
     ),
     field({ type: 'fixed' }, val('Section 4: Invitations')),
     field({ type: 'jid-multi', label: 'People to invite', var: 'invitelist' }, xml('desc', {}, 'Tell all your friends about your new bot!')),
@@ -65,12 +69,18 @@ const BOT_FORM: DataForm = {
     { var: 'password', type: 'text-private', label: 'Password for special access', values: [], options: [] },
     { type: 'fixed', values: ['Section 2: Features'], options: [] },
     {
-      var: 'features', type: 'list-multi', label: 'What features will the bot support?', values: ['news', 'search'],
+      var: 'features',
+      type: 'list-multi',
+      label: 'What features will the bot support?',
+      values: ['news', 'search'],
       options: opts(['Contests', 'contests'], ['News', 'news'], ['Polls', 'polls'], ['Reminders', 'reminders'], ['Search', 'search']),
     },
     { type: 'fixed', values: ['Section 3: Subscriber List'], options: [] },
     {
-      var: 'maxsubs', type: 'list-single', label: 'Maximum number of subscribers', values: ['20'],
+      var: 'maxsubs',
+      type: 'list-single',
+      label: 'Maximum number of subscribers',
+      values: ['20'],
       options: opts(['10', '10'], ['20', '20'], ['30', '30'], ['50', '50'], ['100', '100'], ['None', 'none']),
     },
     { type: 'fixed', values: ['Section 4: Invitations'], options: [] },
@@ -140,10 +150,19 @@ describe('parseForm: the XEP-0004 examples', () => {
       title: 'Joogle Search: verona',
       instructions: [],
       fields: [],
-      reported: [{ var: 'name', values: [], options: [] }, { var: 'url', values: [], options: [] }],
+      reported: [
+        { var: 'name', values: [], options: [] },
+        { var: 'url', values: [], options: [] },
+      ],
       items: [
-        [{ var: 'name', values: ['Comune di Verona - Benvenuti nel sito ufficiale'], options: [] }, { var: 'url', values: ['http://www.comune.verona.it/'], options: [] }],
-        [{ var: 'name', values: ['benvenuto!'], options: [] }, { var: 'url', values: ['http://www.hellasverona.it/'], options: [] }],
+        [
+          { var: 'name', values: ['Comune di Verona - Benvenuti nel sito ufficiale'], options: [] },
+          { var: 'url', values: ['http://www.comune.verona.it/'], options: [] },
+        ],
+        [
+          { var: 'name', values: ['benvenuto!'], options: [] },
+          { var: 'url', values: ['http://www.hellasverona.it/'], options: [] },
+        ],
       ],
     });
   });
@@ -265,14 +284,26 @@ describe('parseForm: refusals (bad-request)', () => {
 
   test('item fields take their type from the reported column', () => {
     const header = xml('reported', {}, field({ var: 'who', type: 'jid-single' }), field({ var: 'tags', type: 'text-multi' }));
-    badRequest(x('result', header, xml('item', {}, field({ var: 'who' }, val('a@b'), val('c@d')), field({ var: 'tags' }))), /jid-single field must not contain more than one/);
+    badRequest(
+      x('result', header, xml('item', {}, field({ var: 'who' }, val('a@b'), val('c@d')), field({ var: 'tags' }))),
+      /jid-single field must not contain more than one/,
+    );
     const header2 = xml('reported', {}, field({ var: 'who', type: 'jid-single' }), field({ var: 'tags', type: 'text-multi' }));
     const ok = value(parseForm(x('result', header2, xml('item', {}, field({ var: 'who' }, val('a@b')), field({ var: 'tags' }, val('x'), val('y'))))));
     expect(ok.items![0]![1]!.values).toEqual(['x', 'y']);
   });
 
   test('a result may also carry title and top-level fields beside its table (flexible, as §3.4 advises)', () => {
-    const form = value(parseForm(x('result', field({ var: 'FORM_TYPE', type: 'hidden' }, val('urn:x')), xml('item', {}, field({ var: 'a' }, val('1'))), xml('reported', {}, field({ var: 'a' })))));
+    const form = value(
+      parseForm(
+        x(
+          'result',
+          field({ var: 'FORM_TYPE', type: 'hidden' }, val('urn:x')),
+          xml('item', {}, field({ var: 'a' }, val('1'))),
+          xml('reported', {}, field({ var: 'a' })),
+        ),
+      ),
+    );
     expect(form.fields).toHaveLength(1);
     expect(form.items).toEqual([[{ var: 'a', values: ['1'], options: [] }]]);
   });
@@ -287,7 +318,15 @@ describe('parseForm: what is tolerated', () => {
 
   test('elements of other namespaces inside <x/> and <field/> are ignored', () => {
     const media = xml('media', { xmlns: 'urn:xmpp:media-element', height: '80' }, xml('uri', { type: 'image/png' }, 'http://example.org/a.png'));
-    const form = value(parseForm(x('form', xml('foo', { xmlns: 'urn:example' }), field({ var: 'ocr', type: 'text-single', label: 'Enter the text' }, media, xml('value', { xmlns: 'urn:example' }, 'not ours')))));
+    const form = value(
+      parseForm(
+        x(
+          'form',
+          xml('foo', { xmlns: 'urn:example' }),
+          field({ var: 'ocr', type: 'text-single', label: 'Enter the text' }, media, xml('value', { xmlns: 'urn:example' }, 'not ours')),
+        ),
+      ),
+    );
     expect(form.fields).toStrictEqual([{ var: 'ocr', type: 'text-single', label: 'Enter the text', values: [], options: [] }]);
   });
 
@@ -313,21 +352,40 @@ describe('parseForm: XEP-0122 <validate/>', () => {
     expect(parsedValidate(validate({ datatype: 'xs:dateTime' }))).toStrictEqual({ datatype: 'xs:dateTime', method: 'basic' });
     expect(parsedValidate(validate({ datatype: 'xs:dateTime' }, xml('basic')))).toStrictEqual({ datatype: 'xs:dateTime', method: 'basic' });
     expect(parsedValidate(validate({}, xml('open')))).toStrictEqual({ method: 'open' });
-    expect(parsedValidate(validate({ datatype: 'xs:dateTime' }, xml('range', { min: '2003-10-05T00:00:00-07:00', max: '2003-10-24T23:59:59-07:00' })))).toStrictEqual({
-      datatype: 'xs:dateTime', method: 'range', min: '2003-10-05T00:00:00-07:00', max: '2003-10-24T23:59:59-07:00',
+    expect(
+      parsedValidate(validate({ datatype: 'xs:dateTime' }, xml('range', { min: '2003-10-05T00:00:00-07:00', max: '2003-10-24T23:59:59-07:00' }))),
+    ).toStrictEqual({
+      datatype: 'xs:dateTime',
+      method: 'range',
+      min: '2003-10-05T00:00:00-07:00',
+      max: '2003-10-24T23:59:59-07:00',
     });
-    expect(parsedValidate(validate({ datatype: 'xs:integer' }, xml('range', { max: '9' })))).toStrictEqual({ datatype: 'xs:integer', method: 'range', max: '9' });
+    expect(parsedValidate(validate({ datatype: 'xs:integer' }, xml('range', { max: '9' })))).toStrictEqual({
+      datatype: 'xs:integer',
+      method: 'range',
+      max: '9',
+    });
     expect(parsedValidate(validate({ datatype: 'xs:string' }, xml('regex', {}, '([0-9]{3})-([0-9]{2})-([0-9]{4})')))).toStrictEqual({
-      datatype: 'xs:string', method: 'regex', regex: '([0-9]{3})-([0-9]{2})-([0-9]{4})',
+      datatype: 'xs:string',
+      method: 'regex',
+      regex: '([0-9]{3})-([0-9]{2})-([0-9]{4})',
     });
   });
 
   test('<list-range/> (XEP-0122 Example 6)', () => {
-    const form = value(parseForm(x('form', field(
-      { var: 'evt.notify-methods', type: 'list-multi', label: 'Notify me by' },
-      validate({ datatype: 'xs:string' }, xml('basic'), xml('list-range', { min: '1', max: '3' })),
-      xml('option', {}, val('e-mail')), xml('option', {}, val('jabber/xmpp')),
-    ))));
+    const form = value(
+      parseForm(
+        x(
+          'form',
+          field(
+            { var: 'evt.notify-methods', type: 'list-multi', label: 'Notify me by' },
+            validate({ datatype: 'xs:string' }, xml('basic'), xml('list-range', { min: '1', max: '3' })),
+            xml('option', {}, val('e-mail')),
+            xml('option', {}, val('jabber/xmpp')),
+          ),
+        ),
+      ),
+    );
     expect(form.fields[0]!.validate).toStrictEqual({ datatype: 'xs:string', method: 'basic', listRange: { min: 1, max: 3 } });
     expect(parsedValidate(validate({}, xml('list-range')))).toStrictEqual({ method: 'basic', listRange: {} });
   });
@@ -390,7 +448,12 @@ describe('parseForm: XEP-0122 <validate/>', () => {
   });
 
   test('a range on a datatype we do not know is kept for whoever knows it', () => {
-    expect(parsedValidate(validate({ datatype: 'x:score' }, xml('range', { min: 'B', max: 'A' })))).toStrictEqual({ datatype: 'x:score', method: 'range', min: 'B', max: 'A' });
+    expect(parsedValidate(validate({ datatype: 'x:score' }, xml('range', { min: 'B', max: 'A' })))).toStrictEqual({
+      datatype: 'x:score',
+      method: 'range',
+      min: 'B',
+      max: 'A',
+    });
   });
 });
 
@@ -471,7 +534,13 @@ describe('formTypeOf and findForm (XEP-0068)', () => {
 
   test('findForm: the first jabber:x:data child, skipping other namespaces', () => {
     const first = withFormType('result', 'urn:a', 'hidden');
-    const parent = xml('command', { xmlns: 'http://jabber.org/protocol/commands' }, xml('x', { xmlns: 'jabber:x:oob' }), first, withFormType('result', 'urn:b', 'hidden'));
+    const parent = xml(
+      'command',
+      { xmlns: 'http://jabber.org/protocol/commands' },
+      xml('x', { xmlns: 'jabber:x:oob' }),
+      first,
+      withFormType('result', 'urn:b', 'hidden'),
+    );
     expect(findForm(parent)).toBe(first);
     expect(findForm(xml('query', { xmlns: 'urn:example' }, xml('x', { xmlns: 'jabber:x:oob' })))).toBeUndefined();
   });

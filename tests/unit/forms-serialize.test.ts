@@ -1,12 +1,8 @@
 // DataForm -> XML: exact wire shape, round trips through parseForm, and the submit/cancel builders.
 import { describe, expect, test } from 'vitest';
 import xml from '@xmpp/xml';
-import {
-  NS_DATA, NS_VALIDATE, cancelForm, formElement, parseForm, submitForm, type DataForm,
-} from '../../src/xmpp/forms/index.ts';
+import { NS_DATA, NS_VALIDATE, cancelForm, formElement, parseForm, submitForm, type DataForm } from '../../src/xmpp/forms/index.ts';
 import { parseXml, value } from '../helpers/xml.ts';
-
-
 
 // Every field type, options with and without labels, every validation method, list-range, desc, required.
 const EVERY_FIELD: DataForm = {
@@ -25,18 +21,41 @@ const EVERY_FIELD: DataForm = {
     { var: 'host', type: 'jid-single', values: ['romeo@montague.net'], options: [] },
     { var: 'guests', type: 'jid-multi', values: ['juliet@capulet.com', 'benvolio@montague.net/home'], options: [] },
     {
-      var: 'category', type: 'list-single', label: 'Event Category', values: ['holiday'],
+      var: 'category',
+      type: 'list-single',
+      label: 'Event Category',
+      values: ['holiday'],
       options: [{ value: 'holiday' }, { value: 'reminder' }, { label: 'Appointment', value: 'appointment' }],
       validate: { datatype: 'xs:string', method: 'open' },
     },
     {
-      var: 'evt.notify-methods', type: 'list-multi', label: 'Notify me by', values: [],
-      options: [{ label: 'E-mail', value: 'e-mail' }, { label: 'XMPP', value: 'jabber/xmpp' }],
+      var: 'evt.notify-methods',
+      type: 'list-multi',
+      label: 'Notify me by',
+      values: [],
+      options: [
+        { label: 'E-mail', value: 'e-mail' },
+        { label: 'XMPP', value: 'jabber/xmpp' },
+      ],
       validate: { datatype: 'xs:string', method: 'basic', listRange: { min: 1, max: 3 } },
     },
-    { var: 'evt.date', type: 'text-single', label: 'Event Date/Time', values: ['2003-10-06T11:22:00-07:00'], options: [], validate: { datatype: 'xs:dateTime', method: 'range', min: '2003-10-05T00:00:00-07:00', max: '2003-10-24T23:59:59-07:00' } },
+    {
+      var: 'evt.date',
+      type: 'text-single',
+      label: 'Event Date/Time',
+      values: ['2003-10-06T11:22:00-07:00'],
+      options: [],
+      validate: { datatype: 'xs:dateTime', method: 'range', min: '2003-10-05T00:00:00-07:00', max: '2003-10-24T23:59:59-07:00' },
+    },
     { var: 'count', type: 'text-single', values: [], options: [], validate: { datatype: 'xs:integer', method: 'range', min: '1' } },
-    { var: 'ssn', type: 'text-single', desc: "This field should be your SSN, including '-' (e.g. 123-12-1234)", values: [], options: [], validate: { datatype: 'xs:string', method: 'regex', regex: '([0-9]{3})-([0-9]{2})-([0-9]{4})' } },
+    {
+      var: 'ssn',
+      type: 'text-single',
+      desc: "This field should be your SSN, including '-' (e.g. 123-12-1234)",
+      values: [],
+      options: [],
+      validate: { datatype: 'xs:string', method: 'regex', regex: '([0-9]{3})-([0-9]{2})-([0-9]{4})' },
+    },
     { var: 'plain', type: 'text-single', values: [], options: [], validate: { method: 'basic' } },
     { var: 'multi', type: 'text-multi', values: [], options: [], validate: { method: 'open', listRange: {} } },
   ],
@@ -53,8 +72,16 @@ const TABLE: DataForm = {
     { var: 'tags', type: 'text-multi', values: [], options: [] },
   ],
   items: [
-    [{ var: 'name', values: ['Comune di Verona'], options: [] }, { var: 'url', values: ['http://www.comune.verona.it/'], options: [] }, { var: 'tags', values: ['city', 'italy'], options: [] }],
-    [{ var: 'name', values: ['benvenuto!'], options: [] }, { var: 'url', values: [''], options: [] }, { var: 'tags', values: [], options: [] }],
+    [
+      { var: 'name', values: ['Comune di Verona'], options: [] },
+      { var: 'url', values: ['http://www.comune.verona.it/'], options: [] },
+      { var: 'tags', values: ['city', 'italy'], options: [] },
+    ],
+    [
+      { var: 'name', values: ['benvenuto!'], options: [] },
+      { var: 'url', values: [''], options: [] },
+      { var: 'tags', values: [], options: [] },
+    ],
   ],
 };
 
@@ -64,20 +91,35 @@ describe('formElement: wire shape', () => {
       type: 'form',
       title: 'Echo',
       instructions: ['Say something'],
-      fields: [{ var: 'count', label: 'Count', desc: 'How many', required: true, values: ['5'], options: [], validate: { datatype: 'xs:integer', method: 'range', min: '1', max: '10' } }],
+      fields: [
+        {
+          var: 'count',
+          label: 'Count',
+          desc: 'How many',
+          required: true,
+          values: ['5'],
+          options: [],
+          validate: { datatype: 'xs:integer', method: 'range', min: '1', max: '10' },
+        },
+      ],
     };
     expect(formElement(form).toString()).toBe(
-      '<x xmlns="jabber:x:data" type="form"><title>Echo</title><instructions>Say something</instructions>'
-      + '<field var="count" label="Count"><desc>How many</desc><required/>'
-      + '<validate xmlns="http://jabber.org/protocol/xdata-validate" datatype="xs:integer"><range min="1" max="10"/></validate>'
-      + '<value>5</value></field></x>',
+      '<x xmlns="jabber:x:data" type="form"><title>Echo</title><instructions>Say something</instructions>' +
+        '<field var="count" label="Count"><desc>How many</desc><required/>' +
+        '<validate xmlns="http://jabber.org/protocol/xdata-validate" datatype="xs:integer"><range min="1" max="10"/></validate>' +
+        '<value>5</value></field></x>',
     );
   });
 
   test('absent type, label, title, datatype and option label leave no attribute or element behind', () => {
     const el = formElement({
-      type: 'form', title: undefined, instructions: [],
-      fields: [{ var: 'l', type: 'list-single', values: [], options: [{ value: 'a' }], validate: { method: 'open' } }, { var: 'u', values: [], options: [] }],
+      type: 'form',
+      title: undefined,
+      instructions: [],
+      fields: [
+        { var: 'l', type: 'list-single', values: [], options: [{ value: 'a' }], validate: { method: 'open' } },
+        { var: 'u', values: [], options: [] },
+      ],
     });
     expect(el.getChild('title')).toBeUndefined();
     const [l, u] = el.getChildren('field');
@@ -104,9 +146,16 @@ describe('formElement: wire shape', () => {
   });
 
   test('<reported/> comes before the <item/> rows, after the top-level fields', () => {
-    const names = formElement(TABLE).getChildElements().map((c) => c.name);
+    const names = formElement(TABLE)
+      .getChildElements()
+      .map((c) => c.name);
     expect(names).toEqual(['title', 'field', 'reported', 'item', 'item']);
-    expect(formElement(TABLE).getChild('reported')!.getChildren('field').map((c) => c.attrs.var)).toEqual(['name', 'url', 'tags']);
+    expect(
+      formElement(TABLE)
+        .getChild('reported')!
+        .getChildren('field')
+        .map((c) => c.attrs.var),
+    ).toEqual(['name', 'url', 'tags']);
   });
 
   test('text that needs escaping survives a trip through the wire', () => {
@@ -174,7 +223,7 @@ describe('submitForm', () => {
     expect(submitForm({ a: Infinity, b: -Infinity, c: Number.NaN, d: -0.5 }).fields.map((f) => f.values[0])).toEqual(['INF', '-INF', 'NaN', '-0.5']);
   });
 
-  test('the caller\'s array is copied, not shared', () => {
+  test("the caller's array is copied, not shared", () => {
     const list = ['a'];
     const form = submitForm({ l: list });
     list.push('b');

@@ -3,21 +3,33 @@
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import {
-  NS_DATA, fieldSummary, formElement, parseForm, submitForm, validateSubmission,
-  type DataForm, type FieldType, type FormField, type Validation,
+  NS_DATA,
+  fieldSummary,
+  formElement,
+  parseForm,
+  submitForm,
+  validateSubmission,
+  type DataForm,
+  type FieldType,
+  type FormField,
+  type Validation,
 } from '../../src/xmpp/forms/index.ts';
 import type { StanzaError } from '../../src/xmpp/errors.ts';
 import type { Result } from '../../src/xmpp/result.ts';
 import { value } from '../helpers/xml.ts';
-
 
 function refusal(r: Result<unknown, StanzaError>): StanzaError {
   if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.value)}`);
   return r.error;
 }
 
-const f = (v: string, type: FieldType | undefined, extra: Partial<FormField> = {}): FormField =>
-  ({ var: v, ...(type ? { type } : {}), values: [], options: [], ...extra });
+const f = (v: string, type: FieldType | undefined, extra: Partial<FormField> = {}): FormField => ({
+  var: v,
+  ...(type ? { type } : {}),
+  values: [],
+  options: [],
+  ...extra,
+});
 const definition = (...fields: FormField[]): DataForm => ({ type: 'form', instructions: [], fields });
 const submission = (values: Record<string, string | string[]>): DataForm => submitForm(values);
 
@@ -41,11 +53,13 @@ const BOT_FORM: DataForm = definition(
   f('public', 'boolean', { label: 'Public bot?', required: true }),
   f('password', 'text-private', { label: 'Password for special access' }),
   f('features', 'list-multi', {
-    label: 'What features will the bot support?', values: ['news', 'search'],
+    label: 'What features will the bot support?',
+    values: ['news', 'search'],
     options: [o('Contests', 'contests'), o('News', 'news'), o('Polls', 'polls'), o('Reminders', 'reminders'), o('Search', 'search')],
   }),
   f('maxsubs', 'list-single', {
-    label: 'Maximum number of subscribers', values: ['20'],
+    label: 'Maximum number of subscribers',
+    values: ['20'],
     options: [o('10', '10'), o('20', '20'), o('30', '30'), o('50', '50'), o('100', '100'), o('None', 'none')],
   }),
   f('invitelist', 'jid-multi', { label: 'People to invite', desc: 'Tell all your friends about your new bot!' }),
@@ -55,12 +69,17 @@ const BOT_FORM: DataForm = definition(
 const field = (attrs: Record<string, string>, ...vals: string[]) => xml('field', attrs, ...vals.map((v) => xml('value', {}, v)));
 const example3 = (): Element =>
   xml(
-    'x', { xmlns: NS_DATA, type: 'submit' },
+    'x',
+    { xmlns: NS_DATA, type: 'submit' },
     field({ type: 'hidden', var: 'FORM_TYPE' }, 'jabber:bot'),
     field({ type: 'text-single', var: 'botname' }, 'The Jabber Google Bot'),
-    field({ type: 'text-multi', var: 'description' },
-      'This bot enables you to send requests to', 'Google and receive the search results right',
-      'in your Jabber client. It\' really cool!', 'It even supports Google News!'),
+    field(
+      { type: 'text-multi', var: 'description' },
+      'This bot enables you to send requests to',
+      'Google and receive the search results right',
+      "in your Jabber client. It' really cool!",
+      'It even supports Google News!',
+    ),
     field({ type: 'boolean', var: 'public' }, '0'),
     field({ type: 'text-private', var: 'password' }, 'v3r0na'),
     field({ type: 'list-multi', var: 'features' }, 'news', 'search'),
@@ -73,7 +92,12 @@ describe('validateSubmission: XEP-0004 Example 2/3', () => {
     const submitted = value(parseForm(example3()));
     expect(value(validateSubmission(BOT_FORM, submitted))).toStrictEqual({
       botname: ['The Jabber Google Bot'],
-      description: ['This bot enables you to send requests to', 'Google and receive the search results right', 'in your Jabber client. It\' really cool!', 'It even supports Google News!'],
+      description: [
+        'This bot enables you to send requests to',
+        'Google and receive the search results right',
+        "in your Jabber client. It' really cool!",
+        'It even supports Google News!',
+      ],
       public: ['false'],
       password: ['v3r0na'],
       features: ['news', 'search'],
@@ -113,7 +137,11 @@ describe('validateSubmission: the form as a whole', () => {
   });
 
   test('the same var submitted twice is refused, naming it', () => {
-    const twice: DataForm = { type: 'submit', instructions: [], fields: [f('botname', undefined, { values: ['a'] }), f('botname', undefined, { values: ['b'] })] };
+    const twice: DataForm = {
+      type: 'submit',
+      instructions: [],
+      fields: [f('botname', undefined, { values: ['a'] }), f('botname', undefined, { values: ['b'] })],
+    };
     expect(refusal(validateSubmission(BOT_FORM, twice)).text).toBe('field "botname" appears twice');
   });
 
@@ -133,7 +161,9 @@ describe('validateSubmission: required and value counts', () => {
   });
 
   test('a field without a label is named by its var', () => {
-    expect(refusedText(definition(f('count', 'text-single', { validate: { datatype: 'xs:integer', method: 'basic' } })), { count: 'x' })).toBe('field "count": must be an integer');
+    expect(refusedText(definition(f('count', 'text-single', { validate: { datatype: 'xs:integer', method: 'basic' } })), { count: 'x' })).toBe(
+      'field "count": must be an integer',
+    );
   });
 
   test('single-valued types take at most one value; multi-valued ones any number', () => {
@@ -172,39 +202,58 @@ describe('validateSubmission: field types', () => {
     expect(accepted(def, { j: 'capulet.com' })).toStrictEqual({ j: ['capulet.com'] });
     expect(accepted(def, { j: 'juliet@capulet.com/a resource with spaces' })).toStrictEqual({ j: ['juliet@capulet.com/a resource with spaces'] });
     expect(accepted(def, { j: 'juliet@[::1]' })).toStrictEqual({ j: ['juliet@[::1]'] });
-    for (const bad of ['not a jid', 'juliet@', '@capulet.com', 'juliet@capulet.com/', 'a@b@c', 'ju"liet@capulet.com', 'capulet..com', ' juliet@capulet.com', 'juliet@capu let.com']) {
+    for (const bad of [
+      'not a jid',
+      'juliet@',
+      '@capulet.com',
+      'juliet@capulet.com/',
+      'a@b@c',
+      'ju"liet@capulet.com',
+      'capulet..com',
+      ' juliet@capulet.com',
+      'juliet@capu let.com',
+    ]) {
       expect(refusedText(def, { j: bad }), bad).toBe('field "Host" (j): must be a valid JID');
     }
   });
 
   test('jid-multi: every value checked, naming the bad one; duplicates dropped (§3.3)', () => {
     const def = BOT_FORM;
-    expect(accepted(def, { public: '0', invitelist: ['juliet@capulet.com', 'JULIET@capulet.com', 'benvolio@montague.net', 'juliet@capulet.com'] }).invitelist)
-      .toEqual(['juliet@capulet.com', 'benvolio@montague.net']);
-    expect(refusedText(def, { public: '0', invitelist: ['juliet@capulet.com', 'not a jid'] }))
-      .toBe('field "People to invite" (invitelist): value "not a jid" must be a valid JID');
+    expect(
+      accepted(def, { public: '0', invitelist: ['juliet@capulet.com', 'JULIET@capulet.com', 'benvolio@montague.net', 'juliet@capulet.com'] }).invitelist,
+    ).toEqual(['juliet@capulet.com', 'benvolio@montague.net']);
+    expect(refusedText(def, { public: '0', invitelist: ['juliet@capulet.com', 'not a jid'] })).toBe(
+      'field "People to invite" (invitelist): value "not a jid" must be a valid JID',
+    );
   });
 
   test('list-single: only the options offered', () => {
     expect(accepted(BOT_FORM, { public: '0', maxsubs: 'none' }).maxsubs).toEqual(['none']);
-    expect(refusedText(BOT_FORM, { public: '0', maxsubs: '25' })).toBe('field "Maximum number of subscribers" (maxsubs): must be one of: 10, 20, 30, 50, 100, none');
+    expect(refusedText(BOT_FORM, { public: '0', maxsubs: '25' })).toBe(
+      'field "Maximum number of subscribers" (maxsubs): must be one of: 10, 20, 30, 50, 100, none',
+    );
     // Labels are for people; the value is what is submitted.
     expect(refusedText(BOT_FORM, { public: '0', maxsubs: 'None' })).toMatch(/must be one of/);
   });
 
   test('list-multi: every value among the options, naming the one that is not', () => {
-    expect(refusedText(BOT_FORM, { public: '0', features: ['news', 'weather'] }))
-      .toBe('field "What features will the bot support?" (features): value "weather" must be one of: contests, news, polls, reminders, search');
+    expect(refusedText(BOT_FORM, { public: '0', features: ['news', 'weather'] })).toBe(
+      'field "What features will the bot support?" (features): value "weather" must be one of: contests, news, polls, reminders, search',
+    );
   });
 
   test('a long option list is shortened in the message', () => {
     const options = Array.from({ length: 30 }, (_, i) => ({ value: `o${i}` }));
-    expect(refusedText(definition(f('l', 'list-single', { options })), { l: 'x' })).toBe('field "l": must be one of: o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, …');
+    expect(refusedText(definition(f('l', 'list-single', { options })), { l: 'x' })).toBe(
+      'field "l": must be one of: o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, …',
+    );
   });
 
   test('<open/> lets a list take values beyond its options, still of the datatype (XEP-0122 §3.2.2)', () => {
     const open: Validation = { datatype: 'xs:string', method: 'open' };
-    const def = definition(f('evt.category', 'list-single', { label: 'Event Category', options: [{ value: 'holiday' }, { value: 'reminder' }], validate: open }));
+    const def = definition(
+      f('evt.category', 'list-single', { label: 'Event Category', options: [{ value: 'holiday' }, { value: 'reminder' }], validate: open }),
+    );
     expect(accepted(def, { 'evt.category': 'birthday' })).toStrictEqual({ 'evt.category': ['birthday'] });
     const ints = definition(f('n', 'list-multi', { options: [{ value: '1' }], validate: { datatype: 'xs:integer', method: 'open' } }));
     expect(accepted(ints, { n: ['1', '7'] })).toStrictEqual({ n: ['1', '7'] });
@@ -220,7 +269,10 @@ describe('validateSubmission: field types', () => {
   });
 
   test('text-private and text-single take any text without validation', () => {
-    expect(accepted(BOT_FORM, { public: '0', password: ' spaces & <markup> ', botname: '☃' })).toMatchObject({ password: [' spaces & <markup> '], botname: ['☃'] });
+    expect(accepted(BOT_FORM, { public: '0', password: ' spaces & <markup> ', botname: '☃' })).toMatchObject({
+      password: [' spaces & <markup> '],
+      botname: ['☃'],
+    });
   });
 });
 
@@ -228,7 +280,12 @@ type Case = [datatype: string, good: string[], bad: string[], message: string];
 const DATATYPES: Case[] = [
   ['xs:integer', ['0', '42', '-7', '+3', '007', '123456789012345678901234567890'], ['4.0', '1e3', 'abc', ' 5', '5 ', '--1', '+'], 'must be an integer'],
   ['xs:int', ['2147483647', '-2147483648', '0'], ['2147483648', '-2147483649', '1.5'], 'must be an integer between -2147483648 and 2147483647'],
-  ['xs:long', ['9223372036854775807', '-9223372036854775808'], ['9223372036854775808', '-9223372036854775809'], 'must be an integer between -9223372036854775808 and 9223372036854775807'],
+  [
+    'xs:long',
+    ['9223372036854775807', '-9223372036854775808'],
+    ['9223372036854775808', '-9223372036854775809'],
+    'must be an integer between -9223372036854775808 and 9223372036854775807',
+  ],
   ['xs:short', ['32767', '-32768'], ['32768', '-32769'], 'must be an integer between -32768 and 32767'],
   ['xs:byte', ['127', '-128'], ['128', '-129'], 'must be an integer between -128 and 127'],
   ['xs:nonNegativeInteger', ['0', '5', '-0'], ['-1', 'x'], 'must be an integer of at least 0'],
@@ -237,18 +294,44 @@ const DATATYPES: Case[] = [
   ['xs:decimal', ['3.14', '-0.5', '.5', '5.', '+1', '007'], ['1e3', '1,5', 'NaN', 'INF', '.', '1.2.3'], 'must be a decimal number'],
   ['xs:double', ['1e3', '1.5E-7', '-INF', 'INF', 'NaN', '.5', '-0'], ['inf', '1e', 'e3', '0x10', 'Infinity', '1_000'], 'must be a number'],
   ['xs:float', ['1.0', '-1E4', 'INF'], ['one', '1f'], 'must be a number'],
-  ['xs:date', ['2024-02-29', '2000-02-29', '2024-01-01Z', '2024-01-01+05:30', '-0044-03-15', '12024-01-01'], ['2023-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-1-01', '2024-04-31', '2024-01-01+15:00', '24-01-01', '02024-01-01', '2024-01-01T00:00:00'], 'must be a date (YYYY-MM-DD)'],
-  ['xs:time', ['13:20:00', '13:20:00.5', '13:20:00Z', '00:00:00-05:00', '24:00:00'], ['24:00:01', '13:60:00', '13:20:60', '1:20:00', '13:20', '13:20:00+14:30'], 'must be a time of day (hh:mm:ss)'],
-  ['xs:dateTime', ['2003-10-06T11:22:00-07:00', '2003-10-06T11:22:00Z', '2003-10-06T11:22:00', '2003-10-06T11:22:00.123456Z', '2003-10-06T24:00:00Z'], ['2003-10-06 11:22:00', '2003-10-06T11:22', '2003-10-06T11:22:00+1:00', '2003-10-06', '2003-10-32T00:00:00Z', '2003-10-06T11:22:00z'], 'must be a date and time (YYYY-MM-DDThh:mm:ss with an optional time zone)'],
-  ['xs:anyURI', ['http://example.org/a?b=c#d', 'urn:xmpp:ping', 'relative/path', 'xmpp:romeo@montague.net?message', 'a b', 'caf%C3%A9'], ['http://x/%zz', 'a#b#c', '1a:b', '%2'], 'must be a URI'],
-  ['xs:language', ['en', 'pt-BR', 'zh-Hant-TW', 'i-klingon'], ['english_us', 'en--US', '123', 'toolonger', 'en-'], 'must be a language tag (such as en or pt-BR)'],
+  [
+    'xs:date',
+    ['2024-02-29', '2000-02-29', '2024-01-01Z', '2024-01-01+05:30', '-0044-03-15', '12024-01-01'],
+    ['2023-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-1-01', '2024-04-31', '2024-01-01+15:00', '24-01-01', '02024-01-01', '2024-01-01T00:00:00'],
+    'must be a date (YYYY-MM-DD)',
+  ],
+  [
+    'xs:time',
+    ['13:20:00', '13:20:00.5', '13:20:00Z', '00:00:00-05:00', '24:00:00'],
+    ['24:00:01', '13:60:00', '13:20:60', '1:20:00', '13:20', '13:20:00+14:30'],
+    'must be a time of day (hh:mm:ss)',
+  ],
+  [
+    'xs:dateTime',
+    ['2003-10-06T11:22:00-07:00', '2003-10-06T11:22:00Z', '2003-10-06T11:22:00', '2003-10-06T11:22:00.123456Z', '2003-10-06T24:00:00Z'],
+    ['2003-10-06 11:22:00', '2003-10-06T11:22', '2003-10-06T11:22:00+1:00', '2003-10-06', '2003-10-32T00:00:00Z', '2003-10-06T11:22:00z'],
+    'must be a date and time (YYYY-MM-DDThh:mm:ss with an optional time zone)',
+  ],
+  [
+    'xs:anyURI',
+    ['http://example.org/a?b=c#d', 'urn:xmpp:ping', 'relative/path', 'xmpp:romeo@montague.net?message', 'a b', 'caf%C3%A9'],
+    ['http://x/%zz', 'a#b#c', '1a:b', '%2'],
+    'must be a URI',
+  ],
+  [
+    'xs:language',
+    ['en', 'pt-BR', 'zh-Hant-TW', 'i-klingon'],
+    ['english_us', 'en--US', '123', 'toolonger', 'en-'],
+    'must be a language tag (such as en or pt-BR)',
+  ],
 ];
 
 describe('validateSubmission: XEP-0122 datatypes', () => {
   for (const [datatype, good, bad, message] of DATATYPES) {
     test(`${datatype}: accepts ${good.join(', ')}; refuses ${bad.join(', ')}`, () => {
       const def = definition(f('v', 'text-single', { label: 'Value', validate: { datatype, method: 'basic' } }));
-      for (const g of good) expect(accepted(def, { v: g }).v, `${datatype} ${g}`).toEqual([datatype === 'xs:boolean' ? (g === '1' || g === 'true' ? 'true' : 'false') : g]);
+      for (const g of good)
+        expect(accepted(def, { v: g }).v, `${datatype} ${g}`).toEqual([datatype === 'xs:boolean' ? (g === '1' || g === 'true' ? 'true' : 'false') : g]);
       for (const b of bad) expect(refusedText(def, { v: b }), `${datatype} ${b}`).toBe(`field "Value" (v): ${message}`);
     });
   }
@@ -275,7 +358,9 @@ describe('validateSubmission: XEP-0122 datatypes', () => {
 
 describe('validateSubmission: <range/>', () => {
   const ranged = (datatype: string, min?: string, max?: string, label = 'Count', name = 'count') =>
-    definition(f(name, 'text-single', { label, validate: { datatype, method: 'range', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) } }));
+    definition(
+      f(name, 'text-single', { label, validate: { datatype, method: 'range', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) } }),
+    );
 
   test('integers compared numerically, bounds inclusive, with the message naming the field', () => {
     const def = ranged('xs:integer', '1', '10');
@@ -335,8 +420,12 @@ describe('validateSubmission: <range/>', () => {
     expect(refusedText(def, { day: '2025-01-01' })).toMatch(/between 2024-01-01 and 2024-12-31/);
     // Lexically "10000-01-01" < "2024-…"; chronologically it is far later.
     expect(refusedText(def, { day: '10000-01-01' })).toMatch(/between/);
-    expect(refusedText(ranged('xs:date', '2024-01-01', undefined, 'Day', 'day'), { day: '2023-06-01' })).toBe('field "Day" (day): must be a date (YYYY-MM-DD) no earlier than 2024-01-01');
-    expect(refusedText(ranged('xs:date', undefined, '2024-01-01', 'Day', 'day'), { day: '2024-06-01' })).toBe('field "Day" (day): must be a date (YYYY-MM-DD) no later than 2024-01-01');
+    expect(refusedText(ranged('xs:date', '2024-01-01', undefined, 'Day', 'day'), { day: '2023-06-01' })).toBe(
+      'field "Day" (day): must be a date (YYYY-MM-DD) no earlier than 2024-01-01',
+    );
+    expect(refusedText(ranged('xs:date', undefined, '2024-01-01', 'Day', 'day'), { day: '2024-06-01' })).toBe(
+      'field "Day" (day): must be a date (YYYY-MM-DD) no later than 2024-01-01',
+    );
   });
 
   test('XEP-0122 Example 4: dateTime range with time zones, compared as instants', () => {
@@ -429,11 +518,13 @@ describe('validateSubmission: <regex/>', () => {
 describe('validateSubmission: <list-range/>', () => {
   // XEP-0122 Example 6.
   const notify = (listRange: { min?: number; max?: number }, type: FieldType = 'list-multi') =>
-    definition(f('evt.notify-methods', type, {
-      label: 'Notify me by',
-      options: type === 'list-multi' ? ['e-mail', 'jabber/xmpp', 'work phone', 'home phone', 'cell phone'].map((v) => ({ value: v })) : [],
-      validate: { datatype: 'xs:string', method: 'basic', listRange },
-    }));
+    definition(
+      f('evt.notify-methods', type, {
+        label: 'Notify me by',
+        options: type === 'list-multi' ? ['e-mail', 'jabber/xmpp', 'work phone', 'home phone', 'cell phone'].map((v) => ({ value: v })) : [],
+        validate: { datatype: 'xs:string', method: 'basic', listRange },
+      }),
+    );
   const key = 'evt.notify-methods';
 
   test('between min and max selections', () => {
@@ -441,12 +532,16 @@ describe('validateSubmission: <list-range/>', () => {
     expect(accepted(def, { [key]: ['e-mail'] })[key]).toEqual(['e-mail']);
     expect(accepted(def, { [key]: ['e-mail', 'work phone', 'cell phone'] })[key]).toHaveLength(3);
     expect(refusedText(def, { [key]: [] })).toBe('field "Notify me by" (evt.notify-methods): needs between 1 and 3 values, got 0');
-    expect(refusedText(def, { [key]: ['e-mail', 'jabber/xmpp', 'work phone', 'cell phone'] })).toBe('field "Notify me by" (evt.notify-methods): needs between 1 and 3 values, got 4');
+    expect(refusedText(def, { [key]: ['e-mail', 'jabber/xmpp', 'work phone', 'cell phone'] })).toBe(
+      'field "Notify me by" (evt.notify-methods): needs between 1 and 3 values, got 4',
+    );
   });
 
   test('one-sided, and none at all', () => {
     expect(refusedText(notify({ min: 2 }), { [key]: ['e-mail'] })).toBe('field "Notify me by" (evt.notify-methods): needs at least 2 values, got 1');
-    expect(refusedText(notify({ max: 1 }), { [key]: ['e-mail', 'cell phone'] })).toBe('field "Notify me by" (evt.notify-methods): takes at most 1 value, got 2');
+    expect(refusedText(notify({ max: 1 }), { [key]: ['e-mail', 'cell phone'] })).toBe(
+      'field "Notify me by" (evt.notify-methods): takes at most 1 value, got 2',
+    );
     expect(accepted(notify({}), { [key]: [] })[key]).toEqual([]);
   });
 
@@ -480,8 +575,8 @@ describe('fieldSummary', () => {
 
   test('XEP-0004 Example 2: hidden and fixed fields are not inputs; options are listed', () => {
     expect(fieldSummary(BOT_FORM)).toBe(
-      'botname (text-single); description (text-multi); public (boolean, required); password (text-private); '
-      + 'features (list-multi of contests|news|polls|reminders|search); maxsubs (list-single of 10|20|30|50|100|none); invitelist (jid-multi)',
+      'botname (text-single); description (text-multi); public (boolean, required); password (text-private); ' +
+        'features (list-multi of contests|news|polls|reminders|search); maxsubs (list-single of 10|20|30|50|100|none); invitelist (jid-multi)',
     );
   });
 
@@ -498,8 +593,8 @@ describe('fieldSummary', () => {
       f('session', 'hidden', { values: ['s1'] }),
     );
     expect(fieldSummary(form)).toBe(
-      'cat (list-single open of a); ssn (text-single matching [0-9]{3}); ratio (xs:decimal 0.5..); when (xs:dateTime); '
-      + 'notify (list-multi of x|y, 1..2 values, required); ports (text-multi xs:integer); plain (text-single)',
+      'cat (list-single open of a); ssn (text-single matching [0-9]{3}); ratio (xs:decimal 0.5..); when (xs:dateTime); ' +
+        'notify (list-multi of x|y, 1..2 values, required); ports (text-multi xs:integer); plain (text-single)',
     );
   });
 

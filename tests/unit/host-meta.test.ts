@@ -16,7 +16,12 @@ describe('parseHostMeta: JSON (JRD)', () => {
   });
 
   test('leading whitespace is fine; first matching ws link wins', () => {
-    const doc = `\n  ${JSON.stringify({ links: [{ rel: REL_WEBSOCKET, href: 'ws://a.example/ws' }, { rel: REL_WEBSOCKET, href: 'wss://b.example/ws' }] })}`;
+    const doc = `\n  ${JSON.stringify({
+      links: [
+        { rel: REL_WEBSOCKET, href: 'ws://a.example/ws' },
+        { rel: REL_WEBSOCKET, href: 'wss://b.example/ws' },
+      ],
+    })}`;
     expect(parseHostMeta(doc)).toBe('ws://a.example/ws');
   });
 

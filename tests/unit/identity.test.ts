@@ -49,7 +49,16 @@ describe('parseIdentityExport', () => {
     const r = parseIdentityExport(JSON.stringify(exportIdentity(identity)));
     if (!r.ok) throw new Error(r.error.message);
     const i = identityFromExport(r.value, 'new-local');
-    expect(i).toMatchObject({ id: 'new-local', jid: identity.jid, password: identity.password, service: identity.service, domain: identity.domain, registered: true, name: 'Scout', persona: 'curious crab' });
+    expect(i).toMatchObject({
+      id: 'new-local',
+      jid: identity.jid,
+      password: identity.password,
+      service: identity.service,
+      domain: identity.domain,
+      registered: true,
+      name: 'Scout',
+      persona: 'curious crab',
+    });
   });
 
   test('not JSON', () => {
@@ -74,9 +83,12 @@ describe('parseIdentityExport', () => {
     expect(invalid(JSON.stringify({ ...validDoc(), [field]: 42 }))).toBe(`identity file is missing "${field}"`);
   });
 
-  test.each(['scout', 'scout@', '@example.org', 'scout@example.org/resource', 'a@b@c', 'sc out@example.org', 'scout@exa mple.org'])('malformed jid %j', (jid) => {
-    expect(invalid(JSON.stringify({ ...validDoc(), jid }))).toMatch(/malformed JID/);
-  });
+  test.each(['scout', 'scout@', '@example.org', 'scout@example.org/resource', 'a@b@c', 'sc out@example.org', 'scout@exa mple.org'])(
+    'malformed jid %j',
+    (jid) => {
+      expect(invalid(JSON.stringify({ ...validDoc(), jid }))).toMatch(/malformed JID/);
+    },
+  );
 
   test('name and persona are optional and capped', () => {
     const noNames = validDoc();
@@ -135,7 +147,7 @@ describe('usernameFrom', () => {
   });
 
   test('only ever produces safe localpart characters', () => {
-    for (const name of ['Ünïcödé', 'a b\tc\nd', '<script>', 'O\'Brien', 'ß', '\u0000nul']) {
+    for (const name of ['Ünïcödé', 'a b\tc\nd', '<script>', "O'Brien", 'ß', '\u0000nul']) {
       expect(usernameFrom(name)).toMatch(/^[a-z0-9._-]{1,40}$/);
     }
   });

@@ -226,7 +226,11 @@ describe('createIqCaller: failures as values', () => {
     const { caller, lastId } = setup();
     void caller.request('get', ping(), { to: 'bob@example.org/x', timeoutMs: 100 });
     await tick();
-    const reply = xml('iq', { type: 'error', id: lastId(), from: 'eve@example.org/x' }, xml('error', { type: 'cancel' }, xml('forbidden', { xmlns: NS_STANZAS })));
+    const reply = xml(
+      'iq',
+      { type: 'error', id: lastId(), from: 'eve@example.org/x' },
+      xml('error', { type: 'cancel' }, xml('forbidden', { xmlns: NS_STANZAS })),
+    );
     expect(caller.handleReply(reply)).toBe(false);
     expect(caller.pending()).toBe(1);
   });

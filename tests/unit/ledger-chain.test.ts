@@ -96,7 +96,11 @@ describe('paying in both directions', () => {
     expect(a.balance(B)).toBe(-12);
     expect(b.balance(A)).toBe(12);
     expect(a.chain(B)).toEqual(b.chain(A));
-    expect(a.chain(B).map((r) => [r.body.seq, r.body.payer, r.body.amount])).toEqual([[1, A, 10], [2, B, 3], [3, A, 5]]);
+    expect(a.chain(B).map((r) => [r.body.seq, r.body.payer, r.body.amount])).toEqual([
+      [1, A, 10],
+      [2, B, 3],
+      [3, A, 5],
+    ]);
     expect(b.balances()).toEqual([{ peer: A, balance: 12, receipts: 3, limit: 100 }]);
     expect(a.peerKey(B)).toBe(b.publicKey());
     expect(b.peerKey(A)).toBe(a.publicKey());
@@ -209,7 +213,8 @@ describe('every attack is refused and changes nothing', () => {
 
   test('malformed receipts', async () => {
     const honest = await signReceipt(keyA, await nextBody());
-    for (const bad of [null, 'x', {}, { ...honest, extra: true }, { ...honest, body: { ...honest.body, memo: 'm'.repeat(201) } }]) await expectRefused(A, bad, 'malformed');
+    for (const bad of [null, 'x', {}, { ...honest, extra: true }, { ...honest, body: { ...honest.body, memo: 'm'.repeat(201) } }])
+      await expectRefused(A, bad, 'malformed');
   });
 
   test('busy while our own payment to that peer is in flight, then accepted', async () => {
@@ -344,6 +349,7 @@ describe('verifyExport finds tampered history', () => {
   });
 
   test('not an export at all', async () => {
-    for (const bad of [null, {}, { ...exp, format: 'other' }, { ...exp, chains: [] }, { ...exp, ownerKey: 'x' }]) expect((await verifyExport(bad)).ok).toBe(false);
+    for (const bad of [null, {}, { ...exp, format: 'other' }, { ...exp, chains: [] }, { ...exp, ownerKey: 'x' }])
+      expect((await verifyExport(bad)).ok).toBe(false);
   });
 });

@@ -45,7 +45,14 @@ function callerFor(self: string, peers: () => Agent[], opts: { delayMs?: number;
 }
 
 function payFor(me: Agent, peers: () => Agent[], opts?: Parameters<typeof callerFor>[2]) {
-  return createPay({ ledger: me.ledger, call: callerFor(me.jid, peers, opts), keyOf: async (jid) => peers().find((p) => p.jid === jid)?.ledger.publicKey() });
+  return createPay({
+    ledger: me.ledger,
+    call: callerFor(me.jid, peers, opts),
+    keyOf: async (jid) =>
+      peers()
+        .find((p) => p.jid === jid)
+        ?.ledger.publicKey(),
+  });
 }
 
 const agree = (x: Agent, y: Agent) => expect(JSON.stringify(x.ledger.chain(y.jid))).toBe(JSON.stringify(y.ledger.chain(x.jid)));
@@ -148,7 +155,10 @@ describe('createPay', () => {
     expect((await payFor(b, () => [a, b])({ to: A, amount: 1, memo: '', ref: 'gift' })).ok).toBe(true);
     expect(a.ledger.pending(B)).toBeUndefined();
     agree(a, b);
-    expect(a.ledger.chain(B).map((r) => [r.body.payer, r.body.amount])).toEqual([[A, 5], [B, 1]]);
+    expect(a.ledger.chain(B).map((r) => [r.body.payer, r.body.amount])).toEqual([
+      [A, 5],
+      [B, 1],
+    ]);
     expect(a.ledger.balance(B)).toBe(-4);
   });
 

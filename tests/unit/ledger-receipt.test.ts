@@ -94,7 +94,10 @@ describe('parseReceipt', () => {
       payerKey: k.value.publicKey,
       payeeKey: k2.value.publicKey,
     };
-    return JSON.parse(JSON.stringify(await signReceipt(k.value, body))) as { body: Record<string, unknown>; payerSig: string; payeeSig?: string } & Record<string, unknown>;
+    return JSON.parse(JSON.stringify(await signReceipt(k.value, body))) as { body: Record<string, unknown>; payerSig: string; payeeSig?: string } & Record<
+      string,
+      unknown
+    >;
   }
 
   test('accepts a well-formed receipt, whose payer signature verifies', async () => {

@@ -15,12 +15,15 @@ const result = (opts: { from?: string; queryid?: string; id?: string; stamp?: st
   <result xmlns='urn:xmpp:mam:2' queryid='${opts.queryid ?? 'q1'}' id='${opts.id ?? '28482-98726-73623'}'>
     <forwarded xmlns='urn:xmpp:forward:0'>
       <delay xmlns='urn:xmpp:delay' stamp='${opts.stamp ?? '2026-11-25T10:00:00Z'}'/>
-      ${opts.inner ?? `<message xmlns='jabber:client' from='${ROOM}/ann' type='groupchat' id='m1'>
+      ${
+        opts.inner ??
+        `<message xmlns='jabber:client' from='${ROOM}/ann' type='groupchat' id='m1'>
         <body>Ann made a place: Tide Pool</body>
         <origin-id xmlns='urn:xmpp:sid:0' id='m1'/>
         <json xmlns='urn:xmpp:json:0'>{"tidepool":"world","type":"place","id":"p1"}</json>
         <x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant' jid='ann@example.org'/></x>
-      </message>`}
+      </message>`
+      }
     </forwarded>
   </result>
 </message>`);
@@ -50,14 +53,18 @@ describe('parseResult', () => {
     expect(parseResult(result({ stamp: 'yesterday' }), 'q1', ROOM, undefined)).toBeUndefined();
     expect(parseResult(result({ inner: '' }), 'q1', ROOM, undefined)).toBeUndefined();
     expect(parseResult(result({ id: 'x'.repeat(300) }), 'q1', ROOM, undefined)).toBeUndefined();
-    const noDelay = parseXml(`<message from='${ROOM}'><result xmlns='urn:xmpp:mam:2' queryid='q1' id='a'><forwarded xmlns='urn:xmpp:forward:0'><message type='groupchat'/></forwarded></result></message>`);
+    const noDelay = parseXml(
+      `<message from='${ROOM}'><result xmlns='urn:xmpp:mam:2' queryid='q1' id='a'><forwarded xmlns='urn:xmpp:forward:0'><message type='groupchat'/></forwarded></result></message>`,
+    );
     expect(parseResult(noDelay, 'q1', ROOM, undefined)).toBeUndefined();
   });
 });
 
 describe('parseFin', () => {
   test('complete with an RSM set', () => {
-    const iq = parseXml(`<iq type='result' id='x'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'><first index='0'>a1</first><last>a9</last><count>9</count></set></fin></iq>`);
+    const iq = parseXml(
+      `<iq type='result' id='x'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'><first index='0'>a1</first><last>a9</last><count>9</count></set></fin></iq>`,
+    );
     expect(parseFin(iq)).toEqual({ complete: true, first: 'a1', last: 'a9', count: 9 });
   });
   test('incomplete page; no fin at all', () => {
@@ -86,11 +93,18 @@ describe('queryElement', () => {
 describe('mucArchived', () => {
   test("a groupchat message: nick, the room's record of the real JID, origin-id, JSON payload", () => {
     const m = mucArchived(parseResult(result(), 'q1', ROOM, undefined)!, ROOM);
-    expect(m).toMatchObject({ room: ROOM, nick: 'ann', jid: 'ann@example.org', stanzaId: '28482-98726-73623', originId: 'm1', body: 'Ann made a place: Tide Pool' });
+    expect(m).toMatchObject({
+      room: ROOM,
+      nick: 'ann',
+      jid: 'ann@example.org',
+      stanzaId: '28482-98726-73623',
+      originId: 'm1',
+      body: 'Ann made a place: Tide Pool',
+    });
     expect(m!.extras.map((e) => e.name)).toEqual(['json']);
   });
 
-  test('a sender-forged <x/> next to the room\'s own: two items, so no author at all', () => {
+  test("a sender-forged <x/> next to the room's own: two items, so no author at all", () => {
     const inner = `<message from='${ROOM}/mallory' type='groupchat'><body>hi</body>
       <x xmlns='http://jabber.org/protocol/muc#user'><item jid='ann@example.org'/></x>
       <x xmlns='http://jabber.org/protocol/muc#user'><item jid='mallory@example.org'/></x></message>`;
@@ -100,9 +114,19 @@ describe('mucArchived', () => {
   });
 
   test('a semi-anonymous room records no JID; non-groupchat and other rooms are skipped', () => {
-    const anon = mucArchived(parseResult(result({ inner: `<message from='${ROOM}/ann' type='groupchat'><body>x</body></message>` }), 'q1', ROOM, undefined)!, ROOM);
+    const anon = mucArchived(
+      parseResult(result({ inner: `<message from='${ROOM}/ann' type='groupchat'><body>x</body></message>` }), 'q1', ROOM, undefined)!,
+      ROOM,
+    );
     expect(anon?.jid).toBeUndefined();
-    expect(mucArchived(parseResult(result({ inner: `<message from='${ROOM}/ann' type='chat'><body>x</body></message>` }), 'q1', ROOM, undefined)!, ROOM)).toBeUndefined();
-    expect(mucArchived(parseResult(result({ inner: `<message from='other@muc.example.org/ann' type='groupchat'><body>x</body></message>` }), 'q1', ROOM, undefined)!, ROOM)).toBeUndefined();
+    expect(
+      mucArchived(parseResult(result({ inner: `<message from='${ROOM}/ann' type='chat'><body>x</body></message>` }), 'q1', ROOM, undefined)!, ROOM),
+    ).toBeUndefined();
+    expect(
+      mucArchived(
+        parseResult(result({ inner: `<message from='other@muc.example.org/ann' type='groupchat'><body>x</body></message>` }), 'q1', ROOM, undefined)!,
+        ROOM,
+      ),
+    ).toBeUndefined();
   });
 });

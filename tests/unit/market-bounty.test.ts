@@ -17,7 +17,7 @@ const open = (mode: S.BountyMode = 'single', extra: Partial<S.BountyInput> = {})
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
-const must = <T,>(r: { ok: true; value: T } | { ok: false; error: S.Refusal }): T => {
+const must = <T>(r: { ok: true; value: T } | { ok: false; error: S.Refusal }): T => {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
@@ -44,7 +44,11 @@ describe('bounty state', () => {
     expect(S.splitReward(9, 3)).toEqual([3, 3, 3]);
     expect(S.splitReward(1, 1)).toEqual([1]);
     const split = must(S.awardTo(b, ['b@x', 'a@x', 'c@x']));
-    expect(split.awards).toEqual([{ bidder: 'b@x', amount: 4 }, { bidder: 'a@x', amount: 3 }, { bidder: 'c@x', amount: 3 }]);
+    expect(split.awards).toEqual([
+      { bidder: 'b@x', amount: 4 },
+      { bidder: 'a@x', amount: 3 },
+      { bidder: 'c@x', amount: 3 },
+    ]);
     expect(split.awards.reduce((s, a) => s + a.amount, 0)).toBe(10);
     expect(S.awardTo(b, ['z@x'])).toMatchObject({ ok: false });
     expect(S.awardTo(b, ['a@x', 'a@x'])).toMatchObject({ ok: false });
@@ -92,7 +96,15 @@ describe('bounty state', () => {
   test('peer events are validated field by field', () => {
     const good = { type: 'bounty', id: 'b1', poster: 'x@y', task: 't', reward: 5, mode: 'split', deadline: new Date().toISOString(), maxAwards: 3 };
     expect(parseBountyEvent(good)).toMatchObject({ type: 'bounty', reward: 5, maxAwards: 3 });
-    for (const bad of [{ ...good, id: 'a b' }, { ...good, reward: 0 }, { ...good, reward: 1.5 }, { ...good, mode: 'auction' }, { ...good, deadline: 'soon' }, { ...good, task: '' }, { ...good, maxAwards: 99 }]) {
+    for (const bad of [
+      { ...good, id: 'a b' },
+      { ...good, reward: 0 },
+      { ...good, reward: 1.5 },
+      { ...good, mode: 'auction' },
+      { ...good, deadline: 'soon' },
+      { ...good, task: '' },
+      { ...good, maxAwards: 99 },
+    ]) {
       expect(parseBountyEvent(bad)).toBeUndefined();
     }
     expect(parseBountyEvent({ type: 'bounty-award', id: 'b1', winners: [{ jid: 'a@x', amount: 3 }] })).toBeDefined();
@@ -118,20 +130,49 @@ function world() {
       return () => handlers.delete(h);
     },
   });
-  const callFor = (jid: string): SkillCaller => async (to, node, values = {}) => {
-    const skill = agents.get(to)?.skills.find((s) => s.node === node);
-    if (!skill) return fail({ kind: 'network', message: 'offline' });
-    const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v).split('\n')]));
-    const r = await skill.run(input, { from: `${jid}/res`, sessionid: 's', signal: new AbortController().signal, progress() {} });
-    return r.ok ? ok({ node, status: 'completed', notes: [], json: r.value.json }) : fail(r.error as StanzaError);
-  };
-  const payFor = (jid: string): Pay => async (p) => {
-    payments.push({ from: jid, to: p.to, amount: p.amount, ref: p.ref });
-    const receipt: Receipt = { body: { v: 1, pair: [jid, p.to].sort() as [string, string], seq: payments.length, prev: '', payer: jid, payee: p.to, amount: p.amount, memo: p.memo, ref: p.ref, at: '', payerKey: 'k', payeeKey: 'k' }, payerSig: 'sig', payeeSig: 'sig' };
-    return ok(receipt);
-  };
+  const callFor =
+    (jid: string): SkillCaller =>
+    async (to, node, values = {}) => {
+      const skill = agents.get(to)?.skills.find((s) => s.node === node);
+      if (!skill) return fail({ kind: 'network', message: 'offline' });
+      const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v).split('\n')]));
+      const r = await skill.run(input, { from: `${jid}/res`, sessionid: 's', signal: new AbortController().signal, progress() {} });
+      return r.ok ? ok({ node, status: 'completed', notes: [], json: r.value.json }) : fail(r.error as StanzaError);
+    };
+  const payFor =
+    (jid: string): Pay =>
+    async (p) => {
+      payments.push({ from: jid, to: p.to, amount: p.amount, ref: p.ref });
+      const receipt: Receipt = {
+        body: {
+          v: 1,
+          pair: [jid, p.to].sort() as [string, string],
+          seq: payments.length,
+          prev: '',
+          payer: jid,
+          payee: p.to,
+          amount: p.amount,
+          memo: p.memo,
+          ref: p.ref,
+          at: '',
+          payerKey: 'k',
+          payeeKey: 'k',
+        },
+        payerSig: 'sig',
+        payeeSig: 'sig',
+      };
+      return ok(receipt);
+    };
   async function agent(jid: string, judge?: Parameters<typeof createBounties>[0]['judge']) {
-    const b = await createBounties({ channel: channelFor(jid), call: callFor(jid), pay: payFor(jid), self: () => jid, store: createMemoryStore(), judge, now: () => t });
+    const b = await createBounties({
+      channel: channelFor(jid),
+      call: callFor(jid),
+      pay: payFor(jid),
+      self: () => jid,
+      store: createMemoryStore(),
+      judge,
+      now: () => t,
+    });
     agents.set(jid, b);
     return b;
   }
@@ -162,7 +203,10 @@ describe('bounties in process', () => {
     expect(boss.get('boss@x', id)!.bids.map((b) => b.bidder)).toEqual(['ann@x', 'ben@x']);
     expect((await boss.award(id, ['ann@x', 'ben@x'])).ok).toBe(true);
     expect(seen.some((o) => o.kind === 'bounty-awarded' && o.amount === 4)).toBe(true);
-    expect(ann.get('boss@x', id)!.awards).toEqual([{ bidder: 'ann@x', amount: 4 }, { bidder: 'ben@x', amount: 3 }]);
+    expect(ann.get('boss@x', id)!.awards).toEqual([
+      { bidder: 'ann@x', amount: 4 },
+      { bidder: 'ben@x', amount: 3 },
+    ]);
     expect((await ann.deliver(view, 'old pond / a frog jumps in / splash')).ok).toBe(true);
     expect((await ben.deliver(view, 'haiku')).ok).toBe(true);
     const paidAnn = await boss.accept(id, 'ann@x');
@@ -212,10 +256,19 @@ describe('bounties in process', () => {
   test('a bounty survives a restart of the poster', async () => {
     const store = createMemoryStore();
     const channel: RoomChannel = { post: async () => ok(undefined), on: () => () => {} };
-    const deps = { channel, call: (async () => fail({ kind: 'network', message: 'x' })) as SkillCaller, pay: (async () => fail({ kind: 'network', message: 'x' })) as Pay, self: () => 'boss@x', store };
+    const deps = {
+      channel,
+      call: (async () => fail({ kind: 'network', message: 'x' })) as SkillCaller,
+      pay: (async () => fail({ kind: 'network', message: 'x' })) as Pay,
+      self: () => 'boss@x',
+      store,
+    };
     const one = await createBounties(deps);
     const p = await one.post({ room: 'r@muc.x', task: 't', reward: 3, mode: 'single', deadlineMs: 60_000 });
-    const bid = await one.skills[0]!.run({ bounty: [p.ok ? p.value.id : ''], pitch: ['hi'] }, { from: 'ann@x/r', sessionid: 's', signal: new AbortController().signal, progress() {} });
+    const bid = await one.skills[0]!.run(
+      { bounty: [p.ok ? p.value.id : ''], pitch: ['hi'] },
+      { from: 'ann@x/r', sessionid: 's', signal: new AbortController().signal, progress() {} },
+    );
     expect(bid.ok).toBe(true);
     await one.stop();
     const two = await createBounties(deps);

@@ -44,14 +44,28 @@ describe('budget', () => {
 describe('parseInvoice', () => {
   test('validates every field', () => {
     expect(parseInvoice({ invoice: { id: 'abc-1', amount: 3, node: 'n' } })).toEqual({ id: 'abc-1', amount: 3, node: 'n' });
-    for (const bad of [undefined, null, 3, {}, { invoice: 'x' }, { invoice: { id: 'a b', amount: 3, node: 'n' } }, { invoice: { id: 'a', amount: -3, node: 'n' } }, { invoice: { id: 'a', amount: 1.5, node: 'n' } }, { invoice: { id: 'a', amount: 3 } }]) {
+    for (const bad of [
+      undefined,
+      null,
+      3,
+      {},
+      { invoice: 'x' },
+      { invoice: { id: 'a b', amount: 3, node: 'n' } },
+      { invoice: { id: 'a', amount: -3, node: 'n' } },
+      { invoice: { id: 'a', amount: 1.5, node: 'n' } },
+      { invoice: { id: 'a', amount: 3 } },
+    ]) {
       expect(parseInvoice(bad)).toBeUndefined();
     }
   });
 });
 
 describe('buying', () => {
-  const fakeReceipt = (to: string, amount: number, ref: string): Receipt => ({ body: { v: 1, pair: ['a', 'b'], seq: 1, prev: '', payer: 'me@x.test', payee: to, amount, memo: '', ref, at: '', payerKey: '', payeeKey: '' }, payerSig: '', payeeSig: '' });
+  const fakeReceipt = (to: string, amount: number, ref: string): Receipt => ({
+    body: { v: 1, pair: ['a', 'b'], seq: 1, prev: '', payer: 'me@x.test', payee: to, amount, memo: '', ref, at: '', payerKey: '', payeeKey: '' },
+    payerSig: '',
+    payeeSig: '',
+  });
   async function setup(price: string, callImpl?: SkillCaller) {
     const store = createMemoryStore();
     const budget = await createBudget({ store });
@@ -59,7 +73,8 @@ describe('buying', () => {
     const memory = await createPeerMemory({ store });
     const log: string[] = [];
     const pay: Pay = async (p) => (log.push(`pay ${p.to} ${p.amount} ${p.ref}`), ok(fakeReceipt(p.to, p.amount, p.ref)));
-    const call: SkillCaller = callImpl ?? (async (jid, node) => (log.push(`call ${jid} ${node}`), ok({ node, status: 'completed', notes: [], json: { done: true } })));
+    const call: SkillCaller =
+      callImpl ?? (async (jid, node) => (log.push(`call ${jid} ${node}`), ok({ node, status: 'completed', notes: [], json: { done: true } })));
     const peers = {
       skills: async () => ok([]),
       skillInfo: async (jid: string, node: string) => (log.push(`info ${jid} ${node}`), ok({ jid, node, name: node, price })),
@@ -110,7 +125,8 @@ describe('buying', () => {
 
   test('before: a seller that forgot our credit gets paid once more', async () => {
     let n = 0;
-    const call: SkillCaller = async (_jid, node) => (n++ === 0 ? fail({ kind: 'timeout', ms: 1, message: 'x' }) : n === 2 ? fail(paymentRequired('pay')) : ok({ node, status: 'completed', notes: [] }));
+    const call: SkillCaller = async (_jid, node) =>
+      n++ === 0 ? fail({ kind: 'timeout', ms: 1, message: 'x' }) : n === 2 ? fail(paymentRequired('pay')) : ok({ node, status: 'completed', notes: [] });
     const { p, log } = await setup('4 before', call);
     await p.buy('s@x.test', 'tool');
     expect((await p.buy('s@x.test', 'tool')).ok).toBe(true);
@@ -118,7 +134,9 @@ describe('buying', () => {
   });
 
   test('after: the invoice is paid with its ref; an inflated invoice is not', async () => {
-    const { p, log } = await setup('3 after', async (_j, node) => ok({ node, status: 'completed', notes: [], json: { r: 1, invoice: { id: 'inv1', amount: 3, node } } }));
+    const { p, log } = await setup('3 after', async (_j, node) =>
+      ok({ node, status: 'completed', notes: [], json: { r: 1, invoice: { id: 'inv1', amount: 3, node } } }),
+    );
     const r = await p.buy('s@x.test', 'tool');
     expect(r.ok && r.value.receipt?.body.ref).toBe('invoice:inv1');
     expect(log).toContain('pay s@x.test 3 invoice:inv1');

@@ -18,7 +18,12 @@ const receipt = (payer: string, amount: number, ref: string, payee = SELF): Rece
   payerSig: 's',
   payeeSig: 's',
 });
-const charge = (bare: string, node: string, price: Price): ChargeContext => ({ from: `${bare}/r`, caller: { bare, isOwner: false, isFriend: false, level: 'stranger' }, node, price });
+const charge = (bare: string, node: string, price: Price): ChargeContext => ({
+  from: `${bare}/r`,
+  caller: { bare, isOwner: false, isFriend: false, level: 'stranger' },
+  node,
+  price,
+});
 const ctx = (abort = false) => {
   const c = new AbortController();
   if (abort) c.abort();

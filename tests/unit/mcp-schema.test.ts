@@ -25,23 +25,47 @@ describe('XEP-0004 field -> JSON Schema', () => {
 
   test('ranges and the sized integer types give minimum and maximum (the tighter bound wins)', () => {
     expect(fieldToJsonSchema(f('text-single', { validate: integerRange(1, 10) }))).toEqual({ type: 'integer', minimum: 1, maximum: 10 });
-    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:byte', method: 'basic' } }))).toEqual({ type: 'integer', minimum: -128, maximum: 127 });
-    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:unsignedByte', method: 'range', min: '10', max: '300' } }))).toEqual({ type: 'integer', minimum: 10, maximum: 255 });
-    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:decimal', method: 'range', min: '0.5' } }))).toEqual({ type: 'number', minimum: 0.5 });
+    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:byte', method: 'basic' } }))).toEqual({
+      type: 'integer',
+      minimum: -128,
+      maximum: 127,
+    });
+    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:unsignedByte', method: 'range', min: '10', max: '300' } }))).toEqual({
+      type: 'integer',
+      minimum: 10,
+      maximum: 255,
+    });
+    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:decimal', method: 'range', min: '0.5' } }))).toEqual({
+      type: 'number',
+      minimum: 0.5,
+    });
     // xs:long's bounds are not exact JSON numbers: left out rather than rounded.
     expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:long', method: 'basic' } }))).toEqual({ type: 'integer' });
-    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:string', method: 'regex', regex: '^[a-z]+$' } }))).toEqual({ type: 'string', pattern: '^[a-z]+$' });
+    expect(fieldToJsonSchema(f('text-single', { validate: { datatype: 'xs:string', method: 'regex', regex: '^[a-z]+$' } }))).toEqual({
+      type: 'string',
+      pattern: '^[a-z]+$',
+    });
   });
 
   test('field types: lists, multi values, booleans, secrets; fixed and hidden are not inputs', () => {
     const opts = [{ value: 'a', label: 'A' }, { value: 'b' }];
     expect(fieldToJsonSchema(f('list-single', { options: opts }))).toEqual({ type: 'string', enum: ['a', 'b'] });
     expect(fieldToJsonSchema(f('list-single', { options: opts, validate: { method: 'open' } }))).toEqual({ type: 'string', examples: ['a', 'b'] });
-    expect(fieldToJsonSchema(f('list-multi', { options: opts, validate: { method: 'basic', listRange: { min: 1, max: 2 } } }))).toEqual({ type: 'array', items: { type: 'string', enum: ['a', 'b'] }, uniqueItems: true, minItems: 1, maxItems: 2 });
+    expect(fieldToJsonSchema(f('list-multi', { options: opts, validate: { method: 'basic', listRange: { min: 1, max: 2 } } }))).toEqual({
+      type: 'array',
+      items: { type: 'string', enum: ['a', 'b'] },
+      uniqueItems: true,
+      minItems: 1,
+      maxItems: 2,
+    });
     expect(fieldToJsonSchema(f('jid-multi'))).toEqual({ type: 'array', items: { type: 'string' }, uniqueItems: true });
     expect(fieldToJsonSchema(f('boolean', { label: 'Agree', values: ['1'] }))).toEqual({ type: 'boolean', title: 'Agree', default: true });
     expect(fieldToJsonSchema(f('text-private'))).toEqual({ type: 'string', writeOnly: true });
-    expect(fieldToJsonSchema(f('text-multi', { desc: 'Notes', values: ['x', 'y'] }))).toEqual({ type: 'string', description: 'Notes; several lines', default: 'x\ny' });
+    expect(fieldToJsonSchema(f('text-multi', { desc: 'Notes', values: ['x', 'y'] }))).toEqual({
+      type: 'string',
+      description: 'Notes; several lines',
+      default: 'x\ny',
+    });
     expect(fieldToJsonSchema(f('fixed'))).toBeUndefined();
     expect(fieldToJsonSchema(f('hidden'))).toBeUndefined();
     expect(fieldToJsonSchema({ type: 'text-single', values: [], options: [] })).toBeUndefined();
@@ -49,7 +73,16 @@ describe('XEP-0004 field -> JSON Schema', () => {
 
   test('a whole form: title, instructions and required fields', () => {
     const s = formToJsonSchema(
-      form('form', 'Echo', [field('FORM_TYPE', 'hidden', { values: ['urn:x'] }), field('text', 'text-single', { required: true }), field('repeat', 'text-single', { values: ['1'], validate: integerRange(1, 10) })], ['Say something']),
+      form(
+        'form',
+        'Echo',
+        [
+          field('FORM_TYPE', 'hidden', { values: ['urn:x'] }),
+          field('text', 'text-single', { required: true }),
+          field('repeat', 'text-single', { values: ['1'], validate: integerRange(1, 10) }),
+        ],
+        ['Say something'],
+      ),
     );
     expect(s).toEqual({
       type: 'object',
@@ -72,11 +105,19 @@ describe('JSON values -> XEP-0004 submission', () => {
     ]);
     const values = stageSubmission(def, { n: 7, ok: true, lines: 'one\ntwo', pick: ['b'], stray: 'ignored' });
     expect(values).toEqual({ FORM_TYPE: ['urn:t'], n: ['7'], ok: ['true'], lines: ['one', 'two'], pick: ['b'] });
-    const submitted = form('submit', undefined, Object.entries(values).map(([k, v]) => field(k, 'text-single', { values: v })));
+    const submitted = form(
+      'submit',
+      undefined,
+      Object.entries(values).map(([k, v]) => field(k, 'text-single', { values: v })),
+    );
     const checked = validateSubmission(def, { ...submitted, fields: submitted.fields.map((x) => ({ ...x, type: undefined })) });
     expect(checked.ok).toBe(true);
     // And out of range is caught by the same validator: the mapping does not hide it.
-    const bad = validateSubmission(def, { type: 'submit', instructions: [], fields: [{ var: 'n', values: jsonToFieldValues(def.fields[1]!, 11), options: [] }] });
+    const bad = validateSubmission(def, {
+      type: 'submit',
+      instructions: [],
+      fields: [{ var: 'n', values: jsonToFieldValues(def.fields[1]!, 11), options: [] }],
+    });
     expect(bad.ok).toBe(false);
   });
 });
@@ -105,7 +146,12 @@ describe('JSON Schema -> XEP-0004 form (mounted MCP tools)', () => {
     const fm = jsonSchemaToForm(schema, 'Tool', ['Does things']);
     const by = Object.fromEntries(fm.fields.map((x) => [x.var, x]));
     expect(fm).toMatchObject({ type: 'form', title: 'Tool', instructions: ['Does things'] });
-    expect(by.count).toMatchObject({ type: 'text-single', required: true, desc: 'How many', validate: { datatype: 'xs:integer', method: 'range', min: '0', max: '5' } });
+    expect(by.count).toMatchObject({
+      type: 'text-single',
+      required: true,
+      desc: 'How many',
+      validate: { datatype: 'xs:integer', method: 'range', min: '0', max: '5' },
+    });
     expect(by.ratio).toMatchObject({ type: 'text-single', validate: { datatype: 'xs:double', method: 'basic' } });
     expect(by.name).toMatchObject({ type: 'text-single', label: 'Name', values: ['x'], required: true });
     expect(by.when!.validate).toEqual({ datatype: 'xs:date', method: 'basic' });
@@ -119,14 +165,42 @@ describe('JSON Schema -> XEP-0004 form (mounted MCP tools)', () => {
   });
 
   test('submitted values come back typed as the schema says', () => {
-    const r = formValuesToJson(schema, { count: ['3'], ratio: ['0.5'], name: ['n'], tags: ['a', 'b'], nums: ['1\n2'], flag: ['1'], color: ['green'], extra: ['{"k":[1]}'], when: [''] });
+    const r = formValuesToJson(schema, {
+      count: ['3'],
+      ratio: ['0.5'],
+      name: ['n'],
+      tags: ['a', 'b'],
+      nums: ['1\n2'],
+      flag: ['1'],
+      color: ['green'],
+      extra: ['{"k":[1]}'],
+      when: [''],
+    });
     expect(r).toEqual({ ok: true, value: { count: 3, ratio: 0.5, name: 'n', tags: ['a', 'b'], nums: [1, 2], flag: true, color: 'green', extra: { k: [1] } } });
     expect(formValuesToJson(schema, { extra: ['{not json'] })).toEqual({ ok: false, message: '"extra" must be JSON' });
   });
 
   test('a form made from a schema turns back into an equivalent schema', () => {
-    const back = formToJsonSchema(jsonSchemaToForm({ type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 9 }, b: { type: 'boolean' }, c: { type: 'string', enum: ['x', 'y'] } }, required: ['n'] }, 'T'));
-    expect(back).toEqual({ type: 'object', title: 'T', properties: { n: { type: 'integer', minimum: 1, maximum: 9, title: 'n' }, b: { type: 'boolean', title: 'b' }, c: { type: 'string', enum: ['x', 'y'], title: 'c' } }, required: ['n'] });
+    const back = formToJsonSchema(
+      jsonSchemaToForm(
+        {
+          type: 'object',
+          properties: { n: { type: 'integer', minimum: 1, maximum: 9 }, b: { type: 'boolean' }, c: { type: 'string', enum: ['x', 'y'] } },
+          required: ['n'],
+        },
+        'T',
+      ),
+    );
+    expect(back).toEqual({
+      type: 'object',
+      title: 'T',
+      properties: {
+        n: { type: 'integer', minimum: 1, maximum: 9, title: 'n' },
+        b: { type: 'boolean', title: 'b' },
+        c: { type: 'string', enum: ['x', 'y'], title: 'c' },
+      },
+      required: ['n'],
+    });
   });
 });
 
@@ -136,8 +210,14 @@ describe('--mcp-mount specs', () => {
     expect(parseMountSpec('docs=https://example.org/mcp')).toEqual({ ok: true, value: { name: 'docs', target: { url: 'https://example.org/mcp' } } });
     expect(parseMountSpec('nothing').ok).toBe(false);
     expect(parseMountSpec('=cmd').ok).toBe(false);
-    expect(parseMountSpec('fs/friends=srv --x')).toEqual({ ok: true, value: { name: 'fs', target: { command: 'srv', args: ['--x'] }, access: { kind: 'friends' } } });
-    expect(parseMountSpec('fs/allow:a@x,b@y=https://h/mcp')).toEqual({ ok: true, value: { name: 'fs', target: { url: 'https://h/mcp' }, access: { kind: 'allow', jids: ['a@x', 'b@y'] } } });
+    expect(parseMountSpec('fs/friends=srv --x')).toEqual({
+      ok: true,
+      value: { name: 'fs', target: { command: 'srv', args: ['--x'] }, access: { kind: 'friends' } },
+    });
+    expect(parseMountSpec('fs/allow:a@x,b@y=https://h/mcp')).toEqual({
+      ok: true,
+      value: { name: 'fs', target: { url: 'https://h/mcp' }, access: { kind: 'allow', jids: ['a@x', 'b@y'] } },
+    });
     expect(parseMountSpec('fs/everyone=srv').ok).toBe(false);
   });
 

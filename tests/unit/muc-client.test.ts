@@ -25,14 +25,23 @@ function harness(opts: { subjectWaitMs?: number; requestTimeoutMs?: number; maxO
   } as unknown as XmppConnection;
   const listenerErrors: unknown[] = [];
   events.on('listenerError', (e) => listenerErrors.push(e));
-  const muc = createMuc({ connection, subjectWaitMs: opts.subjectWaitMs ?? 5_000, requestTimeoutMs: opts.requestTimeoutMs ?? 5_000, maxOccupants: opts.maxOccupants });
+  const muc = createMuc({
+    connection,
+    subjectWaitMs: opts.subjectWaitMs ?? 5_000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 5_000,
+    maxOccupants: opts.maxOccupants,
+  });
   const feed = (el: Element) => events.emit('stanza', el);
   const tick = () => new Promise((r) => setTimeout(r, 0));
   return { muc, sent, feed, tick, events, listenerErrors };
 }
 
 const occupant = (nick: string, codes: number[] = [], itemAttrs: Record<string, string> = { affiliation: 'member', role: 'participant' }, type?: string) =>
-  xml('presence', { from: `${ROOM}/${nick}`, type }, xml('x', { xmlns: NS_MUC_USER }, xml('item', itemAttrs), ...codes.map((c) => xml('status', { code: String(c) }))));
+  xml(
+    'presence',
+    { from: `${ROOM}/${nick}`, type },
+    xml('x', { xmlns: NS_MUC_USER }, xml('item', itemAttrs), ...codes.map((c) => xml('status', { code: String(c) }))),
+  );
 const subject = (text: string) => xml('message', { from: ROOM, type: 'groupchat' }, xml('subject', {}, text));
 
 describe('join', () => {
@@ -50,7 +59,14 @@ describe('join', () => {
     h.muc.events.on('message', (m) => messages.push(`${m.nick}:${m.body}:${Boolean(m.delayed)}`));
     h.feed(occupant('alice', [], { affiliation: 'owner', role: 'moderator', jid: 'alice@example.org/d' }));
     h.feed(occupant('me-2', [110, 210, 100]));
-    h.feed(xml('message', { from: `${ROOM}/alice`, type: 'groupchat', id: 'h1' }, xml('body', {}, 'earlier'), xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2024-01-01T00:00:00Z' })));
+    h.feed(
+      xml(
+        'message',
+        { from: `${ROOM}/alice`, type: 'groupchat', id: 'h1' },
+        xml('body', {}, 'earlier'),
+        xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2024-01-01T00:00:00Z' }),
+      ),
+    );
     h.feed(subject('Tides'));
     const r = await joined;
     if (!r.ok) throw new Error(r.error.message);
@@ -75,7 +91,13 @@ describe('join', () => {
     const h = harness();
     const joined = h.muc.join(ROOM, 'me');
     await h.tick();
-    h.feed(xml('presence', { from: `${ROOM}/me`, type: 'error' }, xml('error', { type: 'cancel' }, xml('conflict', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))));
+    h.feed(
+      xml(
+        'presence',
+        { from: `${ROOM}/me`, type: 'error' },
+        xml('error', { type: 'cancel' }, xml('conflict', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })),
+      ),
+    );
     const r = await joined;
     expect(!r.ok && r.error).toMatchObject({ condition: 'conflict', refusal: 'nick-taken' });
     expect(h.muc.joined()).toEqual([]);
@@ -91,7 +113,13 @@ describe('join', () => {
 
   test('bad input is refused before anything is sent', async () => {
     const h = harness();
-    for (const [room, nick] of [['muc.example.org', 'me'], [`${ROOM}/x`, 'me'], ['not a jid', 'me'], [ROOM, '   '], [ROOM, 'n'.repeat(1024)]]) {
+    for (const [room, nick] of [
+      ['muc.example.org', 'me'],
+      [`${ROOM}/x`, 'me'],
+      ['not a jid', 'me'],
+      [ROOM, '   '],
+      [ROOM, 'n'.repeat(1024)],
+    ]) {
       const r = await h.muc.join(room!, nick!);
       expect(r.ok).toBe(false);
     }
@@ -122,7 +150,13 @@ describe('in the room', () => {
     const since = h.sent[0]?.getChild('x', NS_MUC)?.getChild('history')?.attrs.since;
     expect(since).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Date.now() - Date.parse(since!)).toBeGreaterThanOrEqual(4_000);
-    h.feed(xml('presence', { from: `${ROOM}/me`, type: 'error' }, xml('error', { type: 'auth' }, xml('forbidden', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))));
+    h.feed(
+      xml(
+        'presence',
+        { from: `${ROOM}/me`, type: 'error' },
+        xml('error', { type: 'auth' }, xml('forbidden', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 10));
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^error:.*banned/);
@@ -156,7 +190,11 @@ describe('in the room', () => {
     const junk: Element[] = [
       xml('presence', { from: ROOM }),
       xml('presence', { from: `${ROOM}/x`, type: 'bogus' }, xml('x', { xmlns: NS_MUC_USER })),
-      xml('presence', { from: `${ROOM}/x` }, xml('x', { xmlns: NS_MUC_USER }, xml('item', { affiliation: 'x', role: 'y', jid: '@@@' }), xml('status', { code: 'abc' }))),
+      xml(
+        'presence',
+        { from: `${ROOM}/x` },
+        xml('x', { xmlns: NS_MUC_USER }, xml('item', { affiliation: 'x', role: 'y', jid: '@@@' }), xml('status', { code: 'abc' })),
+      ),
       xml('presence', { from: `${ROOM}/x`, type: 'unavailable' }, xml('x', { xmlns: NS_MUC_USER }, xml('destroy', { jid: 'bad jid' }))),
       xml('presence', { from: `${ROOM}/y`, type: 'error' }),
       xml('message', { from: ROOM, type: 'groupchat' }),

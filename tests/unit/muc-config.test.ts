@@ -53,7 +53,15 @@ const values = (form: DataForm) => Object.fromEntries(form.fields.map((x) => [x.
 
 describe('planConfig', () => {
   test('fills the fields the form has and reports the ones it lacks', () => {
-    const plan = planConfig(prosodyLike, { name: 'Tide Pool', persistent: true, membersOnly: true, whois: 'anyone', maxUsers: 30, allowInvites: true, moderated: false });
+    const plan = planConfig(prosodyLike, {
+      name: 'Tide Pool',
+      persistent: true,
+      membersOnly: true,
+      whois: 'anyone',
+      maxUsers: 30,
+      allowInvites: true,
+      moderated: false,
+    });
     expect(plan.applied.map((a) => [a.key, a.var, a.values])).toEqual([
       ['name', 'muc#roomconfig_roomname', ['Tide Pool']],
       ['persistent', 'muc#roomconfig_persistentroom', ['1']],
@@ -69,7 +77,12 @@ describe('planConfig', () => {
     const { submit } = planConfig(prosodyLike, { membersOnly: true });
     expect(submit.type).toBe('submit');
     expect(submit.fields[0]).toMatchObject({ var: 'FORM_TYPE', type: 'hidden', values: ['http://jabber.org/protocol/muc#roomconfig'] });
-    expect(values(submit)).toMatchObject({ 'muc#roomconfig_publicroom': ['1'], 'muc#roomconfig_whois': ['moderators'], 'muc#roomconfig_historylength': ['20'], 'muc#roomconfig_membersonly': ['1'] });
+    expect(values(submit)).toMatchObject({
+      'muc#roomconfig_publicroom': ['1'],
+      'muc#roomconfig_whois': ['moderators'],
+      'muc#roomconfig_historylength': ['20'],
+      'muc#roomconfig_membersonly': ['1'],
+    });
     expect(submit.fields.some((x) => x.type === 'fixed' || x.var === undefined)).toBe(false);
     // Fields with no value that we did not set are not sent at all.
     expect('muc#roomconfig_roomname' in values(submit)).toBe(false);
@@ -186,7 +199,13 @@ describe('roomInfoFrom', () => {
     const info = roomInfoFrom('r@muc.example.org', {
       identities: [],
       features: [],
-      extensions: [{ type: 'result', instructions: [], fields: [f('FORM_TYPE', 'hidden', ['http://jabber.org/protocol/muc#roominfo']), f('muc#roominfo_occupants', 'text-single', ['-4'])] }],
+      extensions: [
+        {
+          type: 'result',
+          instructions: [],
+          fields: [f('FORM_TYPE', 'hidden', ['http://jabber.org/protocol/muc#roominfo']), f('muc#roominfo_occupants', 'text-single', ['-4'])],
+        },
+      ],
     });
     expect(info.occupants).toBeUndefined();
     expect(info.membersOnly).toBe(false);

@@ -45,18 +45,35 @@ describe('parseRoomMessage', () => {
   });
 
   test('a stanza-id not set by the room is not trusted', () => {
-    const m = parseRoomMessage(message(`${ROOM}/bob`, { type: 'groupchat' }, xml('body', {}, 'x'), xml('stanza-id', { xmlns: NS_SID, id: 'forged', by: 'bob@example.org' })), inRoom);
+    const m = parseRoomMessage(
+      message(`${ROOM}/bob`, { type: 'groupchat' }, xml('body', {}, 'x'), xml('stanza-id', { xmlns: NS_SID, id: 'forged', by: 'bob@example.org' })),
+      inRoom,
+    );
     expect(m?.kind === 'groupchat' && m.stanzaId).toBeUndefined();
   });
 
   test('a subject without a body is a subject change; with a body it is a message (§8.1)', () => {
-    expect(parseRoomMessage(message(`${ROOM}/alice`, { type: 'groupchat' }, xml('subject', {}, 'Tides')), inRoom)).toEqual({ kind: 'subject', room: ROOM, nick: 'alice', subject: 'Tides', delayed: false });
-    expect(parseRoomMessage(message(ROOM, { type: 'groupchat' }, xml('subject'), xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2024-05-01T10:00:00Z' })), inRoom)).toMatchObject({ kind: 'subject', nick: '', subject: '', delayed: true });
-    expect(parseRoomMessage(message(`${ROOM}/alice`, { type: 'groupchat' }, xml('subject', {}, 'S'), xml('body', {}, 'B')), inRoom)).toMatchObject({ kind: 'groupchat', body: 'B' });
+    expect(parseRoomMessage(message(`${ROOM}/alice`, { type: 'groupchat' }, xml('subject', {}, 'Tides')), inRoom)).toEqual({
+      kind: 'subject',
+      room: ROOM,
+      nick: 'alice',
+      subject: 'Tides',
+      delayed: false,
+    });
+    expect(
+      parseRoomMessage(message(ROOM, { type: 'groupchat' }, xml('subject'), xml('delay', { xmlns: 'urn:xmpp:delay', stamp: '2024-05-01T10:00:00Z' })), inRoom),
+    ).toMatchObject({ kind: 'subject', nick: '', subject: '', delayed: true });
+    expect(parseRoomMessage(message(`${ROOM}/alice`, { type: 'groupchat' }, xml('subject', {}, 'S'), xml('body', {}, 'B')), inRoom)).toMatchObject({
+      kind: 'groupchat',
+      body: 'B',
+    });
   });
 
   test('status notices from the room itself (104 configuration changed)', () => {
-    const m = parseRoomMessage(message(ROOM, { type: 'groupchat' }, xml('x', { xmlns: NS_MUC_USER }, xml('status', { code: '104' }), xml('status', { code: '172' }))), inRoom);
+    const m = parseRoomMessage(
+      message(ROOM, { type: 'groupchat' }, xml('x', { xmlns: NS_MUC_USER }, xml('status', { code: '104' }), xml('status', { code: '172' }))),
+      inRoom,
+    );
     expect(m).toEqual({ kind: 'status', room: ROOM, codes: [104, 172] });
   });
 
@@ -75,8 +92,14 @@ describe('parseRoomMessage', () => {
 
   test('oversized bodies and subjects are reported, not delivered', () => {
     const big = 'x'.repeat(MUC_LIMITS.bodyChars + 1);
-    expect(parseRoomMessage(message(`${ROOM}/bob`, { type: 'groupchat' }, xml('body', {}, big)), inRoom)).toMatchObject({ kind: 'too-large', what: 'a message body' });
-    expect(parseRoomMessage(message(`${ROOM}/bob`, { type: 'groupchat' }, xml('subject', {}, big)), inRoom)).toMatchObject({ kind: 'too-large', what: 'a subject' });
+    expect(parseRoomMessage(message(`${ROOM}/bob`, { type: 'groupchat' }, xml('body', {}, big)), inRoom)).toMatchObject({
+      kind: 'too-large',
+      what: 'a message body',
+    });
+    expect(parseRoomMessage(message(`${ROOM}/bob`, { type: 'groupchat' }, xml('subject', {}, big)), inRoom)).toMatchObject({
+      kind: 'too-large',
+      what: 'a subject',
+    });
     expect(parseRoomMessage(message(`${ROOM}/${'n'.repeat(2000)}`, { type: 'groupchat' }, xml('body', {}, 'x')), inRoom)).toMatchObject({ kind: 'too-large' });
   });
 
@@ -92,7 +115,11 @@ describe('parseRoomMessage', () => {
 describe('invitations', () => {
   test('XEP-0249 direct: the room, reason, password and continuation come from attributes', () => {
     const inv = parseInvitation(
-      message('alice@example.org/desk', {}, xml('x', { xmlns: NS_CONFERENCE, jid: 'Pool@Muc.Example.org', reason: 'join us', password: 'kelp', continue: 'true', thread: 't1' })),
+      message(
+        'alice@example.org/desk',
+        {},
+        xml('x', { xmlns: NS_CONFERENCE, jid: 'Pool@Muc.Example.org', reason: 'join us', password: 'kelp', continue: 'true', thread: 't1' }),
+      ),
     );
     expect(inv).toEqual({ kind: 'direct', room: ROOM, from: 'alice@example.org/desk', reason: 'join us', password: 'kelp', continue: true, thread: 't1' });
   });

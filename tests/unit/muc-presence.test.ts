@@ -25,7 +25,13 @@ function parsed(el: Element) {
 describe('parseMucPresence', () => {
   test('an occupant joining a non-anonymous room: item with real JID, show and status', () => {
     const p = parsed(
-      presence('bob', {}, xml('show', {}, 'away'), xml('status', {}, 'fishing'), user(item({ affiliation: 'member', role: 'participant', jid: 'Bob@Example.org/phone' }))),
+      presence(
+        'bob',
+        {},
+        xml('show', {}, 'away'),
+        xml('status', {}, 'fishing'),
+        user(item({ affiliation: 'member', role: 'participant', jid: 'Bob@Example.org/phone' })),
+      ),
     );
     expect(p).toEqual({
       room: ROOM,
@@ -45,7 +51,11 @@ describe('parseMucPresence', () => {
 
   test('a kick: unavailable with 307, the actor and the reason', () => {
     const p = parsed(
-      presence('carol', { type: 'unavailable' }, user(item({ affiliation: 'none', role: 'none' }, xml('actor', { nick: 'alice' }), xml('reason', {}, 'too noisy')), ...status(307))),
+      presence(
+        'carol',
+        { type: 'unavailable' },
+        user(item({ affiliation: 'none', role: 'none' }, xml('actor', { nick: 'alice' }), xml('reason', {}, 'too noisy')), ...status(307)),
+      ),
     );
     expect(p).toMatchObject({ type: 'unavailable', codes: [307], item: { role: 'none', actor: { nick: 'alice' }, text: 'too noisy' } });
     expect(leaveReason(p)).toBe('kicked');
@@ -53,7 +63,11 @@ describe('parseMucPresence', () => {
 
   test('a destroyed room: <destroy/> with the alternate room and reason', () => {
     const p = parsed(
-      presence('me', { type: 'unavailable' }, user(item({ affiliation: 'none', role: 'none' }), xml('destroy', { jid: 'next@muc.example.org' }, xml('reason', {}, 'moving on')), ...status(110))),
+      presence(
+        'me',
+        { type: 'unavailable' },
+        user(item({ affiliation: 'none', role: 'none' }), xml('destroy', { jid: 'next@muc.example.org' }, xml('reason', {}, 'moving on')), ...status(110)),
+      ),
     );
     expect(p.destroy).toEqual({ alternate: 'next@muc.example.org', reason: 'moving on' });
     expect(leaveReason(p)).toBe('destroyed');
@@ -76,14 +90,23 @@ describe('parseMucPresence', () => {
   });
 
   test('bad values from the network fall back instead of throwing', () => {
-    const p = parsed(presence('x', {}, xml('show', {}, 'sleeping'), user(item({ affiliation: 'emperor', role: 'god', jid: 'not a jid', nick: 'n'.repeat(5000) }))));
+    const p = parsed(
+      presence('x', {}, xml('show', {}, 'sleeping'), user(item({ affiliation: 'emperor', role: 'god', jid: 'not a jid', nick: 'n'.repeat(5000) }))),
+    );
     expect(p.item).toEqual({});
     expect(p.show).toBeUndefined();
     expect(parseMucPresence(xml('presence', { from: `${ROOM}/${'n'.repeat(2000)}` }, user()))).toBeUndefined();
   });
 
   test('status codes: three digits only, no duplicates, bounded count', () => {
-    const x = user(xml('status', { code: '110' }), xml('status', { code: '110' }), xml('status', { code: '11' }), xml('status', { code: 'abc' }), xml('status', { code: '0307' }), xml('status'));
+    const x = user(
+      xml('status', { code: '110' }),
+      xml('status', { code: '110' }),
+      xml('status', { code: '11' }),
+      xml('status', { code: 'abc' }),
+      xml('status', { code: '0307' }),
+      xml('status'),
+    );
     expect(statusCodes(x)).toEqual([110]);
     const many = user(...Array.from({ length: 200 }, (_, i) => xml('status', { code: String(100 + i) })));
     expect(statusCodes(many)).toHaveLength(32);
@@ -119,7 +142,10 @@ describe('applyPresence', () => {
       occupant: { nick: 'bob', affiliation: 'member', role: 'participant', jid: 'bob@example.org/a' },
     });
     const away = parsed(presence('bob', {}, xml('show', {}, 'away'), user(item({ affiliation: 'member', role: 'participant' }))));
-    expect(applyPresence(map, away)).toEqual({ kind: 'updated', occupant: { nick: 'bob', affiliation: 'member', role: 'participant', jid: 'bob@example.org/a', show: 'away' } });
+    expect(applyPresence(map, away)).toEqual({
+      kind: 'updated',
+      occupant: { nick: 'bob', affiliation: 'member', role: 'participant', jid: 'bob@example.org/a', show: 'away' },
+    });
     expect(applyPresence(map, away)).toBeUndefined();
     // Back without <show/>: plain available again.
     applyPresence(map, join('bob'));
@@ -129,18 +155,34 @@ describe('applyPresence', () => {
   test('a nick change (303) renames the entry and keeps what we knew', () => {
     const map = fresh();
     applyPresence(map, join('bob', 'admin', 'moderator', 'bob@example.org/a'));
-    const change = applyPresence(map, parsed(presence('bob', { type: 'unavailable' }, user(item({ affiliation: 'admin', role: 'moderator', nick: 'robert' }), ...status(303)))));
-    expect(change).toEqual({ kind: 'renamed', previousNick: 'bob', occupant: { nick: 'robert', affiliation: 'admin', role: 'moderator', jid: 'bob@example.org/a' } });
+    const change = applyPresence(
+      map,
+      parsed(presence('bob', { type: 'unavailable' }, user(item({ affiliation: 'admin', role: 'moderator', nick: 'robert' }), ...status(303)))),
+    );
+    expect(change).toEqual({
+      kind: 'renamed',
+      previousNick: 'bob',
+      occupant: { nick: 'robert', affiliation: 'admin', role: 'moderator', jid: 'bob@example.org/a' },
+    });
     expect([...map.keys()]).toEqual(['robert']);
     // The room's following available presence from the new nick is an update at most.
     expect(applyPresence(map, join('robert', 'admin', 'moderator'))).toBeUndefined();
   });
 
   test('leaving with each reason removes the occupant and says why', () => {
-    for (const [code, reason] of [[307, 'kicked'], [301, 'banned'], [321, 'removed'], [322, 'removed'], [332, 'shutdown']] as const) {
+    for (const [code, reason] of [
+      [307, 'kicked'],
+      [301, 'banned'],
+      [321, 'removed'],
+      [322, 'removed'],
+      [332, 'shutdown'],
+    ] as const) {
       const map = fresh();
       applyPresence(map, join('carol'));
-      const change = applyPresence(map, parsed(presence('carol', { type: 'unavailable' }, user(item({ affiliation: 'none', role: 'none' }, xml('reason', {}, 'because')), ...status(code)))));
+      const change = applyPresence(
+        map,
+        parsed(presence('carol', { type: 'unavailable' }, user(item({ affiliation: 'none', role: 'none' }, xml('reason', {}, 'because')), ...status(code)))),
+      );
       expect(change).toMatchObject({ kind: 'left', reason, codes: [code], because: { text: 'because' }, occupant: { nick: 'carol', role: 'none' } });
       expect(map.size).toBe(0);
     }

@@ -30,7 +30,11 @@ const SINKS: Array<{ kind: string; re: RegExp; svelteMarkup?: boolean; notOnLine
   { kind: 'xmpp-transport', re: /\bnew\s+Client\s*\(/g },
   { kind: 'model-download', re: /\bgetModelOrDownload\s*\(|\bloadModelFromUrl\s*\(|\bCreate(?:WebWorker|ServiceWorker)?MLCEngine\s*\(/g },
   // Svelte markup: an attribute that loads a URL, bound to an expression instead of a fixed string.
-  { kind: 'markup-url', svelteMarkup: true, re: /<[a-zA-Z][\w:-]*\b[^>]*?\s(?:src|srcset|href|poster|data|action|formaction|background|xlink:href)\s*=\s*["']?\{/g },
+  {
+    kind: 'markup-url',
+    svelteMarkup: true,
+    re: /<[a-zA-Z][\w:-]*\b[^>]*?\s(?:src|srcset|href|poster|data|action|formaction|background|xlink:href)\s*=\s*["']?\{/g,
+  },
   { kind: 'markup-style-url', svelteMarkup: true, re: /url\([^)]*\{/g },
 ];
 
@@ -73,7 +77,8 @@ const REVIEWED: Reviewed[] = [
     file: 'src/xmpp/hostmeta/host-meta.ts',
     kind: 'fetch',
     code: 'globalThis.fetch(u, i)',
-    reason: 'XEP-0156: https://DOMAIN/.well-known/host-meta(.json) only, DOMAIN checked against a hostname pattern; DOMAIN is what the person put in the page URL (?domain=)',
+    reason:
+      'XEP-0156: https://DOMAIN/.well-known/host-meta(.json) only, DOMAIN checked against a hostname pattern; DOMAIN is what the person put in the page URL (?domain=)',
   },
   {
     file: 'src/ui/config.ts',
@@ -91,7 +96,7 @@ const REVIEWED: Reviewed[] = [
     file: 'src/llm/webllm.ts',
     kind: 'fetch',
     code: "fetch(url, { method: 'HEAD' })",
-    reason: "HEAD probes of the owner-configured web-llm model URL and model-library URL, to explain a failed load",
+    reason: 'HEAD probes of the owner-configured web-llm model URL and model-library URL, to explain a failed load',
   },
   {
     file: 'src/llm/webllm.ts',
@@ -115,7 +120,7 @@ const REVIEWED: Reviewed[] = [
     file: 'src/ui/SharePanel.svelte',
     kind: 'markup-url',
     code: "<a href={xmppUri(fullJid, { type: 'command', node: k.node })}",
-    reason: "an xmpp: URI built from our own full JID and our own skill nodes; a link the person may click, nothing is loaded",
+    reason: 'an xmpp: URI built from our own full JID and our own skill nodes; a link the person may click, nothing is loaded',
   },
 ];
 
@@ -187,7 +192,7 @@ describe('the scanner itself', () => {
     ['a.ts', 'const x = new XMLHttpRequest()', 'xhr'],
     ['a.ts', 'await import(modelSays)', 'dynamic-import'],
     ['a.ts', 'await import(`./plugins/${name}.ts`)', 'dynamic-import'],
-    ['a.ts', "new Worker(u)", 'worker'],
+    ['a.ts', 'new Worker(u)', 'worker'],
     ['a.ts', 'navigator.sendBeacon(u, data)', 'beacon'],
     ['a.ts', 'const es = new EventSource(u)', 'event-source'],
     ['a.ts', 'img.src = avatar', 'media-element'],

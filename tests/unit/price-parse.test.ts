@@ -9,7 +9,11 @@ import { stanzaError } from '../../src/xmpp/errors.ts';
 
 describe('price text', () => {
   test('round trip', () => {
-    for (const p of [{ amount: 5, when: 'before' as const }, { amount: 1, when: 'after' as const }, { amount: 1_000_000_000, when: 'before' as const }]) {
+    for (const p of [
+      { amount: 5, when: 'before' as const },
+      { amount: 1, when: 'after' as const },
+      { amount: 1_000_000_000, when: 'before' as const },
+    ]) {
       expect(parsePrice(describePrice(p))).toEqual(p);
     }
     expect(describePrice(undefined)).toBe('');
@@ -25,7 +29,8 @@ describe('price text', () => {
   });
   test('isPrice', () => {
     expect(isPrice({ amount: 3, when: 'after' })).toBe(true);
-    for (const bad of [null, 3, { amount: 0, when: 'after' }, { amount: 2.5, when: 'after' }, { amount: 3, when: 'now' }, { amount: '3', when: 'before' }]) expect(isPrice(bad)).toBe(false);
+    for (const bad of [null, 3, { amount: 0, when: 'after' }, { amount: 2.5, when: 'after' }, { amount: 3, when: 'now' }, { amount: '3', when: 'before' }])
+      expect(isPrice(bad)).toBe(false);
   });
 });
 
@@ -44,14 +49,20 @@ describe('registry prices', () => {
     const store = createMemoryStore();
     const calls: string[] = [];
     const charges: Charges = {
-      authorize: (c) => (calls.push(`auth ${c.caller.bare} ${c.node} ${c.price.amount}`), c.caller.bare === 'poor@x.test' ? fail(stanzaError('policy-violation', 'pay')) : ok(undefined)),
+      authorize: (c) => (
+        calls.push(`auth ${c.caller.bare} ${c.node} ${c.price.amount}`),
+        c.caller.bare === 'poor@x.test' ? fail(stanzaError('policy-violation', 'pay')) : ok(undefined)
+      ),
       run: async (c, _ctx, run) => {
         calls.push(`run ${c.caller.bare} ${c.node}`);
         const r = await run();
         return r.ok ? ok({ ...r.value, json: { wrapped: r.value.json } }) : r;
       },
     };
-    const reg = await createSkillRegistry({ store, facts: (from) => ({ bare: from.split('/')[0]!, isOwner: from.startsWith('owner@'), isFriend: false, level: 'stranger' }) });
+    const reg = await createSkillRegistry({
+      store,
+      facts: (from) => ({ bare: from.split('/')[0]!, isOwner: from.startsWith('owner@'), isFriend: false, level: 'stranger' }),
+    });
     reg.add(skill('free'));
     reg.add(skill('paid', { defaultPrice: { amount: 5, when: 'before' } }));
     return { reg, calls, charges, store };

@@ -32,7 +32,10 @@ describe('system packages', () => {
       return 0;
     };
     expect(ensureSystemPackages('test', { isRoot: true, isInstalled: installed, run, log: () => {} })).toBeUndefined();
-    expect(runs).toEqual([['update', '-qq'], ['install', '-y', '-qq', 'ejabberd', 'chromium']]);
+    expect(runs).toEqual([
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'ejabberd', 'chromium'],
+    ]);
     expect(ensureSystemPackages('test', { isRoot: true, isInstalled: installed, run: () => 0 })).toBeUndefined();
     const failed = ensureSystemPackages('start', { isRoot: true, isInstalled: () => false, run: () => 100, log: () => {} });
     expect(failed).toMatch(/apt-get update failed \(exit 100\).*sudo apt-get install -y prosody/);

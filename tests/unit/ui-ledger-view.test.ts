@@ -28,7 +28,20 @@ const YOU = 'you@example.test';
 
 function receipt(seq: number, payer: string, amount: number, prev: string): Receipt {
   const payee = payer === ME ? YOU : ME;
-  const body: ReceiptBody = { v: 1, pair: [ME, YOU].sort() as [string, string], seq, prev, payer, payee, amount, memo: `m${seq}`, ref: 'gift', at: '2024-05-06T07:08:09.123Z', payerKey: 'k', payeeKey: 'k' };
+  const body: ReceiptBody = {
+    v: 1,
+    pair: [ME, YOU].sort() as [string, string],
+    seq,
+    prev,
+    payer,
+    payee,
+    amount,
+    memo: `m${seq}`,
+    ref: 'gift',
+    at: '2024-05-06T07:08:09.123Z',
+    payerKey: 'k',
+    payeeKey: 'k',
+  };
   return { body, payerSig: 's', payeeSig: 's' };
 }
 
@@ -86,7 +99,10 @@ describe('forms', () => {
   });
 
   test('pay form: a valid payment, lowercased bare JID, memo trimmed', () => {
-    expect(payFromForm({ to: ' You@Example.test/res ', amount: '3', memo: ' thanks ' }, ME)).toEqual({ ok: true, value: { to: YOU, amount: 3, memo: 'thanks' } });
+    expect(payFromForm({ to: ' You@Example.test/res ', amount: '3', memo: ' thanks ' }, ME)).toEqual({
+      ok: true,
+      value: { to: YOU, amount: 3, memo: 'thanks' },
+    });
   });
 
   test.each([
@@ -132,12 +148,16 @@ describe('words for outcomes', () => {
   });
 
   test('verification: receipts and balances, or the first break with chain and seq', () => {
-    expect(verifyText({ ok: true, value: { owner: ME, receipts: 3, balances: { 'z@x': -2, 'a@x': 5 } } })).toBe(`verified: 3 receipts of ${ME}, balances a@x +5, z@x -2`);
+    expect(verifyText({ ok: true, value: { owner: ME, receipts: 3, balances: { 'z@x': -2, 'a@x': 5 } } })).toBe(
+      `verified: 3 receipts of ${ME}, balances a@x +5, z@x -2`,
+    );
     expect(verifyText({ ok: true, value: { owner: ME, receipts: 0, balances: {} } })).toBe(`verified: 0 receipts of ${ME}, balances none`);
     expect(verifyText({ ok: false, error: { chain: YOU, seq: 2, code: 'tampered', message: 'prev does not match the hash of receipt 1' } })).toBe(
       `not verified: chain ${YOU}, receipt 2: prev does not match the hash of receipt 1 (tampered)`,
     );
-    expect(verifyText({ ok: false, error: { chain: '', seq: 0, code: 'malformed', message: 'not a tidepool-ledger/1 export' } })).toBe('not verified: the file: not a tidepool-ledger/1 export (malformed)');
+    expect(verifyText({ ok: false, error: { chain: '', seq: 0, code: 'malformed', message: 'not a tidepool-ledger/1 export' } })).toBe(
+      'not verified: the file: not a tidepool-ledger/1 export (malformed)',
+    );
   });
 
   test('verification names a bounded number of peers', () => {

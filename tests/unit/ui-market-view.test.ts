@@ -29,7 +29,17 @@ import {
   sortCatalog,
   valuesFromInputs,
 } from '../../src/ui/market/market-view.ts';
-import { bidFromForm, bountyStateText, canAward, deliverFromForm, EMPTY_POST_FORM, mayBid, mayDeliver, postFromForm, sortBounties } from '../../src/ui/market/bounty-view.ts';
+import {
+  bidFromForm,
+  bountyStateText,
+  canAward,
+  deliverFromForm,
+  EMPTY_POST_FORM,
+  mayBid,
+  mayDeliver,
+  postFromForm,
+  sortBounties,
+} from '../../src/ui/market/bounty-view.ts';
 
 const ME = 'me@example.test';
 const YOU = 'you@example.test';
@@ -83,7 +93,13 @@ describe('the catalog', () => {
 
 describe('input fields from the seller’s disco summary', () => {
   test('reads what serve.ts publishes for a real form', () => {
-    const summary = fieldSummary(form('form', 'Echo', [field('text', 'text-single', { label: 'Text', required: true }), field('repeat', 'text-single', { validate: integerRange(1, 10) }), field('lines', 'text-multi')]));
+    const summary = fieldSummary(
+      form('form', 'Echo', [
+        field('text', 'text-single', { label: 'Text', required: true }),
+        field('repeat', 'text-single', { validate: integerRange(1, 10) }),
+        field('lines', 'text-multi'),
+      ]),
+    );
     expect(parseInputSummary(summary)).toEqual([
       { var: 'text', kind: 'text-single', required: true, multi: false },
       { var: 'repeat', kind: 'xs:integer 1..10', required: false, multi: false },
@@ -93,7 +109,9 @@ describe('input fields from the seller’s disco summary', () => {
 
   test('stages are joined; repeated and unreadable fields are skipped; the count is bounded', () => {
     expect(parseInputSummary('a (text-single) | b (boolean, required); a (text-single)').map((f) => f.var)).toEqual(['a', 'b']);
-    expect(parseInputSummary('<img src=x> (text-single); ok (text-single); garbage')).toEqual([{ var: 'ok', kind: 'text-single', required: false, multi: false }]);
+    expect(parseInputSummary('<img src=x> (text-single); ok (text-single); garbage')).toEqual([
+      { var: 'ok', kind: 'text-single', required: false, multi: false },
+    ]);
     expect(parseInputSummary(undefined)).toEqual([]);
     const wide = Array.from({ length: 30 }, (_, i) => `f${i} (text-single)`).join('; ');
     expect(parseInputSummary(wide)).toHaveLength(MAX_INPUT_FIELDS);
@@ -114,15 +132,23 @@ describe('purchases and refusals in words', () => {
     expect(purchaseText({ response })).toBe('Free: nothing paid.');
     expect(purchaseText({ response, price: { amount: 5, when: 'before' }, receipt: receipt(5, 1) })).toBe('Paid 5 credits before the call (receipt 1).');
     expect(purchaseText({ response, price: { amount: 5, when: 'before' } })).toBe('Paid with a prepaid call you already held.');
-    expect(purchaseText({ response, price: { amount: 3, when: 'after' }, invoice: { id: 'i1', amount: 3, node: 'r' }, receipt: receipt(3, 4) })).toBe('Paid 3 credits for invoice i1 (receipt 4).');
-    expect(purchaseText({ response, price: { amount: 3, when: 'after' }, invoice: { id: 'i1', amount: 9, node: 'r' }, unpaid: 'too much' })).toBe('Result received, not paid: too much');
+    expect(purchaseText({ response, price: { amount: 3, when: 'after' }, invoice: { id: 'i1', amount: 3, node: 'r' }, receipt: receipt(3, 4) })).toBe(
+      'Paid 3 credits for invoice i1 (receipt 4).',
+    );
+    expect(purchaseText({ response, price: { amount: 3, when: 'after' }, invoice: { id: 'i1', amount: 9, node: 'r' }, unpaid: 'too much' })).toBe(
+      'Result received, not paid: too much',
+    );
   });
 
   test('over budget, payment wanted first, a refusal, a timeout', () => {
-    expect(buyErrorText(overBudget('6 credits is more than the 5 allowed per payment'))).toBe('Over your budget: 6 credits is more than the 5 allowed per payment');
+    expect(buyErrorText(overBudget('6 credits is more than the 5 allowed per payment'))).toBe(
+      'Over your budget: 6 credits is more than the 5 allowed per payment',
+    );
     expect(buyErrorText(paymentRequired('"echo" costs 4 credits'))).toBe('The seller wants payment first: "echo" costs 4 credits');
     expect(buyErrorText(stanzaError('forbidden', 'friends only'))).toBe('The seller refused (forbidden): friends only');
-    expect(buyErrorText({ kind: 'ledger', code: 'over-limit', condition: 'policy-violation', message: 'debt too high' })).toBe('Payment refused (over the credit limit): debt too high');
+    expect(buyErrorText({ kind: 'ledger', code: 'over-limit', condition: 'policy-violation', message: 'debt too high' })).toBe(
+      'Payment refused (over the credit limit): debt too high',
+    );
     expect(buyErrorText({ kind: 'timeout', message: 'no reply in 20 s', ms: 20000 })).toBe('No answer in time: no reply in 20 s');
     expect(failureText({ kind: 'closed', message: 'the bounty is already awarded' }, 'the poster', 'Not done')).toBe('Not done: the bounty is already awarded');
     expect(failureText(stanzaError('conflict', 'already bid'), 'the poster', 'Not done')).toBe('The poster refused (conflict): already bid');
@@ -132,7 +158,12 @@ describe('purchases and refusals in words', () => {
     const inv = (id: string, due: number, overdue = false): Invoice => ({ id, node: 'n', caller: YOU, amount: 2, at: 0, due, overdue });
     const rows = invoiceRows([inv('late', 5_000_000), inv('soon', 1000 + 90_000), inv('old', 10, true)], 1000);
     expect(rows.map((r) => `${r.id}:${r.state}`)).toEqual(['old:overdue', 'soon:due in 2 min', 'late:due in 1 h']);
-    expect(prepaidRows([{ payer: 'a@x', node: 'n', calls: 1, at: 0 }, { payer: 'b@x', node: 'n', calls: 3, at: 0 }]).map((p) => p.payer)).toEqual(['b@x', 'a@x']);
+    expect(
+      prepaidRows([
+        { payer: 'a@x', node: 'n', calls: 1, at: 0 },
+        { payer: 'b@x', node: 'n', calls: 3, at: 0 },
+      ]).map((p) => p.payer),
+    ).toEqual(['b@x', 'a@x']);
     expect([inTime(-5), inTime(1500), inTime(3 * 86_400_000)]).toEqual(['now', 'in 2 s', 'in 3 days']);
   });
 });
@@ -141,7 +172,10 @@ describe('bounty forms', () => {
   test('posting: task, whole reward, minutes, skill name; the room we are in unless one is typed', () => {
     const f = { ...EMPTY_POST_FORM, task: ' Say hi ', reward: '6', minutes: '2' };
     expect(postFromForm(f, ROOM)).toEqual({ ok: true, value: { room: ROOM, task: 'Say hi', reward: 6, mode: 'single', deadlineMs: 120_000 } });
-    expect(postFromForm({ ...f, skill: 'echo', mode: 'split', room: 'Other@MUC.example.test' }, ROOM)).toEqual({ ok: true, value: { room: 'other@muc.example.test', task: 'Say hi', reward: 6, mode: 'split', deadlineMs: 120_000, skill: 'echo' } });
+    expect(postFromForm({ ...f, skill: 'echo', mode: 'split', room: 'Other@MUC.example.test' }, ROOM)).toEqual({
+      ok: true,
+      value: { room: 'other@muc.example.test', task: 'Say hi', reward: 6, mode: 'split', deadlineMs: 120_000, skill: 'echo' },
+    });
     expect(postFromForm(f, undefined)).toEqual({ ok: false, error: 'Enter a world first, or type a room address' });
     expect(postFromForm({ ...f, room: 'not a room' }, ROOM)).toEqual({ ok: false, error: 'Room must be a room address, like world@muc.server' });
     expect(postFromForm({ ...f, task: '  ' }, ROOM)).toEqual({ ok: false, error: 'Describe the task' });

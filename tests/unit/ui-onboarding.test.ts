@@ -31,7 +31,17 @@ describe('onboarding', () => {
 
   test('a valid form becomes the choice: trimmed, with a look and no brain', () => {
     const r = validateOnboarding(form({ name: '  Kelp ', persona: ' curious ', avatar: '🦀' }));
-    expect(r).toEqual({ ok: true, value: { name: 'Kelp', persona: 'curious', look: { avatar: '🦀', color: colorFor('Kelp') }, service: config.service, domain: 'localhost', brain: { backend: 'none', autoReply: false } } });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        name: 'Kelp',
+        persona: 'curious',
+        look: { avatar: '🦀', color: colorFor('Kelp') },
+        service: config.service,
+        domain: 'localhost',
+        brain: { backend: 'none', autoReply: false },
+      },
+    });
   });
 
   test('each mistake is named', () => {

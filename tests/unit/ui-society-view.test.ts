@@ -50,7 +50,21 @@ describe('policy form', () => {
 
 describe('goal forms', () => {
   test('every kind builds a goal the backend parser accepts', () => {
-    const f = { ...EMPTY_GOAL_FORM, target: 'Ann@x', count: '2', level: 'partner', room: 'makers', name: 'Makers', purpose: 'tools', invite: 'a@x, b@x', admin: 'eve@x', with: 'guild@muc.x', skill: 'echo', text: 'hello', reward: '12' };
+    const f = {
+      ...EMPTY_GOAL_FORM,
+      target: 'Ann@x',
+      count: '2',
+      level: 'partner',
+      room: 'makers',
+      name: 'Makers',
+      purpose: 'tools',
+      invite: 'a@x, b@x',
+      admin: 'eve@x',
+      with: 'guild@muc.x',
+      skill: 'echo',
+      text: 'hello',
+      reward: '12',
+    };
     for (const { kind } of GOAL_KINDS) {
       const g = parseGoal(goalFromForm(kind, f));
       expect(typeof g, `${kind}: ${String(g)}`).toBe('object');
@@ -80,7 +94,11 @@ describe('lists', () => {
   });
 
   test('tasks group by state and move open -> doing -> done', () => {
-    const g = tasksByState([{ id: 'a', state: 'open' as const }, { id: 'b', state: 'done' as const }, { id: 'c', state: 'open' as const }]);
+    const g = tasksByState([
+      { id: 'a', state: 'open' as const },
+      { id: 'b', state: 'done' as const },
+      { id: 'c', state: 'open' as const },
+    ]);
     expect(g.open.map((t) => t.id)).toEqual(['a', 'c']);
     expect(g.doing).toEqual([]);
     expect(g.done.map((t) => t.id)).toEqual(['b']);

@@ -43,7 +43,11 @@ const archived = (stanzaId: string, jid: string | undefined, v: object) => ({ ro
 
 describe('room channel', () => {
   test('archive first, then live events held back meanwhile; each message once; unknown authors dropped', async () => {
-    const f = fakeRoom([archived('s1', 'ann@example.org', { type: 'place', id: 'p1' }), archived('s2', undefined, { type: 'move', x: 1, y: 1 }), archived('s3', 'ben@example.org', { type: 'move', x: 2, y: 2 })]);
+    const f = fakeRoom([
+      archived('s1', 'ann@example.org', { type: 'place', id: 'p1' }),
+      archived('s2', undefined, { type: 'move', x: 1, y: 1 }),
+      archived('s3', 'ben@example.org', { type: 'move', x: 2, y: 2 }),
+    ]);
     const ch = createRoomChannel({ muc: f.muc, self: () => ME });
     const got: RoomEvent[] = [];
     ch.on((e) => got.push(e));

@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { agentId, buildGraph, cleanLabel, escapeHtml, initials, linkBetween, orgId, placeId, treasureId, type GraphInput } from '../../src/ui/world/graph-model.ts';
+import {
+  agentId,
+  buildGraph,
+  cleanLabel,
+  escapeHtml,
+  initials,
+  linkBetween,
+  orgId,
+  placeId,
+  treasureId,
+  type GraphInput,
+} from '../../src/ui/world/graph-model.ts';
 import type { WorldSnapshot } from '../../src/agent/world/types.ts';
 
 const contact = (jid: string, available = true, mutual = true, name?: string) => ({ jid, name, mutual, presence: { available } });
@@ -27,10 +38,14 @@ describe('world graph model', () => {
   });
 
   test('org alliances link two of our organizations', () => {
-    const g = buildGraph(base({ orgs: [
-      { room: 'a@muc.x', name: 'A', members: [], alliances: [{ theirs: 'b@muc.x' }, { theirs: 'unknown@muc.x' }] },
-      { room: 'b@muc.x', name: 'B', members: [] },
-    ] }));
+    const g = buildGraph(
+      base({
+        orgs: [
+          { room: 'a@muc.x', name: 'A', members: [], alliances: [{ theirs: 'b@muc.x' }, { theirs: 'unknown@muc.x' }] },
+          { room: 'b@muc.x', name: 'B', members: [] },
+        ],
+      }),
+    );
     expect(g.links.filter((l) => l.kind === 'ally')).toHaveLength(1);
   });
 
@@ -76,7 +91,16 @@ describe('world graph model', () => {
   });
 
   test('talking pairs get a link unless a friendship already joins them', () => {
-    const g = buildGraph(base({ contacts: [contact('a@x'), contact('b@x', true, false)], talks: [{ from: 'a@x', to: 'me@x' }, { from: 'b@x', to: 'me@x' }, { from: 'me@x', to: 'b@x' }] }));
+    const g = buildGraph(
+      base({
+        contacts: [contact('a@x'), contact('b@x', true, false)],
+        talks: [
+          { from: 'a@x', to: 'me@x' },
+          { from: 'b@x', to: 'me@x' },
+          { from: 'me@x', to: 'b@x' },
+        ],
+      }),
+    );
     expect(g.links.filter((l) => l.kind === 'talk')).toHaveLength(1);
     expect(linkBetween(g, 'b@x', 'me@x')!.kind).toBe('talk');
     expect(linkBetween(g, 'a@x', 'me@x')!.kind).toBe('friend');

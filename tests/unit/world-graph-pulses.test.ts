@@ -22,7 +22,11 @@ describe('pulse queue', () => {
     expect(q.active(1000)).toHaveLength(5);
     expect(q.take().map((x) => x.key)).toEqual(['45', '46', '47', '48', '49']);
     expect(q.take()).toEqual([]);
-    expect(q.pairs()).toEqual([{ from: 'a47@x', to: 'me@x' }, { from: 'a48@x', to: 'me@x' }, { from: 'a49@x', to: 'me@x' }]);
+    expect(q.pairs()).toEqual([
+      { from: 'a47@x', to: 'me@x' },
+      { from: 'a48@x', to: 'me@x' },
+      { from: 'a49@x', to: 'me@x' },
+    ]);
     // Key memory is bounded too: an old key is forgotten and can pulse again.
     expect(q.push(p('0', 'a0@x', 'me@x'))).toBe(true);
   });
@@ -43,7 +47,11 @@ describe('pulse queue', () => {
 
   test('world log entries with a receiver; payments keep their kind', () => {
     expect(pulseFromWorld({ at: 1, kind: 'move', from: 'a@x', text: 'moved' })).toBeUndefined();
-    expect(pulseFromWorld({ at: 1, kind: 'payment', from: 'a@x', to: 'b@x', text: 'paid', amount: 3 })).toMatchObject({ kind: 'payment', from: 'a@x', to: 'b@x' });
+    expect(pulseFromWorld({ at: 1, kind: 'payment', from: 'a@x', to: 'b@x', text: 'paid', amount: 3 })).toMatchObject({
+      kind: 'payment',
+      from: 'a@x',
+      to: 'b@x',
+    });
     expect(pulseFromCall({ from: 'a@x', to: 'b@x', node: 'echo', at: 1 }).kind).toBe('call');
   });
 });
@@ -98,10 +106,16 @@ describe('2D layout', () => {
 
   test('agents on one spot are pushed apart', () => {
     const l = new ForceLayout(400, 300, 60);
-    const m = buildGraph({ self: { jid: 'me@x', name: 'me' }, contacts: [], orgs: [], world: { room: 'w', agents: ['a', 'b', 'c'].map((n) => ({ jid: `${n}@x`, nick: n, present: true, x: 0, y: 0 })), places: [], treasures: [], log: [] } });
+    const m = buildGraph({
+      self: { jid: 'me@x', name: 'me' },
+      contacts: [],
+      orgs: [],
+      world: { room: 'w', agents: ['a', 'b', 'c'].map((n) => ({ jid: `${n}@x`, nick: n, present: true, x: 0, y: 0 })), places: [], treasures: [], log: [] },
+    });
     l.set(m);
     while (l.tick());
     const ps = ['agent:a@x', 'agent:b@x', 'agent:c@x'].map((id) => l.points.get(id)!);
-    for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) expect(Math.hypot(ps[i]!.x - ps[j]!.x, ps[i]!.y - ps[j]!.y)).toBeGreaterThan(20);
+    for (let i = 0; i < ps.length; i++)
+      for (let j = i + 1; j < ps.length; j++) expect(Math.hypot(ps[i]!.x - ps[j]!.x, ps[i]!.y - ps[j]!.y)).toBeGreaterThan(20);
   });
 });

@@ -5,7 +5,19 @@ import { rankPlaces } from '../../src/agent/world/interest.ts';
 
 const ME = 'me@example.org';
 const FRIEND = 'friend@example.org';
-const mk = (id: string, raters: Record<string, number> = {}, visits = 0, owner = 'ann@example.org') => ({ id, owner, name: id, description: '', tags: [], x: 0, y: 0, visits, rating: 0, ratings: 0, raters });
+const mk = (id: string, raters: Record<string, number> = {}, visits = 0, owner = 'ann@example.org') => ({
+  id,
+  owner,
+  name: id,
+  description: '',
+  tags: [],
+  x: 0,
+  y: 0,
+  visits,
+  rating: 0,
+  ratings: 0,
+  raters,
+});
 const names = (r: ReturnType<typeof rankPlaces>) => r.map((x) => x.place.name);
 
 describe('rankPlaces', () => {
@@ -20,12 +32,22 @@ describe('rankPlaces', () => {
   });
 
   test('my own rating beats what friends say', () => {
-    const r = rankPlaces({ places: [mk('i-loved', { [ME]: 5, [FRIEND]: 2 }), mk('friends-love', { [FRIEND]: 5 })], me: ME, myVisits: { 'ann@example.org/i-loved': 1 }, isFriend: (j) => j === FRIEND });
+    const r = rankPlaces({
+      places: [mk('i-loved', { [ME]: 5, [FRIEND]: 2 }), mk('friends-love', { [FRIEND]: 5 })],
+      me: ME,
+      myVisits: { 'ann@example.org/i-loved': 1 },
+      isFriend: (j) => j === FRIEND,
+    });
     expect(names(r)).toEqual(['i-loved', 'friends-love']);
   });
 
   test('curiosity and fatigue: an unvisited place beats one I went to four times; busy places rise', () => {
-    const r = rankPlaces({ places: [mk('been', {}, 0), mk('new', {}, 0), mk('busy', {}, 15)], me: ME, myVisits: { 'ann@example.org/been': 4 }, isFriend: () => false });
+    const r = rankPlaces({
+      places: [mk('been', {}, 0), mk('new', {}, 0), mk('busy', {}, 15)],
+      me: ME,
+      myVisits: { 'ann@example.org/been': 4 },
+      isFriend: () => false,
+    });
     expect(names(r)).toEqual(['busy', 'new', 'been']);
     expect(r.find((x) => x.place.name === 'new')!.why).toContain('new to me');
   });

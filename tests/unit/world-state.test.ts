@@ -11,7 +11,13 @@ const ANN = 'ann@example.org';
 const BEN = 'ben@example.org';
 const CAT = 'cat@example.org';
 let clock = 1000;
-const ev = (from: string, event: Record<string, unknown>, room = ROOM): RoomEvent => ({ room, from, event: event as RoomEvent['event'], delayed: false, at: clock++ });
+const ev = (from: string, event: Record<string, unknown>, room = ROOM): RoomEvent => ({
+  room,
+  from,
+  event: event as RoomEvent['event'],
+  delayed: false,
+  at: clock++,
+});
 
 const place = { type: 'place', id: 'p1', name: 'Tide Pool', description: 'Quiet.', tags: ['water'], x: 5, y: 6 };
 const run = (s: RoomState, ...es: RoomEvent[]) => es.reduce((acc, e) => applyEvent(acc, e), s);
@@ -43,7 +49,11 @@ describe('world reducer', () => {
     // Cat changes her mind (through Ann): her rating replaces her old one.
     s = run(s, ev(ANN, { type: 'rate', place: 'p1', visitor: CAT, rating: 4 }));
     expect(toSnapshot(s).places[0]).toMatchObject({ visits: 2, ratings: 2, rating: 4.5 });
-    expect(toSnapshot(s).log.filter((l) => l.kind === 'visit').map((l) => l.from)).toEqual([BEN, CAT]);
+    expect(
+      toSnapshot(s)
+        .log.filter((l) => l.kind === 'visit')
+        .map((l) => l.from),
+    ).toEqual([BEN, CAT]);
   });
 
   test('malformed payloads are ignored whole', () => {
@@ -65,8 +75,20 @@ describe('world reducer', () => {
   });
 
   test('moves and looks update the author only; presence comes from the occupant list', () => {
-    let s = applyOccupants(emptyRoom(ROOM), [{ jid: ANN, nick: 'Ann' }, { jid: BEN, nick: 'Ben' }], 1);
-    s = run(s, ev(BEN, { type: 'move', x: 3, y: 4, who: ANN }), ev(BEN, { type: 'move', x: 7, y: 8 }), ev(ANN, { type: 'look', avatar: '🐙', color: '#AA00ff' }));
+    let s = applyOccupants(
+      emptyRoom(ROOM),
+      [
+        { jid: ANN, nick: 'Ann' },
+        { jid: BEN, nick: 'Ben' },
+      ],
+      1,
+    );
+    s = run(
+      s,
+      ev(BEN, { type: 'move', x: 3, y: 4, who: ANN }),
+      ev(BEN, { type: 'move', x: 7, y: 8 }),
+      ev(ANN, { type: 'look', avatar: '🐙', color: '#AA00ff' }),
+    );
     const by = (j: string) => toSnapshot(s).agents.find((a) => a.jid === j);
     expect(by(BEN)).toMatchObject({ x: 7, y: 8, present: true, nick: 'Ben' });
     expect(by(ANN)).toMatchObject({ x: 0, y: 0, look: { avatar: '🐙', color: '#aa00ff' } });
@@ -85,18 +107,28 @@ describe('world reducer', () => {
       return run(emptyRoom(ROOM), ev(ANN, place), ev(ANN, { type: 'treasure', id: 't1', place: 'p1', commitment, reward: 7, hint: 'rock' }));
     }
 
-    test('a treasure must be in its owner\'s place; its commitment cannot be replaced', async () => {
+    test("a treasure must be in its owner's place; its commitment cannot be replaced", async () => {
       const s = await hidden();
       const commitment = await treasureCommitment('other', 'p1', 'x');
       // Ben hides a "treasure" in Ann's place: Ben has no place p1.
-      const t = run(s, ev(BEN, { type: 'treasure', id: 't2', place: 'p1', commitment, reward: 9, hint: '' }), ev(ANN, { type: 'treasure', id: 't1', place: 'p1', commitment, reward: 1, hint: '' }));
-      expect(toSnapshot(t).treasures).toEqual([{ id: 't1', owner: ANN, place: 'p1', commitment: toSnapshot(s).treasures[0]!.commitment, reward: 7, hint: 'rock' }]);
+      const t = run(
+        s,
+        ev(BEN, { type: 'treasure', id: 't2', place: 'p1', commitment, reward: 9, hint: '' }),
+        ev(ANN, { type: 'treasure', id: 't1', place: 'p1', commitment, reward: 1, hint: '' }),
+      );
+      expect(toSnapshot(t).treasures).toEqual([
+        { id: 't1', owner: ANN, place: 'p1', commitment: toSnapshot(s).treasures[0]!.commitment, reward: 7, hint: 'rock' },
+      ]);
     });
 
     test("the owner's claim with the right reveal counts; the log has the claim and the payment", async () => {
       const s = await claim(await hidden(), ev(ANN, { type: 'claim', treasure: 't1', finder: BEN, secret, salt, reward: 7 }));
       expect(toSnapshot(s).treasures[0]).toMatchObject({ claimedBy: BEN, secret, salt });
-      expect(toSnapshot(s).log.slice(-2).map((l) => [l.kind, l.from, l.to, l.amount])).toEqual([
+      expect(
+        toSnapshot(s)
+          .log.slice(-2)
+          .map((l) => [l.kind, l.from, l.to, l.amount]),
+      ).toEqual([
         ['claim', BEN, ANN, 7],
         ['payment', ANN, BEN, 7],
       ]);

@@ -119,6 +119,14 @@ export function action(kind: ActionKind, fields: Partial<Omit<Action, 'action'>>
 }
 
 export function describeAction(a: Action): string {
-  const parts = [a.action, a.target && `→ ${a.target}`, a.room && `in ${a.room}`, a.skill && `skill ${a.skill}`, a.level && `(${a.level})`, a.amount && `${a.amount}`, a.text && `“${a.text.slice(0, 80)}”`];
+  const parts = [
+    a.action,
+    a.target && `→ ${a.target}`,
+    a.room && `in ${a.room}`,
+    a.skill && `skill ${a.skill}`,
+    a.level && `(${a.level})`,
+    a.amount && `${a.amount}`,
+    a.text && `“${a.text.slice(0, 80)}”`,
+  ];
   return parts.filter(Boolean).join(' ');
 }

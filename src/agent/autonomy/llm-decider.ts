@@ -21,7 +21,9 @@ export function decisionPrompt(s: Situation): string {
     joinRequests: s.joinRequests.slice(0, 10),
     allianceProposals: s.allianceProposals.slice(0, 10),
     knownAgents: s.known.slice(0, 20),
-    ...(s.economy ? { world: s.economy.world, bounties: s.economy.bounties.slice(0, 10), purchases: s.economy.purchases.slice(0, 10), mySkills: s.economy.mySkills } : {}),
+    ...(s.economy
+      ? { world: s.economy.world, bounties: s.economy.bounties.slice(0, 10), purchases: s.economy.purchases.slice(0, 10), mySkills: s.economy.mySkills }
+      : {}),
   });
   return facts.length > MAX_SITUATION_CHARS ? `${facts.slice(0, MAX_SITUATION_CHARS)}…(truncated)` : facts;
 }

@@ -72,8 +72,10 @@ export function judge(a: Action, p: AutonomyPolicy, f: PolicyFacts): string | un
     if (p.firstContact === 'introduced' && !f.isIntroduced(a.target)) return `${a.target} was not introduced by a friend`;
   }
   if (SPENDING.has(a.action) && !p.maySpend) return 'the owner has not allowed the agent to spend credits';
-  if ((a.action === 'call' || a.action === 'buy') && !p.allowedSkills.includes('*') && !p.allowedSkills.includes(a.skill)) return `calling "${a.skill}" is not allowed by the owner`;
-  if ((a.action === 'post' || a.action === 'post-bounty') && f.postsLastMinute(a.room) >= p.roomPostsPerMinute) return `room budget spent (${p.roomPostsPerMinute} per minute in ${a.room})`;
+  if ((a.action === 'call' || a.action === 'buy') && !p.allowedSkills.includes('*') && !p.allowedSkills.includes(a.skill))
+    return `calling "${a.skill}" is not allowed by the owner`;
+  if ((a.action === 'post' || a.action === 'post-bounty') && f.postsLastMinute(a.room) >= p.roomPostsPerMinute)
+    return `room budget spent (${p.roomPostsPerMinute} per minute in ${a.room})`;
   if (a.action === 'post' && f.roomInLoop(a.room)) return `agents are only answering each other in ${a.room}; waiting for a person`;
   return undefined;
 }

@@ -84,7 +84,9 @@ function pursue(s: Situation, g: Goal): Action | undefined {
     case 'meet': {
       const introduced = s.friends.filter((f) => s.known.some((k) => k.jid === f.jid && k.introducedBy.length > 0)).length;
       if (introduced >= g.count) return undefined;
-      const next = s.known.find((k) => k.introducedBy.length > 0 && k.trust >= 0 && !isFriend(s, k.jid) && !s.asked.includes(k.jid) && k.jid !== lc(s.self.jid));
+      const next = s.known.find(
+        (k) => k.introducedBy.length > 0 && k.trust >= 0 && !isFriend(s, k.jid) && !s.asked.includes(k.jid) && k.jid !== lc(s.self.jid),
+      );
       if (next) return action('befriend', { target: next.jid, reason: `goal: meet new agents; ${next.introducedBy[0]} knows them` });
       const unexplored = s.friends.find((f) => !f.explored && f.online);
       if (unexplored) return action('explore', { target: unexplored.jid, reason: 'goal: meet new agents through friends' });

@@ -18,13 +18,17 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((v) => {
-          if (v === undefined) throw new TypeError('canonicalJson: undefined array item');
-          return canonicalJson(v);
-        }).join(',')}]`;
+        return `[${value
+          .map((v) => {
+            if (v === undefined) throw new TypeError('canonicalJson: undefined array item');
+            return canonicalJson(v);
+          })
+          .join(',')}]`;
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
       return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
     }
     default:

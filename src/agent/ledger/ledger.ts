@@ -10,7 +10,19 @@ import { isBase64urlOf } from './canonical.ts';
 import { loadOrCreateKey } from './keys.ts';
 import { ledgerError } from './errors.ts';
 import { createKeyedMutex } from './mutex.ts';
-import { amountProblem, countersign, pairOf, parseReceipt, parseReceiptShape, receiptHash, RECEIPT_LIMITS, sameSigned, signReceipt, verifyPayee, verifyPayer } from './receipt.ts';
+import {
+  amountProblem,
+  countersign,
+  pairOf,
+  parseReceipt,
+  parseReceiptShape,
+  receiptHash,
+  RECEIPT_LIMITS,
+  sameSigned,
+  signReceipt,
+  verifyPayee,
+  verifyPayer,
+} from './receipt.ts';
 import type { LedgerApi, LedgerError, LedgerErrorCode, LedgerEvents, LedgerExport, Receipt, ReceiptBody } from './types.ts';
 
 export const PEERS_SETTING = 'ledger:peers';
@@ -119,7 +131,9 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
       if (!(await verifyPayer(r))) return refuse('bad-signature', "the payer's signature does not verify");
       const s = state(peer);
       if (b.seq <= s.chain.length) {
-        return sameSigned(s.chain[b.seq - 1]!, r) ? refuse('replay', `receipt ${b.seq} was already accepted`) : refuse('tampered', `receipt ${b.seq} differs from the one we hold`);
+        return sameSigned(s.chain[b.seq - 1]!, r)
+          ? refuse('replay', `receipt ${b.seq} was already accepted`)
+          : refuse('tampered', `receipt ${b.seq} differs from the one we hold`);
       }
       if (b.seq !== s.chain.length + 1) return refuse('out-of-order', `expected seq ${s.chain.length + 1}, got ${b.seq}`);
       if (b.prev !== s.head) return refuse('out-of-order', `prev does not name our receipt ${s.chain.length}`);
@@ -151,7 +165,8 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
       if (!peer || peer === me) return refuse('wrong-party', 'the payee must be another agent');
       const why = amountProblem(p.amount);
       if (why) return refuse('bad-amount', why);
-      if (p.memo.length > RECEIPT_LIMITS.memoChars || p.ref.length > RECEIPT_LIMITS.refChars) return refuse('malformed', 'memo and ref are at most 200 characters each');
+      if (p.memo.length > RECEIPT_LIMITS.memoChars || p.ref.length > RECEIPT_LIMITS.refChars)
+        return refuse('malformed', 'memo and ref are at most 200 characters each');
       if (!isBase64urlOf(p.payeeKey, 32)) return refuse('malformed', "the payee's key is not a 43-character base64url key");
       return withLock(peer, async () => {
         if (pins[peer] !== undefined && pins[peer] !== p.payeeKey) return refuse('key-mismatch', `that is not the key pinned for ${peer}`);
@@ -218,7 +233,10 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
       return withLock(peer, async () => {
         if (pins[peer] !== undefined && b.payeeKey !== pins[peer]) return refuse('key-mismatch', `payeeKey is not the key pinned for ${peer}`);
         const s = state(peer);
-        if (b.seq <= s.chain.length) return sameSigned(s.chain[b.seq - 1]!, r) ? refuse('replay', `we already hold receipt ${b.seq}`) : refuse('tampered', `receipt ${b.seq} differs from the one we hold`);
+        if (b.seq <= s.chain.length)
+          return sameSigned(s.chain[b.seq - 1]!, r)
+            ? refuse('replay', `we already hold receipt ${b.seq}`)
+            : refuse('tampered', `receipt ${b.seq} differs from the one we hold`);
         if (b.seq !== s.chain.length + 1 || b.prev !== s.head) return refuse('out-of-order', `receipt ${b.seq} does not follow our receipt ${s.chain.length}`);
         if (!(await verifyPayer(r)) || !(await verifyPayee(r))) return refuse('bad-signature', 'a signature does not verify');
         const done = await commit(peer, r, b.payeeKey, 'out');

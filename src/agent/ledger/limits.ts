@@ -15,7 +15,12 @@ export const DEFAULT_CREDIT_LIMITS: CreditLimitSettings = { friend: 100, strange
 const MAX_OVERRIDES = 1000;
 const clamp = (n: unknown, d: number) => (typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.min(1_000_000_000, Math.floor(n))) : d);
 
-export async function createCreditLimits(deps: { store: AgentStore; isFriend: (jid: string) => boolean; defaults?: Partial<CreditLimitSettings>; onError?: (e: unknown) => void }) {
+export async function createCreditLimits(deps: {
+  store: AgentStore;
+  isFriend: (jid: string) => boolean;
+  defaults?: Partial<CreditLimitSettings>;
+  onError?: (e: unknown) => void;
+}) {
   const initial = { ...DEFAULT_CREDIT_LIMITS, ...deps.defaults };
   const saved = await persisted<CreditLimitSettings>(deps.store, 'ledger:limits', initial, 0, deps.onError);
   const key = (jid: string) => jid.split('/')[0]!.toLowerCase();
@@ -33,7 +38,11 @@ export async function createCreditLimits(deps: { store: AgentStore; isFriend: (j
         if (patch.limit === undefined) delete peers[key(patch.peer)];
         else if (Object.keys(peers).length < MAX_OVERRIDES || key(patch.peer) in peers) peers[key(patch.peer)] = clamp(patch.limit, 0);
       }
-      saved.set({ friend: patch.friend === undefined ? s.friend : clamp(patch.friend, s.friend), stranger: patch.stranger === undefined ? s.stranger : clamp(patch.stranger, s.stranger), peers });
+      saved.set({
+        friend: patch.friend === undefined ? s.friend : clamp(patch.friend, s.friend),
+        stranger: patch.stranger === undefined ? s.stranger : clamp(patch.stranger, s.stranger),
+        peers,
+      });
       return saved.value();
     },
     flush: () => saved.flush(),

@@ -28,7 +28,8 @@ export async function countersign(key: SigningKey, r: Receipt): Promise<Receipt>
 }
 
 export const verifyPayer = (r: Receipt): Promise<boolean> => verifySignature(r.body.payerKey, r.payerSig, signedText(r.body));
-export const verifyPayee = (r: Receipt): Promise<boolean> => (r.payeeSig ? verifySignature(r.body.payeeKey, r.payeeSig, signedText(r.body)) : Promise.resolve(false));
+export const verifyPayee = (r: Receipt): Promise<boolean> =>
+  r.payeeSig ? verifySignature(r.body.payeeKey, r.payeeSig, signedText(r.body)) : Promise.resolve(false);
 
 /** Two receipts say the same thing, signed by the same payer (the payee's signature aside). */
 export const sameSigned = (a: Receipt, b: Receipt): boolean => a.payerSig === b.payerSig && signedText(a.body) === signedText(b.body);
@@ -62,7 +63,8 @@ export function parseReceiptShape(x: unknown): Result<Receipt, LedgerError> {
   if (typeof b.seq !== 'number' || !Number.isSafeInteger(b.seq) || b.seq < 1) return bad('seq must be a positive whole number');
   if (b.seq === 1 ? b.prev !== '' : !isBase64urlOf(b.prev, 32)) return bad(b.seq === 1 ? "prev must be '' for seq 1" : 'prev must be a base64url SHA-256');
   if (typeof b.payer !== 'string' || typeof b.payee !== 'string') return bad('payer and payee must be strings');
-  if (!((b.payer === pair[0] && b.payee === pair[1]) || (b.payer === pair[1] && b.payee === pair[0]))) return bad("payer and payee must be the pair's two members");
+  if (!((b.payer === pair[0] && b.payee === pair[1]) || (b.payer === pair[1] && b.payee === pair[0])))
+    return bad("payer and payee must be the pair's two members");
   if (typeof b.amount !== 'number' || !Number.isFinite(b.amount)) return bad('amount must be a number');
   if (typeof b.memo !== 'string' || b.memo.length > RECEIPT_LIMITS.memoChars) return bad(`memo must be text of at most ${RECEIPT_LIMITS.memoChars} characters`);
   if (typeof b.ref !== 'string' || b.ref.length > RECEIPT_LIMITS.refChars) return bad(`ref must be text of at most ${RECEIPT_LIMITS.refChars} characters`);

@@ -48,7 +48,10 @@ export async function verifyExport(x: unknown): Promise<Result<VerifiedLedger, V
       if (b.pair[0] !== pair[0] || b.pair[1] !== pair[1]) return at('wrong-party', `receipt belongs to ${b.pair.join(' / ')}`);
       if (b.seq !== i + 1) return at('out-of-order', `seq is ${b.seq}, expected ${i + 1}`);
       if (b.prev !== prev) return at('tampered', `prev does not match the hash of receipt ${i}`);
-      for (const [party, k] of [[b.payer, b.payerKey], [b.payee, b.payeeKey]] as const) {
+      for (const [party, k] of [
+        [b.payer, b.payerKey],
+        [b.payee, b.payeeKey],
+      ] as const) {
         if ((keys[party] ??= k) !== k) return at('key-mismatch', `${party}'s key changed along the chain`);
       }
       if (!(await verifyPayer(r))) return at('bad-signature', "the payer's signature does not verify");

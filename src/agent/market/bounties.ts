@@ -81,7 +81,9 @@ export async function createBounties(deps: BountiesDeps) {
     if (keys.length > BOUNTIES_LIMITS.bounties) {
       // Others' bounties go first, then our finished ones; our open ones are never dropped.
       const rank = (x: Bounty) => (x.poster !== me() ? 0 : x.status === 'done' ? 1 : 2);
-      const evictable = keys.filter((k) => k !== keyOf(b.poster, b.id) && rank(all[k]!) < 2).sort((x, y) => rank(all[x]!) - rank(all[y]!) || all[x]!.at - all[y]!.at);
+      const evictable = keys
+        .filter((k) => k !== keyOf(b.poster, b.id) && rank(all[k]!) < 2)
+        .sort((x, y) => rank(all[x]!) - rank(all[y]!) || all[x]!.at - all[y]!.at);
       if (evictable.length < keys.length - BOUNTIES_LIMITS.bounties) return false;
       for (const k of evictable.slice(0, keys.length - BOUNTIES_LIMITS.bounties)) delete all[k];
     }
@@ -161,7 +163,23 @@ export async function createBounties(deps: BountiesDeps) {
     const known = get(e.from, ev.id);
     if (ev.type === 'bounty') {
       if (known) return; // the first announcement fixes the terms
-      const b: Bounty = { id: ev.id, room: e.room, poster: e.from, task: ev.task, reward: ev.reward, mode: ev.mode, deadline: Date.parse(ev.deadline), maxAwards: ev.maxAwards, ...(ev.skill && { skill: ev.skill }), at: e.at, status: 'open', bids: [], awards: [], deliveries: [], payments: [] };
+      const b: Bounty = {
+        id: ev.id,
+        room: e.room,
+        poster: e.from,
+        task: ev.task,
+        reward: ev.reward,
+        mode: ev.mode,
+        deadline: Date.parse(ev.deadline),
+        maxAwards: ev.maxAwards,
+        ...(ev.skill && { skill: ev.skill }),
+        at: e.at,
+        status: 'open',
+        bids: [],
+        awards: [],
+        deliveries: [],
+        payments: [],
+      };
       if (save(b) && !e.delayed) events.emit('observation', { kind: 'bounty-seen', bounty: b });
       return;
     }
@@ -191,7 +209,8 @@ export async function createBounties(deps: BountiesDeps) {
   async function sweep() {
     if (!deps.judge?.pick) return;
     for (const b of list()) {
-      if (b.poster !== me() || b.mode !== 'competition' || b.status !== 'open' || now() <= b.deadline || b.deliveries.length === 0 || judging.has(b.id)) continue;
+      if (b.poster !== me() || b.mode !== 'competition' || b.status !== 'open' || now() <= b.deadline || b.deliveries.length === 0 || judging.has(b.id))
+        continue;
       judging.add(b.id);
       try {
         const winner = await deps.judge.pick(b);
@@ -242,7 +261,12 @@ export async function createBounties(deps: BountiesDeps) {
     },
     /** Poster: the winners of a single or split bounty; the reward is split in whole credits. */
     async award(id: string, bidders: string[]): Promise<Result<Bounty, BountyError>> {
-      const r = await step(mine(id), (b) => S.awardTo(b, bidders.map((j) => bareOf(j).toLowerCase())));
+      const r = await step(mine(id), (b) =>
+        S.awardTo(
+          b,
+          bidders.map((j) => bareOf(j).toLowerCase()),
+        ),
+      );
       if (!r.ok) return r;
       const sent = await post(r.value.room, awarded(r.value));
       return sent.ok ? r : sent;

@@ -13,7 +13,14 @@ export interface BountySkillHandlers {
   deliver(from: string, id: string, result: string): Promise<Result<unknown, Refusal>>;
 }
 
-const CONDITION = { invalid: 'bad-request', forbidden: 'forbidden', closed: 'not-allowed', conflict: 'conflict', full: 'resource-constraint', missing: 'item-not-found' } as const;
+const CONDITION = {
+  invalid: 'bad-request',
+  forbidden: 'forbidden',
+  closed: 'not-allowed',
+  conflict: 'conflict',
+  full: 'resource-constraint',
+  missing: 'item-not-found',
+} as const;
 
 export function refusalError(r: Refusal): StanzaError {
   return stanzaError(CONDITION[r.kind], r.message);
@@ -31,7 +38,11 @@ export function bountySkills(h: BountySkillHandlers): Skill[] {
     stages: [
       () =>
         form('form', 'Bid', [
-          field('bounty', 'text-single', { label: 'Bounty id', required: true, validate: { datatype: 'xs:string', method: 'regex', regex: '^[A-Za-z0-9_-]{1,64}$' } }),
+          field('bounty', 'text-single', {
+            label: 'Bounty id',
+            required: true,
+            validate: { datatype: 'xs:string', method: 'regex', regex: '^[A-Za-z0-9_-]{1,64}$' },
+          }),
           field('price', 'text-single', { label: 'Your price in credits (optional)', validate: integerRange(0, BOUNTY_LIMITS.reward) }),
           field('pitch', 'text-multi', { label: 'Why you', required: true }),
         ]),
@@ -41,7 +52,10 @@ export function bountySkills(h: BountySkillHandlers): Skill[] {
       const priceText = first(input, 'price');
       const r = await h.bid(bare(ctx.from), first(input, 'bounty') ?? '', { pitch, ...(priceText ? { price: Number(priceText) } : {}) });
       if (!r.ok) return fail(refusalError(r.error));
-      return ok({ form: form('result', 'Bid', [field('state', 'text-single', { values: ['recorded'] })], ['Your bid is recorded.']), json: { state: 'recorded', bounty: first(input, 'bounty') } });
+      return ok({
+        form: form('result', 'Bid', [field('state', 'text-single', { values: ['recorded'] })], ['Your bid is recorded.']),
+        json: { state: 'recorded', bounty: first(input, 'bounty') },
+      });
     },
   };
   const deliver: Skill = {
@@ -52,14 +66,21 @@ export function bountySkills(h: BountySkillHandlers): Skill[] {
     stages: [
       () =>
         form('form', 'Delivery', [
-          field('bounty', 'text-single', { label: 'Bounty id', required: true, validate: { datatype: 'xs:string', method: 'regex', regex: '^[A-Za-z0-9_-]{1,64}$' } }),
+          field('bounty', 'text-single', {
+            label: 'Bounty id',
+            required: true,
+            validate: { datatype: 'xs:string', method: 'regex', regex: '^[A-Za-z0-9_-]{1,64}$' },
+          }),
           field('result', 'text-multi', { label: 'Result', required: true }),
         ]),
     ],
     async run(input, ctx) {
       const r = await h.deliver(bare(ctx.from), first(input, 'bounty') ?? '', lines(input, 'result'));
       if (!r.ok) return fail(refusalError(r.error));
-      return ok({ form: form('result', 'Delivery', [field('state', 'text-single', { values: ['received'] })], ['Your delivery is received; payment follows acceptance.']), json: { state: 'received', bounty: first(input, 'bounty') } });
+      return ok({
+        form: form('result', 'Delivery', [field('state', 'text-single', { values: ['received'] })], ['Your delivery is received; payment follows acceptance.']),
+        json: { state: 'received', bounty: first(input, 'bounty') },
+      });
     },
   };
   return [bid, deliver];

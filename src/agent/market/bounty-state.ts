@@ -85,14 +85,34 @@ export const SKILL_NODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export function newBounty(i: BountyInput, poster: string, id: string, now: number): Result<Bounty, Refusal> {
   if (!BOUNTY_ID.test(id)) return no('invalid', 'bad bounty id');
-  if (typeof i.task !== 'string' || !i.task.trim() || i.task.length > BOUNTY_LIMITS.taskChars) return no('invalid', `a task has 1 to ${BOUNTY_LIMITS.taskChars} characters`);
-  if (!Number.isSafeInteger(i.reward) || i.reward <= 0 || i.reward > BOUNTY_LIMITS.reward) return no('invalid', 'a reward is a whole number of credits above 0');
+  if (typeof i.task !== 'string' || !i.task.trim() || i.task.length > BOUNTY_LIMITS.taskChars)
+    return no('invalid', `a task has 1 to ${BOUNTY_LIMITS.taskChars} characters`);
+  if (!Number.isSafeInteger(i.reward) || i.reward <= 0 || i.reward > BOUNTY_LIMITS.reward)
+    return no('invalid', 'a reward is a whole number of credits above 0');
   if (!BOUNTY_MODES.includes(i.mode)) return no('invalid', 'mode is single, split or competition');
-  if (!Number.isFinite(i.deadlineMs) || i.deadlineMs < BOUNTY_LIMITS.minDeadlineMs || i.deadlineMs > BOUNTY_LIMITS.maxDeadlineMs) return no('invalid', 'the deadline is 1 s to 30 days away');
+  if (!Number.isFinite(i.deadlineMs) || i.deadlineMs < BOUNTY_LIMITS.minDeadlineMs || i.deadlineMs > BOUNTY_LIMITS.maxDeadlineMs)
+    return no('invalid', 'the deadline is 1 s to 30 days away');
   const maxAwards = i.mode === 'single' ? 1 : (i.maxAwards ?? (i.mode === 'split' ? BOUNTY_LIMITS.maxAwards : 1));
-  if (!Number.isSafeInteger(maxAwards) || maxAwards < 1 || maxAwards > BOUNTY_LIMITS.maxAwards) return no('invalid', `maxAwards is 1 to ${BOUNTY_LIMITS.maxAwards}`);
+  if (!Number.isSafeInteger(maxAwards) || maxAwards < 1 || maxAwards > BOUNTY_LIMITS.maxAwards)
+    return no('invalid', `maxAwards is 1 to ${BOUNTY_LIMITS.maxAwards}`);
   if (i.skill !== undefined && !SKILL_NODE.test(i.skill)) return no('invalid', 'a skill is a command node name (letters, digits, _ . : -)');
-  return ok({ id, room: i.room, poster, task: i.task, reward: i.reward, mode: i.mode, deadline: now + Math.round(i.deadlineMs), maxAwards, ...(i.skill && { skill: i.skill }), at: now, status: 'open', bids: [], awards: [], deliveries: [], payments: [] });
+  return ok({
+    id,
+    room: i.room,
+    poster,
+    task: i.task,
+    reward: i.reward,
+    mode: i.mode,
+    deadline: now + Math.round(i.deadlineMs),
+    maxAwards,
+    ...(i.skill && { skill: i.skill }),
+    at: now,
+    status: 'open',
+    bids: [],
+    awards: [],
+    deliveries: [],
+    payments: [],
+  });
 }
 
 export function addBid(b: Bounty, bidder: string, bid: { price?: number; pitch: string }, now: number): Result<Bounty, Refusal> {
@@ -101,8 +121,10 @@ export function addBid(b: Bounty, bidder: string, bid: { price?: number; pitch: 
   if (now > b.deadline) return no('closed', 'the deadline for bids has passed');
   if (b.bids.some((x) => x.bidder === bidder)) return no('conflict', 'you have already bid on this bounty');
   if (b.bids.length >= BOUNTY_LIMITS.bids) return no('full', 'this bounty has all the bids it can take');
-  if (bid.price !== undefined && (!Number.isSafeInteger(bid.price) || bid.price < 0 || bid.price > BOUNTY_LIMITS.reward)) return no('invalid', 'a price is a whole number of credits');
-  if (typeof bid.pitch !== 'string' || bid.pitch.length > BOUNTY_LIMITS.pitchChars) return no('invalid', `a pitch has at most ${BOUNTY_LIMITS.pitchChars} characters`);
+  if (bid.price !== undefined && (!Number.isSafeInteger(bid.price) || bid.price < 0 || bid.price > BOUNTY_LIMITS.reward))
+    return no('invalid', 'a price is a whole number of credits');
+  if (typeof bid.pitch !== 'string' || bid.pitch.length > BOUNTY_LIMITS.pitchChars)
+    return no('invalid', `a pitch has at most ${BOUNTY_LIMITS.pitchChars} characters`);
   return ok({ ...b, bids: [...b.bids, { bidder, ...(bid.price !== undefined && { price: bid.price }), pitch: bid.pitch, at: now }] });
 }
 
@@ -132,11 +154,15 @@ export function addDelivery(b: Bounty, bidder: string, result: string, now: numb
     if (b.status !== 'open') return no('closed', 'the competition is decided');
   } else if (!b.awards.some((a) => a.bidder === bidder)) return no('forbidden', 'only the awarded bidders may deliver');
   if (b.deliveries.some((d) => d.bidder === bidder)) return no('conflict', 'you have already delivered');
-  if (typeof result !== 'string' || !result.trim() || bytes(result) > BOUNTY_LIMITS.resultBytes) return no('invalid', `a result is 1 byte to ${BOUNTY_LIMITS.resultBytes} bytes`);
+  if (typeof result !== 'string' || !result.trim() || bytes(result) > BOUNTY_LIMITS.resultBytes)
+    return no('invalid', `a result is 1 byte to ${BOUNTY_LIMITS.resultBytes} bytes`);
   return ok({ ...b, deliveries: [...b.deliveries, { bidder, result, at: now, status: 'pending' }] });
 }
 
-const setDelivery = (b: Bounty, bidder: string, status: Delivery['status']): Bounty => ({ ...b, deliveries: b.deliveries.map((d) => (d.bidder === bidder ? { ...d, status } : d)) });
+const setDelivery = (b: Bounty, bidder: string, status: Delivery['status']): Bounty => ({
+  ...b,
+  deliveries: b.deliveries.map((d) => (d.bidder === bidder ? { ...d, status } : d)),
+});
 
 /** The poster accepts a delivery of an awarded bidder (single/split): it is to be paid. */
 export function acceptDelivery(b: Bounty, bidder: string): Result<Bounty, Refusal> {

@@ -11,7 +11,17 @@ export type BountyEvent =
   | { type: 'bounty-award'; id: string; winners: Array<{ jid: string; amount: number }> }
   | { type: 'bounty-paid'; id: string; to: string; amount: number; receipt: string };
 
-export const announce = (b: Bounty): BountyEvent => ({ type: 'bounty', id: b.id, poster: b.poster, task: b.task, reward: b.reward, mode: b.mode, deadline: new Date(b.deadline).toISOString(), maxAwards: b.maxAwards, ...(b.skill && { skill: b.skill }) });
+export const announce = (b: Bounty): BountyEvent => ({
+  type: 'bounty',
+  id: b.id,
+  poster: b.poster,
+  task: b.task,
+  reward: b.reward,
+  mode: b.mode,
+  deadline: new Date(b.deadline).toISOString(),
+  maxAwards: b.maxAwards,
+  ...(b.skill && { skill: b.skill }),
+});
 export const awarded = (b: Bounty): BountyEvent => ({ type: 'bounty-award', id: b.id, winners: b.awards.map((a) => ({ jid: a.bidder, amount: a.amount })) });
 export const paidEvent = (id: string, p: Payment): BountyEvent => ({ type: 'bounty-paid', id, to: p.to, amount: p.amount, receipt: p.receipt });
 
@@ -33,11 +43,29 @@ export function parseBountyEvent(e: RoomEvent['event']): BountyEvent | undefined
   if (e.type === 'bounty') {
     const { task, reward, mode, deadline, maxAwards } = e;
     const at = typeof deadline === 'string' && deadline.length <= 40 ? Date.parse(deadline) : NaN;
-    if (typeof task !== 'string' || !task.trim() || task.length > BOUNTY_LIMITS.taskChars || !isAmount(reward) || !BOUNTY_MODES.includes(mode as BountyMode) || !Number.isFinite(at)) return undefined;
+    if (
+      typeof task !== 'string' ||
+      !task.trim() ||
+      task.length > BOUNTY_LIMITS.taskChars ||
+      !isAmount(reward) ||
+      !BOUNTY_MODES.includes(mode as BountyMode) ||
+      !Number.isFinite(at)
+    )
+      return undefined;
     const max = maxAwards === undefined ? 1 : maxAwards;
     if (!Number.isSafeInteger(max) || (max as number) < 1 || (max as number) > BOUNTY_LIMITS.maxAwards) return undefined;
     const skill = typeof e.skill === 'string' && SKILL_NODE.test(e.skill) ? e.skill : undefined;
-    return { type: 'bounty', id, poster: typeof e.poster === 'string' ? e.poster.slice(0, 256) : '', task, reward, mode: mode as BountyMode, deadline: deadline as string, maxAwards: max as number, ...(skill && { skill }) };
+    return {
+      type: 'bounty',
+      id,
+      poster: typeof e.poster === 'string' ? e.poster.slice(0, 256) : '',
+      task,
+      reward,
+      mode: mode as BountyMode,
+      deadline: deadline as string,
+      maxAwards: max as number,
+      ...(skill && { skill }),
+    };
   }
   if (e.type === 'bounty-award') {
     const w = e.winners;

@@ -58,9 +58,11 @@ export async function createBudget(deps: { store: AgentStore; now?: () => number
     },
     reserve(amount: number): Result<Reservation, LedgerError> {
       const { perPayment, perDay } = doc.value().limits;
-      if (!Number.isSafeInteger(amount) || amount <= 0) return fail({ kind: 'ledger', code: 'bad-amount', condition: 'bad-request', message: 'an amount is a whole number of credits above 0' });
+      if (!Number.isSafeInteger(amount) || amount <= 0)
+        return fail({ kind: 'ledger', code: 'bad-amount', condition: 'bad-request', message: 'an amount is a whole number of credits above 0' });
       if (amount > perPayment) return fail(overBudget(`${amount} credits is more than the ${perPayment} allowed per payment`));
-      if (spentToday() + held + amount > perDay) return fail(overBudget(`${amount} credits would pass today's budget (${spentToday() + held} of ${perDay} used)`));
+      if (spentToday() + held + amount > perDay)
+        return fail(overBudget(`${amount} credits would pass today's budget (${spentToday() + held} of ${perDay} used)`));
       held += amount;
       let open = true;
       const close = () => {

@@ -29,9 +29,26 @@ export interface MarketDeps {
 }
 
 export async function createMarket(deps: MarketDeps) {
-  const sales = await createSales({ store: deps.store, self: deps.self, priceOf: deps.priceOf, memory: deps.memory, invoiceTimeoutMs: deps.invoiceTimeoutMs, now: deps.now, onError: deps.onError });
+  const sales = await createSales({
+    store: deps.store,
+    self: deps.self,
+    priceOf: deps.priceOf,
+    memory: deps.memory,
+    invoiceTimeoutMs: deps.invoiceTimeoutMs,
+    now: deps.now,
+    onError: deps.onError,
+  });
   const budget = await createBudget({ store: deps.store, now: deps.now, onError: deps.onError });
-  const purchases = await createPurchases({ store: deps.store, call: deps.call, pay: deps.pay, budget, peers: deps.peers, resolve: deps.resolve, memory: deps.memory, onError: deps.onError });
+  const purchases = await createPurchases({
+    store: deps.store,
+    call: deps.call,
+    pay: deps.pay,
+    budget,
+    peers: deps.peers,
+    resolve: deps.resolve,
+    memory: deps.memory,
+    onError: deps.onError,
+  });
   deps.setCharges?.(sales.charges);
 
   return {

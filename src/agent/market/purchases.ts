@@ -48,7 +48,10 @@ export interface PurchaseDeps {
   pay: Pay;
   budget: Budget;
   /** Disco on a peer's skill node and commands list (src/agent/peers.ts); both need a full JID. */
-  peers: Pick<{ skills(jid: string): Promise<Result<PeerSkill[], TidepoolError>>; skillInfo(jid: string, node: string): Promise<Result<PeerSkillInfo, TidepoolError>> }, 'skills' | 'skillInfo'>;
+  peers: Pick<
+    { skills(jid: string): Promise<Result<PeerSkill[], TidepoolError>>; skillInfo(jid: string, node: string): Promise<Result<PeerSkillInfo, TidepoolError>> },
+    'skills' | 'skillInfo'
+  >;
   /** A bare JID's online resource (the same resolver the SkillCaller uses). */
   resolve: (jid: string) => Promise<string | undefined> | string | undefined;
   memory?: PeerMemory;
@@ -98,7 +101,13 @@ export async function createPurchases(deps: PurchaseDeps) {
     deps.memory?.trust(seller, -1);
   };
 
-  async function buyBefore(jid: string, node: string, price: Price, values: Record<string, string | string[] | boolean>, timeoutMs?: number): Promise<Result<Purchase, BuyError>> {
+  async function buyBefore(
+    jid: string,
+    node: string,
+    price: Price,
+    values: Record<string, string | string[] | boolean>,
+    timeoutMs?: number,
+  ): Promise<Result<Purchase, BuyError>> {
     const seller = low(jid);
     const key = `${seller}|${node}`;
     if ((credit.value()[key] ?? 0) > 0) {
@@ -129,7 +138,13 @@ export async function createPurchases(deps: PurchaseDeps) {
     return ok({ response: r.value, price, receipt: paid.value });
   }
 
-  async function buyAfter(jid: string, node: string, price: Price, values: Record<string, string | string[] | boolean>, timeoutMs?: number): Promise<Result<Purchase, BuyError>> {
+  async function buyAfter(
+    jid: string,
+    node: string,
+    price: Price,
+    values: Record<string, string | string[] | boolean>,
+    timeoutMs?: number,
+  ): Promise<Result<Purchase, BuyError>> {
     const seller = low(jid);
     const held = deps.budget.reserve(price.amount);
     if (!held.ok) return held;

@@ -109,7 +109,8 @@ export async function createSales(deps: SalesDeps) {
   const sweeper = setInterval(sweep, Math.max(50, Math.min(timeoutMs / 2, 30_000)));
   (sweeper as { unref?: () => void }).unref?.();
 
-  const payFirst = (c: ChargeContext) => fail(paymentRequired(`"${c.node}" costs ${c.price.amount} credits, paid before the call: pay with ref prepay:${c.node}`));
+  const payFirst = (c: ChargeContext) =>
+    fail(paymentRequired(`"${c.node}" costs ${c.price.amount} credits, paid before the call: pay with ref prepay:${c.node}`));
 
   // Every request of a session asks this, a cancel of a running call too: credit held by a run counts
   // here, and `run` checks strictly (credit not held by another run) when the call really starts.
@@ -120,7 +121,8 @@ export async function createSales(deps: SalesDeps) {
     const late = mine.find((i) => i.overdue);
     if (late) return fail(paymentRequired(`invoice ${late.id} (${late.amount} credits for ${late.node}) is overdue: pay it with ref invoice:${late.id} first`));
     if (mine.length >= SALES_LIMITS.openPerCaller) return fail(stanzaError('policy-violation', `${mine.length} invoices are still open; pay some first`));
-    if (Object.keys(doc.value().invoices).length >= SALES_LIMITS.openInvoices) return fail(stanzaError('resource-constraint', 'too many open invoices; try again later'));
+    if (Object.keys(doc.value().invoices).length >= SALES_LIMITS.openInvoices)
+      return fail(stanzaError('resource-constraint', 'too many open invoices; try again later'));
     return ok(undefined);
   }
 
@@ -179,8 +181,16 @@ export async function createSales(deps: SalesDeps) {
       const price = deps.priceOf(node);
       const calls = price?.when === 'before' ? Math.floor(b.amount / price.amount) : 0;
       const key = keyOf(payer, node);
-      if (calls === 0) outcome = { kind: 'unmatched', payer, ref: b.ref, amount: b.amount, why: price?.when === 'before' ? `less than the price (${price.amount})` : `"${node}" is not sold before the call` };
-      else if (!doc.value().prepaid[key] && Object.keys(doc.value().prepaid).length >= SALES_LIMITS.prepaidEntries) outcome = { kind: 'unmatched', payer, ref: b.ref, amount: b.amount, why: 'too many prepaid accounts' };
+      if (calls === 0)
+        outcome = {
+          kind: 'unmatched',
+          payer,
+          ref: b.ref,
+          amount: b.amount,
+          why: price?.when === 'before' ? `less than the price (${price.amount})` : `"${node}" is not sold before the call`,
+        };
+      else if (!doc.value().prepaid[key] && Object.keys(doc.value().prepaid).length >= SALES_LIMITS.prepaidEntries)
+        outcome = { kind: 'unmatched', payer, ref: b.ref, amount: b.amount, why: 'too many prepaid accounts' };
       else {
         let total = 0;
         change((d) => {

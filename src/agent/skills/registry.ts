@@ -86,7 +86,12 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
       const facts = deps.facts(from);
       if (!mayUse(settingsOf(s).access, facts)) {
         const access = settingsOf(s).access;
-        const why = access.kind === 'level' ? `only for a relationship of ${access.min} or closer` : { friends: 'only for friends (mutual subscription)', owner: "only for the agent's owner", allow: 'only for listed JIDs', public: '' }[access.kind];
+        const why =
+          access.kind === 'level'
+            ? `only for a relationship of ${access.min} or closer`
+            : { friends: 'only for friends (mutual subscription)', owner: "only for the agent's owner", allow: 'only for listed JIDs', public: '' }[
+                access.kind
+              ];
         return fail(stanzaError('forbidden', `"${s.name}" is ${why}`));
       }
       if (!facts.isOwner) {
@@ -96,10 +101,14 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
       const charge = chargeFor(s, from);
       return charge ? charge.hook.authorize(charge.c) : ok(undefined);
     },
-    async configure(node: string, patch: { enabled?: boolean; access?: Access; price?: Price | null }): Promise<Result<SkillView, { kind: 'invalid'; message: string }>> {
+    async configure(
+      node: string,
+      patch: { enabled?: boolean; access?: Access; price?: Price | null },
+    ): Promise<Result<SkillView, { kind: 'invalid'; message: string }>> {
       const s = skills.get(node);
       if (!s) return fail({ kind: 'invalid', message: `no skill "${node}"` });
-      if (patch.price != null && !isPrice(patch.price)) return fail({ kind: 'invalid', message: 'a price is a whole number of credits above 0, paid before or after' });
+      if (patch.price != null && !isPrice(patch.price))
+        return fail({ kind: 'invalid', message: 'a price is a whole number of credits above 0, paid before or after' });
       saved = { ...saved, [node]: { ...settingsOf(s), ...patch } };
       await deps.store.putSetting(SETTINGS_KEY, saved);
       events.emit('changed', list());

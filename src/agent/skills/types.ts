@@ -60,7 +60,15 @@ export function parseAccess(text: string): Access | undefined {
     const min = text.slice(6) as RelationshipLevel;
     return LEVEL_ORDER.includes(min) ? { kind: 'level', min } : undefined;
   }
-  if (text.startsWith('allow:')) return { kind: 'allow', jids: text.slice(6).split(',').map((j) => j.trim().toLowerCase()).filter(Boolean) };
+  if (text.startsWith('allow:'))
+    return {
+      kind: 'allow',
+      jids: text
+        .slice(6)
+        .split(',')
+        .map((j) => j.trim().toLowerCase())
+        .filter(Boolean),
+    };
   return undefined;
 }
 

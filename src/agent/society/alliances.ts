@@ -32,7 +32,14 @@ export function createAlliances(d: AllianceDeps) {
   /** Joint room: owned by the proposer, members of both organizations affiliated. */
   async function openJointRoom(ours: OrgRecord, theirs: string, theirAdmin: string): Promise<Result<string, TidepoolError>> {
     const joint = `alliance-${slugRoom(ours.room.split('@')[0]!)}-${slugRoom(theirs.split('@')[0]!)}@${d.mucService()}`.toLowerCase();
-    const created = await d.muc.create(joint, d.nick(), { name: `Alliance: ${ours.name} + ${theirs.split('@')[0]}`, description: `Joint room of ${ours.room} and ${theirs}`, persistent: true, membersOnly: true, public: false, whois: 'anyone' });
+    const created = await d.muc.create(joint, d.nick(), {
+      name: `Alliance: ${ours.name} + ${theirs.split('@')[0]}`,
+      description: `Joint room of ${ours.room} and ${theirs}`,
+      persistent: true,
+      membersOnly: true,
+      public: false,
+      whois: 'anyone',
+    });
     if (!created.ok) return created;
     const admin = await d.muc.setAffiliation(joint, theirAdmin, 'admin');
     if (!admin.ok) return admin;
@@ -83,18 +90,23 @@ export function createAlliances(d: AllianceDeps) {
       if (!d.isAdminOf(room)) return fail(stanzaError('item-not-found', 'I administer no such organization'));
       if (!theirs.includes('@')) return fail(stanzaError('bad-request', '"with" must be a room JID'));
       const ours = d.orgs()[room]!;
-      const result = (state: string, joint?: string) => ok({ form: form('result', 'Alliance', [field('state', 'text-single', { values: [state] })]), json: { state, joint } });
+      const result = (state: string, joint?: string) =>
+        ok({ form: form('result', 'Alliance', [field('state', 'text-single', { values: [state] })]), json: { state, joint } });
       switch (first(input, 'action')) {
         case 'propose':
           if (ours.alliances.some((a) => a.theirs === theirs)) return result('allied', ours.alliances.find((a) => a.theirs === theirs)!.joint);
           d.change((s) => {
-            s.allianceProposals = [...s.allianceProposals.filter((p) => !(p.room === room && p.theirs === theirs)), { from, room, theirs, at: Date.now() }].slice(-ORG_LIMITS.proposals);
+            s.allianceProposals = [
+              ...s.allianceProposals.filter((p) => !(p.room === room && p.theirs === theirs)),
+              { from, room, theirs, at: Date.now() },
+            ].slice(-ORG_LIMITS.proposals);
           });
           d.observe({ kind: 'alliance-proposal', from, room, theirs });
           return result('pending');
         case 'accept': {
           // Only what we proposed, to the admin we proposed it to.
-          if (!ours.proposed.some((p) => p.theirs === theirs && p.admin === from)) return fail(stanzaError('item-not-found', 'we proposed no such alliance to you'));
+          if (!ours.proposed.some((p) => p.theirs === theirs && p.admin === from))
+            return fail(stanzaError('item-not-found', 'we proposed no such alliance to you'));
           const joint = await openJointRoom(ours, theirs, from);
           if (!joint.ok) return fail(stanzaError('internal-server-error', `could not open the joint room: ${joint.error.message}`));
           record(room, { theirs, admin: from, joint: joint.value });

@@ -27,7 +27,13 @@ export interface BondEvents extends Record<string, unknown> {
   listenerError: unknown;
 }
 
-export async function createBonds(deps: { store: AgentStore; memory: PeerMemory; call: SkillCaller; isFriend: (jid: string) => boolean; observe: (o: Observation) => void }) {
+export async function createBonds(deps: {
+  store: AgentStore;
+  memory: PeerMemory;
+  call: SkillCaller;
+  isFriend: (jid: string) => boolean;
+  observe: (o: Observation) => void;
+}) {
   const events = new Emitter<BondEvents>();
   const pending = await persisted<PendingBonds>(deps.store, 'bonds:pending', { in: {}, out: {} });
   const key = (jid: string) => bareOf(jid).toLowerCase();
@@ -69,7 +75,8 @@ export async function createBonds(deps: { store: AgentStore; memory: PeerMemory;
       const from = key(ctx.from);
       const act = first(input, 'action');
       const level = first(input, 'level');
-      const done = (state: string, text: string) => ok({ form: form('result', 'Relationship', [field('state', 'text-single', { values: [state] })], [text]), json: { state, level: levelOf(from) } });
+      const done = (state: string, text: string) =>
+        ok({ form: form('result', 'Relationship', [field('state', 'text-single', { values: [state] })], [text]), json: { state, level: levelOf(from) } });
       switch (act) {
         case 'propose': {
           if (!isBond(level)) return fail(stanzaError('bad-request', 'level must be close-friend or partner'));

@@ -7,7 +7,12 @@ import type { CommandResponse } from '../../xmpp/commands/types.ts';
 
 const MAX_STAGES = 5;
 
-export type SkillCaller = (jid: string, node: string, values?: Record<string, string | string[] | boolean>, timeoutMs?: number) => Promise<Result<CommandResponse, TidepoolError>>;
+export type SkillCaller = (
+  jid: string,
+  node: string,
+  values?: Record<string, string | string[] | boolean>,
+  timeoutMs?: number,
+) => Promise<Result<CommandResponse, TidepoolError>>;
 
 export function createSkillCaller(deps: { commands: CommandClient; resolve: (jid: string) => Promise<string | undefined> | string | undefined }): SkillCaller {
   return async (jid, node, values = {}, timeoutMs = 20_000) => {

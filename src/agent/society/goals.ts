@@ -23,7 +23,13 @@ export function parseGoal(v: unknown): Goal | string {
     case 'found-org': {
       const room = str(g.room, 64);
       if (!room) return 'found-org needs a room name';
-      const invite = Array.isArray(g.invite) ? g.invite.map((j) => str(j)).filter((j): j is string => !!j).map((j) => j.toLowerCase()).slice(0, 50) : [];
+      const invite = Array.isArray(g.invite)
+        ? g.invite
+            .map((j) => str(j))
+            .filter((j): j is string => !!j)
+            .map((j) => j.toLowerCase())
+            .slice(0, 50)
+        : [];
       return { kind: 'found-org', room: room.toLowerCase(), name: str(g.name, 128) ?? room, purpose: str(g.purpose, 500) ?? '', invite };
     }
     case 'join-org': {
@@ -35,7 +41,9 @@ export function parseGoal(v: unknown): Goal | string {
       const room = str(g.room);
       const withRoom = str(g.with);
       const admin = str(g.admin);
-      return room && withRoom && admin ? { kind: 'ally', room: room.toLowerCase(), with: withRoom.toLowerCase(), admin: admin.toLowerCase() } : 'ally needs room, with and admin';
+      return room && withRoom && admin
+        ? { kind: 'ally', room: room.toLowerCase(), with: withRoom.toLowerCase(), admin: admin.toLowerCase() }
+        : 'ally needs room, with and admin';
     }
     case 'earn':
       return { kind: 'earn' };
@@ -50,7 +58,9 @@ export function parseGoal(v: unknown): Goal | string {
       const task = str(g.task, 300);
       const skill = str(g.skill, 64);
       const reward = typeof g.reward === 'number' && Number.isSafeInteger(g.reward) && g.reward > 0 ? Math.min(g.reward, 1_000_000) : undefined;
-      return task && skill && reward ? { kind: 'post-bounty', room: (str(g.room) ?? '').toLowerCase(), task, skill, reward } : 'post-bounty needs a task, a skill and a positive whole reward';
+      return task && skill && reward
+        ? { kind: 'post-bounty', room: (str(g.room) ?? '').toLowerCase(), task, skill, reward }
+        : 'post-bounty needs a task, a skill and a positive whole reward';
     }
     default:
       return `unknown goal kind ${JSON.stringify(g.kind)?.slice(0, 40)}`;

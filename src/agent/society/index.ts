@@ -61,14 +61,31 @@ export async function createSociety(d: SocietyDeps) {
   const feed = (o: Observation) => observe(o);
 
   const me = () => bareOf(d.self().jid).toLowerCase();
-  const friends = () => d.contacts.list().filter((c) => c.mutual).map((c) => c.jid.toLowerCase());
+  const friends = () =>
+    d.contacts
+      .list()
+      .filter((c) => c.mutual)
+      .map((c) => c.jid.toLowerCase());
   const bonds = await createBonds({ store: d.store, memory, call: d.call, isFriend: d.isFriend, observe: feed });
   const network = createNetwork({ call: d.call, memory, friends, self: me, observe: feed });
-  const orgs = await createOrgs({ store: d.store, muc: d.muc, pep: d.pep, call: d.call, self: d.self, mucService: d.mucService, observe: feed, problem: d.problem });
+  const orgs = await createOrgs({
+    store: d.store,
+    muc: d.muc,
+    pep: d.pep,
+    call: d.call,
+    self: d.self,
+    mucService: d.mucService,
+    observe: feed,
+    problem: d.problem,
+  });
   d.skills.add(bonds.skill);
   d.skills.add(
     networkSkill({
-      friends: () => d.contacts.list().filter((c) => c.mutual).map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name })),
+      friends: () =>
+        d.contacts
+          .list()
+          .filter((c) => c.mutual)
+          .map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name })),
       orgs: () => orgs.published(),
     }),
   );
@@ -91,12 +108,24 @@ export async function createSociety(d: SocietyDeps) {
       friends: d.contacts
         .list()
         .filter((c) => c.mutual)
-        .map((c) => ({ jid: c.jid.toLowerCase(), name: memory.get(c.jid)?.name ?? c.name, online: c.presence.available, level: bonds.levelOf(c.jid), explored: network.explored(c.jid) })),
+        .map((c) => ({
+          jid: c.jid.toLowerCase(),
+          name: memory.get(c.jid)?.name ?? c.name,
+          online: c.presence.available,
+          level: bonds.levelOf(c.jid),
+          explored: network.explored(c.jid),
+        })),
       requests: d.brainDecidesRequests() ? d.contacts.requests().map((r) => r.from) : [],
-      asked: d.contacts.list().filter((c) => c.pendingOut).map((c) => c.jid.toLowerCase()),
+      asked: d.contacts
+        .list()
+        .filter((c) => c.pendingOut)
+        .map((c) => c.jid.toLowerCase()),
       proposalsIn: bonds.pendingIn(),
       proposalsOut: bonds.pendingOut(),
-      known: memory.list().slice(0, 50).map((r) => ({ jid: r.jid, name: r.name, introducedBy: r.introducedBy.filter((v) => mine.has(v)), trust: r.trust })),
+      known: memory
+        .list()
+        .slice(0, 50)
+        .map((r) => ({ jid: r.jid, name: r.name, introducedBy: r.introducedBy.filter((v) => mine.has(v)), trust: r.trust })),
       orgs: orgs.views(),
       joinRequested: orgs.requested(),
       joinRequests: orgs.joinRequests(),

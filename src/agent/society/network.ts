@@ -26,7 +26,13 @@ export function networkSkill(deps: { friends: () => Array<{ jid: string; name?: 
     stages: [],
     async run(_input, ctx) {
       const asker = bareOf(ctx.from).toLowerCase();
-      const listing: NetworkListing = { friends: deps.friends().filter((f) => f.jid !== asker).slice(0, MAX_LISTED), orgs: deps.orgs().slice(0, MAX_LISTED) };
+      const listing: NetworkListing = {
+        friends: deps
+          .friends()
+          .filter((f) => f.jid !== asker)
+          .slice(0, MAX_LISTED),
+        orgs: deps.orgs().slice(0, MAX_LISTED),
+      };
       return ok({
         form: form('result', 'My network', [
           field('friends', 'jid-multi', { label: 'Friends', values: listing.friends.map((f) => f.jid) }),
@@ -42,8 +48,18 @@ export function networkSkill(deps: { friends: () => Array<{ jid: string; name?: 
 export function parseListing(json: unknown): NetworkListing {
   const o = (json ?? {}) as Partial<NetworkListing>;
   const s = (v: unknown, n: number) => (typeof v === 'string' ? v.slice(0, n) : '');
-  const friends = Array.isArray(o.friends) ? o.friends.slice(0, MAX_LISTED).map((f) => ({ jid: s(f?.jid, 200).toLowerCase(), name: s(f?.name, 128) || undefined })).filter((f) => f.jid.includes('@')) : [];
-  const orgs = Array.isArray(o.orgs) ? o.orgs.slice(0, MAX_LISTED).map((g) => ({ room: s(g?.room, 200).toLowerCase(), name: s(g?.name, 128), purpose: s(g?.purpose, 500), admin: s(g?.admin, 200).toLowerCase() })).filter((g) => g.room.includes('@')) : [];
+  const friends = Array.isArray(o.friends)
+    ? o.friends
+        .slice(0, MAX_LISTED)
+        .map((f) => ({ jid: s(f?.jid, 200).toLowerCase(), name: s(f?.name, 128) || undefined }))
+        .filter((f) => f.jid.includes('@'))
+    : [];
+  const orgs = Array.isArray(o.orgs)
+    ? o.orgs
+        .slice(0, MAX_LISTED)
+        .map((g) => ({ room: s(g?.room, 200).toLowerCase(), name: s(g?.name, 128), purpose: s(g?.purpose, 500), admin: s(g?.admin, 200).toLowerCase() }))
+        .filter((g) => g.room.includes('@'))
+    : [];
   return { friends, orgs };
 }
 
@@ -77,7 +93,10 @@ export function createNetwork(deps: { call: SkillCaller; memory: PeerMemory; fri
       const who = bareOf(jid).toLowerCase();
       const already = deps.memory.get(who)?.introducedBy.find((v) => deps.friends().includes(v));
       if (already) return already;
-      const asked = deps.friends().filter((f) => f !== who).slice(0, max);
+      const asked = deps
+        .friends()
+        .filter((f) => f !== who)
+        .slice(0, max);
       const answers = await Promise.all(
         asked.map(async (f) => {
           const r = await deps.call(f, NETWORK_NODE, {}, 8000);

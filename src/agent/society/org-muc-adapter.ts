@@ -13,7 +13,16 @@ export function orgMucFrom(muc: Muc): OrgMuc {
   const events = new Emitter<OrgMucEvents>();
   muc.events.on('message', (m) => {
     const has = (name: string, ns: string) => m.extras.find((e: Element) => e.name === name && e.attrs.xmlns === ns);
-    events.emit('message', { room: m.room, nick: m.nick, body: m.body, delayed: !!m.delayed, self: m.fromSelf, generated: !!has('generated', NS_GENERATED), json: has('json', NS_JSON), at: m.at });
+    events.emit('message', {
+      room: m.room,
+      nick: m.nick,
+      body: m.body,
+      delayed: !!m.delayed,
+      self: m.fromSelf,
+      generated: !!has('generated', NS_GENERATED),
+      json: has('json', NS_JSON),
+      at: m.at,
+    });
   });
   muc.events.on('occupants', ({ room, occupants }) => {
     const jids = [...occupants.values()].flatMap((o) => (o.jid ? [bareOf(o.jid).toLowerCase()] : []));
@@ -44,6 +53,10 @@ export function orgMucFrom(muc: Muc): OrgMuc {
       const r = await muc.rooms(service);
       return r.ok ? ok(r.value.map((x) => ({ jid: x.jid, name: x.name }))) : r;
     },
-    joined: () => muc.joined().filter((j) => j.phase === 'joined').map((j) => j.room),
+    joined: () =>
+      muc
+        .joined()
+        .filter((j) => j.phase === 'joined')
+        .map((j) => j.room),
   };
 }

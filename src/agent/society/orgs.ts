@@ -67,13 +67,21 @@ export async function createOrgs(d: OrgsDeps) {
 
   async function publish(): Promise<void> {
     const mine = Object.values(state.value().orgs).filter((o) => o.affiliation !== 'member');
-    const listing = mine.map((o) => ({ room: o.room, name: o.name, purpose: o.purpose, rules: o.rules, admin: me(), alliances: o.alliances.map((a) => a.theirs) }));
+    const listing = mine.map((o) => ({
+      room: o.room,
+      name: o.name,
+      purpose: o.purpose,
+      rules: o.rules,
+      admin: me(),
+      alliances: o.alliances.map((a) => a.theirs),
+    }));
     const r = await d.pep.publish(NS_ORGS, 'current', xml('json', { xmlns: 'urn:xmpp:json:0' }, JSON.stringify({ orgs: listing })), { accessModel: 'open' });
     if (!r.ok) d.problem(`could not publish organizations: ${r.error.message}`);
   }
 
   /** Agent-written messages carry the generated marker; a person's words posted through the UI do not. */
-  const say = (room: string, body: string, extra: Element[] = [], generated = true) => d.muc.send(room, body, [...(generated ? [xml('generated', { xmlns: NS_GENERATED })] : []), ...extra]);
+  const say = (room: string, body: string, extra: Element[] = [], generated = true) =>
+    d.muc.send(room, body, [...(generated ? [xml('generated', { xmlns: NS_GENERATED })] : []), ...extra]);
   const tasks = createTaskBoard({ muc: d.muc, send: say });
 
   const alliances = createAlliances({
@@ -93,7 +101,10 @@ export async function createOrgs(d: OrgsDeps) {
     const room = lc(inv.room);
     if (org(room)) return;
     change((s) => {
-      s.invitations = [...(s.invitations ?? []).filter((i) => i.room !== room), { room, from: lc(inv.from), reason: inv.reason?.slice(0, 300), at: Date.now() }].slice(-ORG_LIMITS.requests);
+      s.invitations = [
+        ...(s.invitations ?? []).filter((i) => i.room !== room),
+        { room, from: lc(inv.from), reason: inv.reason?.slice(0, 300), at: Date.now() },
+      ].slice(-ORG_LIMITS.requests);
     });
     d.observe({ kind: 'invitation', room, from: lc(inv.from), reason: inv.reason });
   });
@@ -116,17 +127,34 @@ export async function createOrgs(d: OrgsDeps) {
     name: 'Join an organization',
     description: 'Ask to join one of the organizations I administer; my side decides.',
     defaultAccess: { kind: 'public' },
-    stages: [() => form('form', 'Join request', [field('room', 'jid-single', { label: 'Organization room', required: true }), field('note', 'text-single', { label: 'Why you want to join' })])],
+    stages: [
+      () =>
+        form('form', 'Join request', [
+          field('room', 'jid-single', { label: 'Organization room', required: true }),
+          field('note', 'text-single', { label: 'Why you want to join' }),
+        ]),
+    ],
     async run(input, ctx) {
       const room = lc(first(input, 'room') ?? '');
       const from = lc(ctx.from);
       if (!isAdminOf(room)) return fail(stanzaError('item-not-found', 'I administer no such organization'));
       if (org(room)!.members.includes(from)) return ok({ json: { state: 'member' } });
       change((s) => {
-        s.joinRequests = [...s.joinRequests.filter((r) => !(r.from === from && r.room === room)), { from, room, note: (first(input, 'note') ?? '').slice(0, 300), at: Date.now() }].slice(-ORG_LIMITS.requests);
+        s.joinRequests = [
+          ...s.joinRequests.filter((r) => !(r.from === from && r.room === room)),
+          { from, room, note: (first(input, 'note') ?? '').slice(0, 300), at: Date.now() },
+        ].slice(-ORG_LIMITS.requests);
       });
       d.observe({ kind: 'join-request', from, room, note: first(input, 'note') });
-      return ok({ form: form('result', 'Join request', [field('state', 'text-single', { values: ['pending'] })], ['Your request waits for a decision; an invitation follows if accepted.']), json: { state: 'pending' } });
+      return ok({
+        form: form(
+          'result',
+          'Join request',
+          [field('state', 'text-single', { values: ['pending'] })],
+          ['Your request waits for a decision; an invitation follows if accepted.'],
+        ),
+        json: { state: 'pending' },
+      });
     },
   };
 
@@ -140,7 +168,17 @@ export async function createOrgs(d: OrgsDeps) {
       s.invitations = (s.invitations ?? []).filter((i) => i.room !== jid);
       if (s.joint.includes(jid)) return;
       const known = s.orgs[jid];
-      s.orgs[jid] = known ?? { room: jid, name: info.ok ? info.value.name || jid : jid, purpose: info.ok ? info.value.description ?? '' : '', rules: r.value.subject ?? '', affiliation: 'member', members: [me()], invited: [], alliances: [], proposed: [] };
+      s.orgs[jid] = known ?? {
+        room: jid,
+        name: info.ok ? info.value.name || jid : jid,
+        purpose: info.ok ? (info.value.description ?? '') : '',
+        rules: r.value.subject ?? '',
+        affiliation: 'member',
+        members: [me()],
+        invited: [],
+        alliances: [],
+        proposed: [],
+      };
     });
     return ok(undefined);
   }
@@ -182,7 +220,10 @@ export async function createOrgs(d: OrgsDeps) {
         alliances: o.alliances.map((a) => a.theirs),
         allianceProposed: o.proposed.map((p) => p.theirs),
       })),
-    published: () => Object.values(state.value().orgs).filter((o) => o.affiliation !== 'member').map((o) => ({ room: o.room, name: o.name, purpose: o.purpose, admin: me() })),
+    published: () =>
+      Object.values(state.value().orgs)
+        .filter((o) => o.affiliation !== 'member')
+        .map((o) => ({ room: o.room, name: o.name, purpose: o.purpose, admin: me() })),
     requested: () => state.value().requested.map((q) => q.room),
     invitations: () => state.value().invitations ?? [],
     dismissInvitation(room: string) {
@@ -216,7 +257,14 @@ export async function createOrgs(d: OrgsDeps) {
       if (org(jid)) return fail({ kind: 'invalid', message: `${jid} is already one of our organizations` });
       if (Object.keys(state.value().orgs).length >= ORG_LIMITS.orgs) return fail({ kind: 'invalid', message: 'too many organizations' });
       const rules = (o.rules ?? 'Be kind; do what you promise.').slice(0, 500);
-      const r = await d.muc.create(jid, nick(), { name: o.name.slice(0, 128), description: o.purpose.slice(0, 500), persistent: true, membersOnly: !o.open, public: true, whois: 'anyone' });
+      const r = await d.muc.create(jid, nick(), {
+        name: o.name.slice(0, 128),
+        description: o.purpose.slice(0, 500),
+        persistent: true,
+        membersOnly: !o.open,
+        public: true,
+        whois: 'anyone',
+      });
       if (!r.ok) return r;
       // An existing room is someone's organization already, unless it is ours from before.
       if (r.value.affiliation !== 'owner') {
@@ -225,7 +273,17 @@ export async function createOrgs(d: OrgsDeps) {
       }
       await d.muc.setSubject(jid, rules);
       change((s) => {
-        s.orgs[jid] = { room: jid, name: o.name.slice(0, 128), purpose: o.purpose.slice(0, 500), rules, affiliation: 'owner', members: [me()], invited: [], alliances: [], proposed: [] };
+        s.orgs[jid] = {
+          room: jid,
+          name: o.name.slice(0, 128),
+          purpose: o.purpose.slice(0, 500),
+          rules,
+          affiliation: 'owner',
+          members: [me()],
+          invited: [],
+          alliances: [],
+          proposed: [],
+        };
       });
       await publish();
       return ok(jid);

@@ -40,7 +40,9 @@ export function rankPlaces(input: InterestInput, limit = 10): Ranked[] {
       score += 3 * (mine - 3);
       why.push(`I rated it ${mine}`);
     }
-    const friendRatings = Object.entries(others).filter(([j]) => input.isFriend(j)).map(([, r]) => r);
+    const friendRatings = Object.entries(others)
+      .filter(([j]) => input.isFriend(j))
+      .map(([, r]) => r);
     const f = mean(friendRatings);
     if (f !== undefined) {
       score += 2 * (f - 3) * (friendRatings.length / (friendRatings.length + 1));

@@ -52,7 +52,10 @@ export const OWN_LIMITS = { places: 200, treasures: 200, explorers: 500, visited
 
 export const EMPTY_OWN: WorldOwnData = { places: {}, treasures: {}, explored: {}, visits: {}, found: {} };
 
-export async function ownWorldData(store: AgentStore, onError?: (e: unknown) => void): Promise<Persisted<WorldOwnData> & { change(fn: (d: WorldOwnData) => void): WorldOwnData }> {
+export async function ownWorldData(
+  store: AgentStore,
+  onError?: (e: unknown) => void,
+): Promise<Persisted<WorldOwnData> & { change(fn: (d: WorldOwnData) => void): WorldOwnData }> {
   const doc = await persisted<WorldOwnData>(store, 'world', EMPTY_OWN, 250, onError);
   return {
     ...doc,

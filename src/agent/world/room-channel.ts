@@ -56,7 +56,10 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
   const joined = new Map<string, Joined>();
   const me = () => bareOf(d.self()).toLowerCase();
 
-  const keysOf = (author: string, stanzaId: string | undefined, originId: string | undefined) => [...(stanzaId ? [`s ${stanzaId}`] : []), ...(originId ? [`o ${author} ${originId}`] : [])];
+  const keysOf = (author: string, stanzaId: string | undefined, originId: string | undefined) => [
+    ...(stanzaId ? [`s ${stanzaId}`] : []),
+    ...(originId ? [`o ${author} ${originId}`] : []),
+  ];
 
   function deliver(r: Joined, e: RoomEvent, keys: string[]) {
     if (keys.some((k) => r.seen.has(k))) return;
@@ -93,7 +96,8 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
     r.syncing = true;
     let page = await d.muc.archive(room, { ...(r.last !== undefined && { after: r.last }), max: CHANNEL_LIMITS.archive });
     // The archive may have expired the message we last saw: read what it still has.
-    if (!page.ok && r.last !== undefined && page.error.kind === 'stanza' && page.error.condition === 'item-not-found') page = await d.muc.archive(room, { max: CHANNEL_LIMITS.archive });
+    if (!page.ok && r.last !== undefined && page.error.kind === 'stanza' && page.error.condition === 'item-not-found')
+      page = await d.muc.archive(room, { max: CHANNEL_LIMITS.archive });
     if (!page.ok) d.problem?.(`could not read the archive of ${room}: ${page.error.message}`);
     else {
       if (page.value.truncated) d.problem?.(`the archive of ${room} has more than ${CHANNEL_LIMITS.archive} messages; only the first were read`);
@@ -139,9 +143,11 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
     async post(roomJid, event, body) {
       const room = bareOf(roomJid).toLowerCase();
       if (!joined.has(room)) return fail({ kind: 'invalid', message: `not in the room ${room}` });
-      if (typeof event.type !== 'string' || !event.type || event.type.length > CHANNEL_LIMITS.typeChars) return fail({ kind: 'invalid', message: 'an event needs a short string type' });
+      if (typeof event.type !== 'string' || !event.type || event.type.length > CHANNEL_LIMITS.typeChars)
+        return fail({ kind: 'invalid', message: 'an event needs a short string type' });
       const text = JSON.stringify({ ...event, tidepool: 'world' });
-      if (new TextEncoder().encode(text).length > CHANNEL_LIMITS.payloadBytes) return fail({ kind: 'invalid', message: `a room event is limited to ${CHANNEL_LIMITS.payloadBytes} bytes of JSON` });
+      if (new TextEncoder().encode(text).length > CHANNEL_LIMITS.payloadBytes)
+        return fail({ kind: 'invalid', message: `a room event is limited to ${CHANNEL_LIMITS.payloadBytes} bytes of JSON` });
       return d.muc.send(room, body, [xml('json', { xmlns: NS_JSON }, text)]);
     },
     on(handler) {

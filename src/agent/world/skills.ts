@@ -52,17 +52,27 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
       const raw = first(input, 'rating');
       const rating = raw ? Number(raw) : undefined;
       if (rating !== undefined && !(Number.isInteger(rating) && rating >= 1 && rating <= 5)) return fail(stanzaError('bad-request', 'rating must be 1 to 5'));
-      await announced(p.room, { type: 'visit', place: p.id, visitor, ...(rating !== undefined && { rating }) }, `${visitor} visited ${p.name}${rating ? ` and rated it ${rating}/5` : ''}`);
+      await announced(
+        p.room,
+        { type: 'visit', place: p.id, visitor, ...(rating !== undefined && { rating }) },
+        `${visitor} visited ${p.name}${rating ? ` and rated it ${rating}/5` : ''}`,
+      );
       d.note?.(visitor, 'visit', `visited my place ${p.name}${rating ? ` (${rating}/5)` : ''}`);
       const json = { place: p.id, room: p.room, name: p.name, description: p.description, tags: p.tags, x: p.x, y: p.y };
-      return ok({ form: form('result', p.name, [field('description', 'text-multi', { values: p.description.split('\n') }), field('tags', 'text-multi', { values: p.tags })]), json });
+      return ok({
+        form: form('result', p.name, [
+          field('description', 'text-multi', { values: p.description.split('\n') }),
+          field('tags', 'text-multi', { values: p.tags }),
+        ]),
+        json,
+      });
     },
   };
 
   const explore: Skill = {
     node: PLACE_EXPLORE_NODE,
     name: 'Explore a place',
-    description: 'Look around one of this agent\'s places: each exploration gives a clue; explore deep enough and a hidden treasure\'s secret is yours to claim.',
+    description: "Look around one of this agent's places: each exploration gives a clue; explore deep enough and a hidden treasure's secret is yours to claim.",
     defaultAccess: { kind: 'public' },
     stages: [() => form('form', 'Explore', [placeField()])],
     async run(input, ctx) {
@@ -79,7 +89,14 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
         n = per[explorer] = Math.min(t.depth, (per[explorer] ?? 0) + 1);
         trim(per, OWN_LIMITS.explorers);
       });
-      const json = { place: p.id, treasure: t.id, clue: clue(t.hint, n, t.depth), progress: n, depth: t.depth, ...(n >= t.depth && { secret: t.secret, salt: t.salt }) };
+      const json = {
+        place: p.id,
+        treasure: t.id,
+        clue: clue(t.hint, n, t.depth),
+        progress: n,
+        depth: t.depth,
+        ...(n >= t.depth && { secret: t.secret, salt: t.salt }),
+      };
       return ok({ json });
     },
   };
@@ -89,7 +106,14 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
     name: 'Claim a treasure',
     description: "Claim one of this agent's treasures with its secret and salt; the first right claim is paid the reward.",
     defaultAccess: { kind: 'public' },
-    stages: [() => form('form', 'Claim', [field('treasure', 'text-single', { required: true }), field('secret', 'text-single', { required: true }), field('salt', 'text-single', { required: true })])],
+    stages: [
+      () =>
+        form('form', 'Claim', [
+          field('treasure', 'text-single', { required: true }),
+          field('secret', 'text-single', { required: true }),
+          field('salt', 'text-single', { required: true }),
+        ]),
+    ],
     async run(input, ctx) {
       const finder = who(ctx.from);
       const id = first(input, 'treasure');
@@ -98,7 +122,8 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
       if (t.claimedBy) return fail(stanzaError('conflict', 'this treasure has already been claimed'));
       const secret = first(input, 'secret') ?? '';
       const salt = first(input, 'salt') ?? '';
-      if ((await treasureCommitment(secret, t.place, salt)) !== t.commitment) return fail(stanzaError('not-acceptable', 'that secret and salt do not open this treasure'));
+      if ((await treasureCommitment(secret, t.place, salt)) !== t.commitment)
+        return fail(stanzaError('not-acceptable', 'that secret and salt do not open this treasure'));
       // Taken before paying (the digest above yielded), so two right claims at once pay once.
       if (d.own.value().treasures[t.id]?.claimedBy) return fail(stanzaError('conflict', 'this treasure has already been claimed'));
       d.own.change((o) => void (o.treasures[t.id]!.claimedBy = finder));
@@ -120,5 +145,7 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
 function payError(e: { message: string; condition?: unknown }): StanzaError {
   const condition = typeof e.condition === 'string' ? e.condition : undefined;
   // A ledger refusal carries the XMPP condition it maps to; anything else is our own failure.
-  return condition === 'resource-constraint' || condition === 'not-allowed' || condition === 'policy-violation' ? stanzaError(condition, `payment failed: ${e.message}`) : stanzaError('internal-server-error', `payment failed: ${e.message}`);
+  return condition === 'resource-constraint' || condition === 'not-allowed' || condition === 'policy-violation'
+    ? stanzaError(condition, `payment failed: ${e.message}`)
+    : stanzaError('internal-server-error', `payment failed: ${e.message}`);
 }

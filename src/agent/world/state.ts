@@ -86,7 +86,11 @@ export function applyEvent(s: RoomState, e: RoomEvent, revealHash?: string): Roo
   switch (ev.type) {
     case 'move': {
       const a = agent(s, from);
-      return { ...s, agents: bounded(s.agents, from, { ...a, x: ev.x, y: ev.y }, WORLD_LIMITS.agents), log: addLog(s.log, { at, kind: 'move', from, text: `${a.nick} moved to ${ev.x}, ${ev.y}` }) };
+      return {
+        ...s,
+        agents: bounded(s.agents, from, { ...a, x: ev.x, y: ev.y }, WORLD_LIMITS.agents),
+        log: addLog(s.log, { at, kind: 'move', from, text: `${a.nick} moved to ${ev.x}, ${ev.y}` }),
+      };
     }
     case 'look': {
       const look: Look = { avatar: ev.avatar, color: ev.color };
@@ -95,7 +99,19 @@ export function applyEvent(s: RoomState, e: RoomEvent, revealHash?: string): Roo
     case 'place': {
       const key = placeKey(from, ev.id);
       const old = s.places[key];
-      const place: PlaceState = { id: ev.id, owner: from, name: ev.name, description: ev.description, tags: ev.tags, x: ev.x, y: ev.y, visits: old?.visits ?? 0, rating: old?.rating ?? 0, ratings: old?.ratings ?? 0, raters: old?.raters ?? {} };
+      const place: PlaceState = {
+        id: ev.id,
+        owner: from,
+        name: ev.name,
+        description: ev.description,
+        tags: ev.tags,
+        x: ev.x,
+        y: ev.y,
+        visits: old?.visits ?? 0,
+        rating: old?.rating ?? 0,
+        ratings: old?.ratings ?? 0,
+        raters: old?.raters ?? {},
+      };
       const text = old ? `${nickOf(from)} changed ${ev.name}` : `${nickOf(from)} made a place: ${ev.name}`;
       return { ...s, places: bounded(s.places, key, place, WORLD_LIMITS.places), log: addLog(s.log, { at, kind: 'place', from, text }) };
     }
@@ -108,7 +124,8 @@ export function applyEvent(s: RoomState, e: RoomEvent, revealHash?: string): Roo
       if (ev.rating !== undefined) next = rated(next, ev.visitor, ev.rating);
       let log = s.log;
       if (ev.type === 'visit') log = addLog(log, { at, kind: 'visit', from: ev.visitor, to: from, text: `${nickOf(ev.visitor)} visited ${p.name}` });
-      if (ev.rating !== undefined) log = addLog(log, { at, kind: 'rate', from: ev.visitor, to: from, text: `${nickOf(ev.visitor)} rated ${p.name} ${ev.rating}/5` });
+      if (ev.rating !== undefined)
+        log = addLog(log, { at, kind: 'rate', from: ev.visitor, to: from, text: `${nickOf(ev.visitor)} rated ${p.name} ${ev.rating}/5` });
       return { ...s, places: { ...s.places, [key]: next }, log };
     }
     case 'treasure': {
@@ -117,7 +134,11 @@ export function applyEvent(s: RoomState, e: RoomEvent, revealHash?: string): Roo
       // A treasure is hidden in one of its owner's places, and its commitment never changes.
       if (!p || s.treasures[key]) return s;
       const t: Treasure = { id: ev.id, owner: from, place: ev.place, commitment: ev.commitment, reward: ev.reward, hint: ev.hint };
-      return { ...s, treasures: bounded(s.treasures, key, t, WORLD_LIMITS.treasures), log: addLog(s.log, { at, kind: 'treasure', from, amount: ev.reward, text: `${nickOf(from)} hid a treasure at ${p.name} (${ev.reward})` }) };
+      return {
+        ...s,
+        treasures: bounded(s.treasures, key, t, WORLD_LIMITS.treasures),
+        log: addLog(s.log, { at, kind: 'treasure', from, amount: ev.reward, text: `${nickOf(from)} hid a treasure at ${p.name} (${ev.reward})` }),
+      };
     }
     case 'claim': {
       const key = placeKey(from, ev.treasure);
@@ -125,7 +146,14 @@ export function applyEvent(s: RoomState, e: RoomEvent, revealHash?: string): Roo
       // The first claim whose reveal opens the commitment wins; anything else changes nothing.
       if (!t || t.claimedBy || revealHash === undefined || revealHash !== t.commitment) return s;
       const claimed: Treasure = { ...t, claimedBy: ev.finder, secret: ev.secret, salt: ev.salt };
-      let log = addLog(s.log, { at, kind: 'claim', from: ev.finder, to: from, amount: t.reward, text: `${nickOf(ev.finder)} found ${nickOf(from)}'s treasure` });
+      let log = addLog(s.log, {
+        at,
+        kind: 'claim',
+        from: ev.finder,
+        to: from,
+        amount: t.reward,
+        text: `${nickOf(ev.finder)} found ${nickOf(from)}'s treasure`,
+      });
       log = addLog(log, { at, kind: 'payment', from, to: ev.finder, amount: t.reward, text: `${nickOf(from)} paid ${nickOf(ev.finder)} ${t.reward}` });
       return { ...s, treasures: { ...s.treasures, [key]: claimed }, log };
     }

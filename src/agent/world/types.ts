@@ -84,7 +84,11 @@ export interface RoomEvent {
 
 export interface RoomChannel {
   /** Sends `event` as XEP-0335 JSON with `body` as the human-readable fallback. */
-  post(room: string, event: { type: string } & Record<string, unknown>, body: string): Promise<import('../../xmpp/result.ts').Result<unknown, import('../../xmpp/errors.ts').TidepoolError>>;
+  post(
+    room: string,
+    event: { type: string } & Record<string, unknown>,
+    body: string,
+  ): Promise<import('../../xmpp/result.ts').Result<unknown, import('../../xmpp/errors.ts').TidepoolError>>;
   /** Subscribes; returns an unsubscribe function. Live and archived events both arrive, each once. */
   on(handler: (e: RoomEvent) => void): () => void;
 }

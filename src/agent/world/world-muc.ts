@@ -81,7 +81,8 @@ export function worldMucFrom(muc: Muc, mam: Mam): WorldMuc {
       at: m.at,
     });
   });
-  const list = (occupants: Iterable<{ nick: string; jid?: string }>) => [...occupants].map((o) => ({ nick: o.nick, ...(o.jid !== undefined && { jid: o.jid }) }));
+  const list = (occupants: Iterable<{ nick: string; jid?: string }>) =>
+    [...occupants].map((o) => ({ nick: o.nick, ...(o.jid !== undefined && { jid: o.jid }) }));
   muc.events.on('occupants', ({ room, occupants }) => events.emit('occupants', { room: bareOf(room).toLowerCase(), occupants: list(occupants.values()) }));
   muc.events.on('joined', ({ room, rejoined }) => rejoined && events.emit('rejoined', { room: bareOf(room).toLowerCase() }));
   /** Rooms we are going out of and into again ourselves (below): not a departure for our users. */
@@ -127,17 +128,28 @@ export function worldMucFrom(muc: Muc, mam: Mam): WorldMuc {
     send: (room, body, extra) => muc.send(room, body, extra),
     occupants: (room) => list(muc.occupants(room).values()),
     async archive(room, opts) {
-      const r = await mam.query({ archive: room, ...(opts.after !== undefined && { after: opts.after }), ...(opts.max !== undefined && { maxMessages: opts.max }) });
+      const r = await mam.query({
+        archive: room,
+        ...(opts.after !== undefined && { after: opts.after }),
+        ...(opts.max !== undefined && { maxMessages: opts.max }),
+      });
       if (!r.ok) return r;
       const messages: ArchivePage['messages'] = [];
       for (const a of r.value.messages) {
         const m = mucArchived(a, room);
         if (!m) continue;
         const j = json(m.extras);
-        messages.push({ room: m.room, nick: m.nick, ...(m.jid !== undefined && { jid: m.jid }), ...(j !== undefined && { json: j }), stanzaId: m.stanzaId, ...(m.originId !== undefined && { originId: m.originId }), at: m.at });
+        messages.push({
+          room: m.room,
+          nick: m.nick,
+          ...(m.jid !== undefined && { jid: m.jid }),
+          ...(j !== undefined && { json: j }),
+          stanzaId: m.stanzaId,
+          ...(m.originId !== undefined && { originId: m.originId }),
+          at: m.at,
+        });
       }
       return ok({ messages, complete: r.value.complete, truncated: r.value.truncated, ...(r.value.last !== undefined && { last: r.value.last }) });
     },
   };
 }
-

@@ -154,7 +154,12 @@ export async function createWorld(d: WorldDeps) {
       if (p.room === room && !s.places[placeKey(me(), p.id)]) await announce(room, placeEvent(p), `${d.self().name} made a place: ${p.name}`);
     }
     for (const t of Object.values(own.value().treasures)) {
-      if (t.room === room && !t.claimedBy && !s.treasures[placeKey(me(), t.id)]) await announce(room, { type: 'treasure', id: t.id, place: t.place, commitment: t.commitment, reward: t.reward, hint: t.hint }, `${d.self().name} hid a treasure (${t.reward})`);
+      if (t.room === room && !t.claimedBy && !s.treasures[placeKey(me(), t.id)])
+        await announce(
+          room,
+          { type: 'treasure', id: t.id, place: t.place, commitment: t.commitment, reward: t.reward, hint: t.hint },
+          `${d.self().name} hid a treasure (${t.reward})`,
+        );
     }
   }
 
@@ -181,7 +186,14 @@ export async function createWorld(d: WorldDeps) {
       await enqueue(() => undefined);
       await reannounce(r);
       await queue;
-      commit(r, applyOccupants(rooms.get(r)!, d.muc.occupants(r).flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid).toLowerCase(), nick: o.nick }] : [])), Date.now()));
+      commit(
+        r,
+        applyOccupants(
+          rooms.get(r)!,
+          d.muc.occupants(r).flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid).toLowerCase(), nick: o.nick }] : [])),
+          Date.now(),
+        ),
+      );
       events.emit('changed', toSnapshot(rooms.get(r)));
       return ok(toSnapshot(rooms.get(r)));
     },
@@ -204,14 +216,16 @@ export async function createWorld(d: WorldDeps) {
     moveTo(x: number, y: number, room?: string): Promise<Result<unknown, Err>> {
       const r = inRoom(room);
       if (!r.ok) return Promise.resolve(r);
-      if (![x, y].every((v) => Number.isFinite(v) && Math.abs(v) <= WORLD_LIMITS.coord)) return Promise.resolve(fail({ kind: 'invalid', message: `coordinates must be within ±${WORLD_LIMITS.coord}` }));
+      if (![x, y].every((v) => Number.isFinite(v) && Math.abs(v) <= WORLD_LIMITS.coord))
+        return Promise.resolve(fail({ kind: 'invalid', message: `coordinates must be within ±${WORLD_LIMITS.coord}` }));
       return mover.move(r.value, { x: Math.round(x * 100) / 100, y: Math.round(y * 100) / 100 });
     },
 
     setLook(look: Look, room?: string): Promise<Result<unknown, Err>> {
       const r = inRoom(room);
       if (!r.ok) return Promise.resolve(r);
-      if (!validAvatar(look.avatar) || !/^#[0-9a-fA-F]{6}$/.test(look.color)) return Promise.resolve(fail({ kind: 'invalid', message: 'a look is one emoji or up to 2 letters and a #rrggbb colour' }));
+      if (!validAvatar(look.avatar) || !/^#[0-9a-fA-F]{6}$/.test(look.color))
+        return Promise.resolve(fail({ kind: 'invalid', message: 'a look is one emoji or up to 2 letters and a #rrggbb colour' }));
       const a = rooms.get(r.value)!.agents[me()];
       return mover.look(r.value, { avatar: look.avatar, color: look.color.toLowerCase() }, a ? { x: a.x, y: a.y } : { x: 0, y: 0 });
     },
@@ -229,7 +243,8 @@ export async function createWorld(d: WorldDeps) {
         y: Math.round(p.y * 100) / 100,
       };
       if (!place.name) return fail({ kind: 'invalid', message: 'a place needs a name' });
-      if (![place.x, place.y].every((v) => Number.isFinite(v) && Math.abs(v) <= WORLD_LIMITS.coord)) return fail({ kind: 'invalid', message: `coordinates must be within ±${WORLD_LIMITS.coord}` });
+      if (![place.x, place.y].every((v) => Number.isFinite(v) && Math.abs(v) <= WORLD_LIMITS.coord))
+        return fail({ kind: 'invalid', message: `coordinates must be within ±${WORLD_LIMITS.coord}` });
       if (Object.keys(own.value().places).length >= OWN_LIMITS.places) return fail({ kind: 'invalid', message: `at most ${OWN_LIMITS.places} places` });
       own.change((o) => void (o.places[place.id] = place));
       const pep = await d.pep.publish(NS_WORLD_PLACES, place.id, xml('json', { xmlns: NS_JSON }, JSON.stringify(place)), { accessModel: 'open' });
@@ -237,22 +252,39 @@ export async function createWorld(d: WorldDeps) {
       const sent = await announce(r.value, placeEvent(place), `${d.self().name} made a place: ${place.name}`);
       if (!sent.ok) return sent;
       await queue;
-      return ok({ id: place.id, owner: me(), name: place.name, description: place.description, tags: place.tags, x: place.x, y: place.y, visits: 0, rating: 0, ratings: 0 });
+      return ok({
+        id: place.id,
+        owner: me(),
+        name: place.name,
+        description: place.description,
+        tags: place.tags,
+        x: place.x,
+        y: place.y,
+        visits: 0,
+        rating: 0,
+        ratings: 0,
+      });
     },
 
     async hideTreasure(t: { place: string; reward: number; hint: string; depth: number }): Promise<Result<Treasure, Err>> {
       const p = own.value().places[t.place];
       if (!p || !rooms.has(p.room)) return fail({ kind: 'invalid', message: `no place ${t.place} of ours in a world we are in` });
-      if (!Number.isInteger(t.reward) || t.reward < 1 || t.reward > WORLD_LIMITS.maxReward) return fail({ kind: 'invalid', message: 'the reward is a whole number of credits, at least 1' });
+      if (!Number.isInteger(t.reward) || t.reward < 1 || t.reward > WORLD_LIMITS.maxReward)
+        return fail({ kind: 'invalid', message: 'the reward is a whole number of credits, at least 1' });
       if (!Number.isInteger(t.depth) || t.depth < 1 || t.depth > 20) return fail({ kind: 'invalid', message: 'depth is 1 to 20 explorations' });
-      if (Object.keys(own.value().treasures).length >= OWN_LIMITS.treasures) return fail({ kind: 'invalid', message: `at most ${OWN_LIMITS.treasures} treasures` });
+      if (Object.keys(own.value().treasures).length >= OWN_LIMITS.treasures)
+        return fail({ kind: 'invalid', message: `at most ${OWN_LIMITS.treasures} treasures` });
       const secret = randomToken(16);
       const salt = randomToken(16);
       const commitment = await treasureCommitment(secret, p.id, salt);
       const id = randomToken(6);
       const hint = t.hint.slice(0, WORLD_LIMITS.hintChars);
       own.change((o) => void (o.treasures[id] = { room: p.room, id, place: p.id, secret, salt, commitment, reward: t.reward, hint, depth: t.depth }));
-      const sent = await announce(p.room, { type: 'treasure', id, place: p.id, commitment, reward: t.reward, hint }, `${d.self().name} hid a treasure at ${p.name} (${t.reward})`);
+      const sent = await announce(
+        p.room,
+        { type: 'treasure', id, place: p.id, commitment, reward: t.reward, hint },
+        `${d.self().name} hid a treasure at ${p.name} (${t.reward})`,
+      );
       if (!sent.ok) return sent;
       await queue;
       return ok({ id, owner: me(), place: p.id, commitment, reward: t.reward, hint });
@@ -271,7 +303,10 @@ export async function createWorld(d: WorldDeps) {
     interesting(limit = 10): Ranked[] {
       const s = current ? rooms.get(current) : undefined;
       if (!s) return [];
-      return rankPlaces({ places: Object.values(s.places), me: me(), myVisits: own.value().visits[s.room] ?? {}, isFriend: d.isFriend ?? (() => false) }, limit);
+      return rankPlaces(
+        { places: Object.values(s.places), me: me(), myVisits: own.value().visits[s.room] ?? {}, isFriend: d.isFriend ?? (() => false) },
+        limit,
+      );
     },
 
     /** Resolves once every event received so far is applied (tests, and callers that just posted). */

@@ -42,7 +42,9 @@ export function a2aCard(i: CardInput): A2ACard {
     provider: i.card.owner ? { url: i.card.owner.startsWith('xmpp:') ? i.card.owner : `xmpp:${i.card.owner}`, organization: i.card.owner } : undefined,
     version: i.card.version,
     capabilities: { streaming: true, pushNotifications: false, extensions: [] },
-    securitySchemes: i.bearer ? { bearer: { scheme: { $case: 'httpAuthSecurityScheme', value: { description: 'token set by the node owner', scheme: 'Bearer', bearerFormat: '' } } } } : {},
+    securitySchemes: i.bearer
+      ? { bearer: { scheme: { $case: 'httpAuthSecurityScheme', value: { description: 'token set by the node owner', scheme: 'Bearer', bearerFormat: '' } } } }
+      : {},
     securityRequirements: i.bearer ? [{ schemes: { bearer: { list: [] } } }] : [],
     defaultInputModes: ['text/plain', 'application/json'],
     defaultOutputModes: ['text/plain', 'application/json'],

@@ -41,7 +41,16 @@ export function bridgeExecutor(o: BridgeExecutorOptions): AgentExecutor & { runn
       const { taskId, contextId } = ctx;
       const call = readCall(ctx.userMessage);
       if (!ctx.task) {
-        bus.publish(AgentEvent.task({ id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() }, artifacts: [], history: [ctx.userMessage], metadata: { 'tidepool.skill': call.skill } }));
+        bus.publish(
+          AgentEvent.task({
+            id: taskId,
+            contextId,
+            status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() },
+            artifacts: [],
+            history: [ctx.userMessage],
+            metadata: { 'tidepool.skill': call.skill },
+          }),
+        );
       }
       const ctrl = new AbortController();
       running.set(taskId, ctrl);
@@ -61,14 +70,38 @@ export function bridgeExecutor(o: BridgeExecutorOptions): AgentExecutor & { runn
         }).catch((e: unknown) => fail(stanzaError('internal-server-error', `the skill failed: ${e instanceof Error ? e.message : String(e)}`)));
         if (ctrl.signal.aborted) {
           const timedOut = ctrl.signal.reason instanceof Error && ctrl.signal.reason.message === 'timeout';
-          status(bus, taskId, contextId, timedOut ? TaskState.TASK_STATE_FAILED : TaskState.TASK_STATE_CANCELED, timedOut ? `${call.skill} took longer than ${o.timeoutMs ?? 120_000} ms` : 'canceled');
+          status(
+            bus,
+            taskId,
+            contextId,
+            timedOut ? TaskState.TASK_STATE_FAILED : TaskState.TASK_STATE_CANCELED,
+            timedOut ? `${call.skill} took longer than ${o.timeoutMs ?? 120_000} ms` : 'canceled',
+          );
         } else if (!out.ok) {
           const refused = out.error.condition === 'forbidden' || out.error.condition === 'not-authorized';
-          status(bus, taskId, contextId, refused ? TaskState.TASK_STATE_REJECTED : TaskState.TASK_STATE_FAILED, out.error.text ?? out.error.message, { 'xmpp.condition': out.error.condition });
+          status(bus, taskId, contextId, refused ? TaskState.TASK_STATE_REJECTED : TaskState.TASK_STATE_FAILED, out.error.text ?? out.error.message, {
+            'xmpp.condition': out.error.condition,
+          });
         } else {
           const text = formText(out.value.form) || out.value.notes?.map((n) => n.text).join('\n') || '';
           const parts = [...(out.value.json !== undefined ? [dataPart(out.value.json)] : []), ...(text ? [textPart(text)] : [])];
-          bus.publish(AgentEvent.artifactUpdate({ taskId, contextId, artifact: { artifactId: randomUUID(), name: call.skill, description: '', parts: parts.length ? parts : [textPart('')], metadata: undefined, extensions: [] }, append: false, lastChunk: true, metadata: undefined }));
+          bus.publish(
+            AgentEvent.artifactUpdate({
+              taskId,
+              contextId,
+              artifact: {
+                artifactId: randomUUID(),
+                name: call.skill,
+                description: '',
+                parts: parts.length ? parts : [textPart('')],
+                metadata: undefined,
+                extensions: [],
+              },
+              append: false,
+              lastChunk: true,
+              metadata: undefined,
+            }),
+          );
           status(bus, taskId, contextId, TaskState.TASK_STATE_COMPLETED, text || undefined);
         }
       } finally {

@@ -59,7 +59,14 @@ function outcome(state: TaskState | undefined, text: string, parts: Part[]): Res
 }
 
 /** One A2A call as a command run: streamed when the agent streams, else one blocking SendMessage. */
-async function call(client: Client, card: A2ACard, skill: AgentSkill, input: Record<string, string[]>, ctx: RunContext, timeoutMs: number): Promise<Result<RunOutput, StanzaError>> {
+async function call(
+  client: Client,
+  card: A2ACard,
+  skill: AgentSkill,
+  input: Record<string, string[]>,
+  ctx: RunContext,
+  timeoutMs: number,
+): Promise<Result<RunOutput, StanzaError>> {
   const text = (input.text ?? []).join('\n');
   const raw = first(input, 'data');
   let data: unknown;
@@ -131,10 +138,12 @@ export function skillFromA2a(client: Client, card: A2ACard, s: AgentSkill, o: Pi
     defaultAccess: o.access ?? { kind: 'owner' },
     stages: [
       () =>
-        form('form', s.name || s.id, [
-          field('text', 'text-multi', { label: 'Message' }),
-          field('data', 'text-single', { label: 'Data (JSON, optional)' }),
-        ], s.examples.slice(0, 3).map((x) => `e.g. ${x}`)),
+        form(
+          'form',
+          s.name || s.id,
+          [field('text', 'text-multi', { label: 'Message' }), field('data', 'text-single', { label: 'Data (JSON, optional)' })],
+          s.examples.slice(0, 3).map((x) => `e.g. ${x}`),
+        ),
     ],
     run: (input, ctx) => call(client, card, s, input, ctx, timeoutMs),
   };
@@ -183,7 +192,10 @@ export async function importA2a(o: ImportOptions): Promise<Result<Imported, Tide
 }
 
 /** Imports and registers the skills; a node already taken (a built-in, an earlier import) is kept, not replaced. */
-export async function importInto(registry: { get(node: string): unknown; add(s: Skill): void }, o: ImportOptions): Promise<Result<{ card: A2ACard; nodes: string[]; skipped: string[] }, TidepoolError>> {
+export async function importInto(
+  registry: { get(node: string): unknown; add(s: Skill): void },
+  o: ImportOptions,
+): Promise<Result<{ card: A2ACard; nodes: string[]; skipped: string[] }, TidepoolError>> {
   const r = await importA2a(o);
   if (!r.ok) return r;
   const nodes: string[] = [];

@@ -9,10 +9,19 @@ export async function startA2a(node: AgentNode, a: Pick<NodeArgs, 'a2a' | 'a2aIm
   for (const url of a.a2aImport ?? []) {
     const r = await importInto(node.skills, { url, timeoutMs: 30_000 });
     if (!r.ok) console.error(`A2A import failed: ${r.error.message}`);
-    else console.error(`A2A imported ${r.value.card.name}: ${r.value.nodes.join(', ') || '(no skills)'}${r.value.skipped.length ? `; skipped (name taken): ${r.value.skipped.join(', ')}` : ''}`);
+    else
+      console.error(
+        `A2A imported ${r.value.card.name}: ${r.value.nodes.join(', ') || '(no skills)'}${r.value.skipped.length ? `; skipped (name taken): ${r.value.skipped.join(', ')}` : ''}`,
+      );
   }
   if (!a.a2a) return { close: async () => {} };
-  const served = await serveA2a({ registry: node.skills, card: node.card, ownJid: () => node.connection.jid() ?? node.identity.jid, port: a.a2a.port, access: a.a2a.access });
+  const served = await serveA2a({
+    registry: node.skills,
+    card: node.card,
+    ownJid: () => node.connection.jid() ?? node.identity.jid,
+    port: a.a2a.port,
+    access: a.a2a.access,
+  });
   if (!served.ok) {
     console.error(`A2A bridge not started: ${served.error.message}`);
     return { close: async () => {} };

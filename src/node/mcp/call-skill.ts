@@ -17,11 +17,18 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export async function callSkill(commands: CommandClient, to: string, node: string, values: Record<string, unknown>, o: CallOptions = {}): Promise<Result<CommandResponse, TidepoolError>> {
+export async function callSkill(
+  commands: CommandClient,
+  to: string,
+  node: string,
+  values: Record<string, unknown>,
+  o: CallOptions = {},
+): Promise<Result<CommandResponse, TidepoolError>> {
   const timeoutMs = o.timeoutMs ?? 60_000;
   let sessionid: string | undefined;
   const off = commands.events.on('progress', (p) => {
-    if (sessionid && p.sessionid === sessionid && p.node === node && bareOf(p.from).toLowerCase() === bareOf(to).toLowerCase()) o.onProgress?.(p.text, p.percent);
+    if (sessionid && p.sessionid === sessionid && p.node === node && bareOf(p.from).toLowerCase() === bareOf(to).toLowerCase())
+      o.onProgress?.(p.text, p.percent);
   });
   // The peer may be mid-run when we cancel: XEP-0050 allows cancel at any time in a session.
   const cancel = () => {
@@ -44,11 +51,16 @@ export async function callSkill(commands: CommandClient, to: string, node: strin
         return fail({ kind: 'invalid', message: `${node} on ${to} asked for more than ${MAX_STAGES} stages` });
       }
       const form = r.value.form;
-      const missing = (form?.fields ?? []).filter((f) => f.required && f.var && effectiveType(f) !== 'hidden' && effectiveType(f) !== 'fixed' && !Object.hasOwn(values, f.var) && f.values.length === 0);
+      const missing = (form?.fields ?? []).filter(
+        (f) => f.required && f.var && effectiveType(f) !== 'hidden' && effectiveType(f) !== 'fixed' && !Object.hasOwn(values, f.var) && f.values.length === 0,
+      );
       if (missing.length) {
         cancel();
         const schema = form ? JSON.stringify(formToJsonSchema(form)) : '{}';
-        return fail({ kind: 'invalid', message: `stage ${i + 1} of ${node} needs values for: ${missing.map((f) => f.var).join(', ')}. That stage's input schema: ${schema}` });
+        return fail({
+          kind: 'invalid',
+          message: `stage ${i + 1} of ${node} needs values for: ${missing.map((f) => f.var).join(', ')}. That stage's input schema: ${schema}`,
+        });
       }
       const submission: Record<string, string[]> = stageSubmission(form, values);
       // Defaults a form offers count as given when the caller said nothing (XEP-0004 §3.3 pre-filled values).

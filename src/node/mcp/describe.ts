@@ -23,7 +23,12 @@ const EMPTY: JsonSchema = { type: 'object', properties: {} };
 /** Each schema costs two command requests (execute + cancel) from the peer's rate-limit bucket for us. */
 export const MAX_SCHEMAS = 8;
 
-export async function describeAgent(node: AgentNode, jid: string, to: string | undefined, only?: string[]): Promise<Result<{ jid: string; online: boolean; card?: unknown; skills: SkillDescription[] }, TidepoolError>> {
+export async function describeAgent(
+  node: AgentNode,
+  jid: string,
+  to: string | undefined,
+  only?: string[],
+): Promise<Result<{ jid: string; online: boolean; card?: unknown; skills: SkillDescription[] }, TidepoolError>> {
   const card = await node.peers.card(bareOf(jid));
   if (!to) {
     // Offline or unknown: the card from PEP is all there is.

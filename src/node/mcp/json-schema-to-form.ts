@@ -6,7 +6,8 @@ import type { JsonSchema } from './forms-to-json-schema.ts';
 const FORMAT_DATATYPES: Record<string, string> = { date: 'xs:date', time: 'xs:time', 'date-time': 'xs:dateTime', uri: 'xs:anyURI' };
 
 const obj = (v: unknown): JsonSchema => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonSchema) : {});
-const typeOf = (s: JsonSchema): string | undefined => (Array.isArray(s.type) ? (s.type as unknown[]).find((t) => t !== 'null') as string | undefined : typeof s.type === 'string' ? s.type : undefined);
+const typeOf = (s: JsonSchema): string | undefined =>
+  Array.isArray(s.type) ? ((s.type as unknown[]).find((t) => t !== 'null') as string | undefined) : typeof s.type === 'string' ? s.type : undefined;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : []);
 
 function range(datatype: string, s: JsonSchema): Validation {
@@ -40,18 +41,32 @@ export function propertyToField(name: string, s: JsonSchema, required: boolean):
       return { ...f, type: 'text-single', validate: range('xs:double', s) };
     case 'string': {
       const datatype = typeof s.format === 'string' ? FORMAT_DATATYPES[s.format] : undefined;
-      const validate: Validation | undefined = typeof s.pattern === 'string' ? { datatype, method: 'regex', regex: s.pattern } : datatype ? { datatype, method: 'basic' } : undefined;
+      const validate: Validation | undefined =
+        typeof s.pattern === 'string' ? { datatype, method: 'regex', regex: s.pattern } : datatype ? { datatype, method: 'basic' } : undefined;
       const secret = s.writeOnly === true || s.format === 'password';
       return { ...f, type: secret ? 'text-private' : 'text-single', ...(validate ? { validate } : {}) };
     }
     case 'array': {
       const items = obj(s.items);
-      const listRange = typeof s.minItems === 'number' || typeof s.maxItems === 'number' ? { min: s.minItems as number | undefined, max: s.maxItems as number | undefined } : undefined;
+      const listRange =
+        typeof s.minItems === 'number' || typeof s.maxItems === 'number'
+          ? { min: s.minItems as number | undefined, max: s.maxItems as number | undefined }
+          : undefined;
       if (Array.isArray(items.enum)) {
-        return { ...f, type: 'list-multi', options: strings(items.enum).map((value) => ({ value })), ...(listRange ? { validate: { method: 'basic', listRange } } : {}) };
+        return {
+          ...f,
+          type: 'list-multi',
+          options: strings(items.enum).map((value) => ({ value })),
+          ...(listRange ? { validate: { method: 'basic', listRange } } : {}),
+        };
       }
       // One item per line; XEP-0122 puts no datatype on a multi field's lines beyond the list range.
-      return { ...f, type: 'text-multi', desc: [f.desc, 'one item per line'].filter(Boolean).join('; '), ...(listRange ? { validate: { method: 'basic', listRange } } : {}) };
+      return {
+        ...f,
+        type: 'text-multi',
+        desc: [f.desc, 'one item per line'].filter(Boolean).join('; '),
+        ...(listRange ? { validate: { method: 'basic', listRange } } : {}),
+      };
     }
     default:
       return { ...f, type: 'text-multi', desc: [f.desc, 'JSON'].filter(Boolean).join('; ') };
@@ -66,7 +81,10 @@ export function jsonSchemaToForm(schema: unknown, title: string, instructions: s
 }
 
 /** Submitted values -> tool arguments, typed by the schema. Returns a message for values that do not parse. */
-export function formValuesToJson(schema: unknown, input: Record<string, string[]>): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+export function formValuesToJson(
+  schema: unknown,
+  input: Record<string, string[]>,
+): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
   const props = obj(obj(schema).properties);
   const out: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(props)) {
@@ -77,7 +95,7 @@ export function formValuesToJson(schema: unknown, input: Record<string, string[]
     const one = values.join('\n');
     if (t === 'boolean') out[name] = one === 'true' || one === '1';
     else if (t === 'integer' || t === 'number') out[name] = Number(one);
-    else if (t === 'string' || t === 'enum') out[name] = t === 'enum' ? (s.enum as unknown[]).find((e) => String(e) === one) ?? one : one;
+    else if (t === 'string' || t === 'enum') out[name] = t === 'enum' ? ((s.enum as unknown[]).find((e) => String(e) === one) ?? one) : one;
     else if (t === 'array') {
       const it = typeOf(obj(s.items));
       const lines = values.length === 1 ? values[0]!.split(/\r?\n/).filter((l) => l !== '') : values;

@@ -31,7 +31,10 @@ async function main(): Promise<number> {
   if (a.a2a || a.a2aImport) console.error('the A2A flags are for `npm run node`; ignored here');
   const mounted = await mountAll(node, a.mcpMounts ?? []);
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= Promise.all(mounted.map((m) => m.close().catch(() => {}))).then(() => node.stop()).then(() => store.close()));
+  const stop = () =>
+    (stopping ??= Promise.all(mounted.map((m) => m.close().catch(() => {})))
+      .then(() => node.stop())
+      .then(() => store.close()));
 
   const first = await node.start();
   if (!first.ok) {

@@ -79,9 +79,12 @@ function toolSkill(client: Client, server: string, tool: ToolInfo, access: Acces
 
 /** Connects, lists the tools and adds them as skills. The connection stays open until close(). */
 export async function mountMcpServer(skills: SkillRegistry, m: McpMount): Promise<Result<MountedServer, TidepoolError>> {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(m.name)) return fail({ kind: 'invalid', message: `MCP server name "${m.name.slice(0, 80)}" must be 1-64 letters, digits, dot, dash or underscore` });
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(m.name))
+    return fail({ kind: 'invalid', message: `MCP server name "${m.name.slice(0, 80)}" must be 1-64 letters, digits, dot, dash or underscore` });
   const transport: Transport =
-    'url' in m.target ? new StreamableHTTPClientTransport(new URL(m.target.url)) : new StdioClientTransport({ command: m.target.command, args: m.target.args, cwd: m.target.cwd, stderr: 'inherit' });
+    'url' in m.target
+      ? new StreamableHTTPClientTransport(new URL(m.target.url))
+      : new StdioClientTransport({ command: m.target.command, args: m.target.args, cwd: m.target.cwd, stderr: 'inherit' });
   const client = new Client({ name: 'tidepool', version: TIDEPOOL_VERSION });
   try {
     await client.connect(transport, { timeout: 30_000 });

@@ -11,7 +11,8 @@ export function createMcpServer(node: AgentNode): Server {
     { name: 'tidepool', version: TIDEPOOL_VERSION },
     {
       capabilities: { tools: {} },
-      instructions: 'You are a member of the Tidepool network of agents over XMPP. find_agents and describe_agent show who is there and what they can do; call_skill runs a skill; send_message and read_messages chat.',
+      instructions:
+        'You are a member of the Tidepool network of agents over XMPP. find_agents and describe_agent show who is there and what they can do; call_skill runs a skill; send_message and read_messages chat.',
     },
   );
   const tools = createTools(node);
@@ -22,7 +23,12 @@ export function createMcpServer(node: AgentNode): Server {
       token === undefined
         ? undefined
         : (message: string, value: number, total?: number) =>
-            void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: value, ...(total !== undefined ? { total } : {}), message } }).catch(() => {});
+            void extra
+              .sendNotification({
+                method: 'notifications/progress',
+                params: { progressToken: token, progress: value, ...(total !== undefined ? { total } : {}), message },
+              })
+              .catch(() => {});
     return tools.call(req.params.name, req.params.arguments ?? {}, { signal: extra.signal, ...(progress ? { progress } : {}) });
   });
   return server;

@@ -25,7 +25,8 @@ const jidProp = { type: 'string', description: "The agent's XMPP address, name@d
 export const TOOLS = [
   {
     name: 'find_agents',
-    description: 'Find agents on the Tidepool network: your friends (mutual presence subscription), public rooms of your MUC service, and agents you have heard of through friends (world).',
+    description:
+      'Find agents on the Tidepool network: your friends (mutual presence subscription), public rooms of your MUC service, and agents you have heard of through friends (world).',
     inputSchema: {
       type: 'object',
       properties: {
@@ -39,16 +40,24 @@ export const TOOLS = [
     description: "An agent's card (name, persona, model) and the skills it lets you use, each with the JSON Schema of its first input stage.",
     inputSchema: {
       type: 'object',
-      properties: { jid: jidProp, skills: { type: 'array', items: { type: 'string' }, description: 'Only these skill nodes (default: all; schemas for at most 8 per call)' } },
+      properties: {
+        jid: jidProp,
+        skills: { type: 'array', items: { type: 'string' }, description: 'Only these skill nodes (default: all; schemas for at most 8 per call)' },
+      },
       required: ['jid'],
     },
   },
   {
     name: 'call_skill',
-    description: "Run one of an agent's skills (an XEP-0050 command) to completion. `values` fills every input stage by field name; progress is reported as MCP progress notifications; cancelling the request cancels the command.",
+    description:
+      "Run one of an agent's skills (an XEP-0050 command) to completion. `values` fills every input stage by field name; progress is reported as MCP progress notifications; cancelling the request cancels the command.",
     inputSchema: {
       type: 'object',
-      properties: { jid: jidProp, skill: { type: 'string', description: 'The skill node, as describe_agent lists it' }, values: { type: 'object', description: 'Field values for all stages', additionalProperties: true } },
+      properties: {
+        jid: jidProp,
+        skill: { type: 'string', description: 'The skill node, as describe_agent lists it' },
+        values: { type: 'object', description: 'Field values for all stages', additionalProperties: true },
+      },
       required: ['jid', 'skill'],
     },
   },
@@ -110,14 +119,21 @@ export function createTools(node: AgentNode) {
       const match = (...s: Array<string | undefined>) => !q || s.some((x) => x?.toLowerCase().includes(q));
       const out: Record<string, unknown> = {};
       if (scope === 'friends' || scope === 'all') {
-        out.friends = node.contacts.list().filter((c) => c.mutual && match(c.jid, c.name)).map((c) => ({ jid: c.jid, name: c.name, online: c.presence.available }));
+        out.friends = node.contacts
+          .list()
+          .filter((c) => c.mutual && match(c.jid, c.name))
+          .map((c) => ({ jid: c.jid, name: c.name, online: c.presence.available }));
       }
       if (scope === 'rooms' || scope === 'all') {
         const rooms = await node.society.orgs.publicRooms();
         out.rooms = rooms.ok ? rooms.value.filter((r) => match(r.jid, r.name)) : `could not list rooms: ${rooms.error.message}`;
       }
       if (scope === 'world' || scope === 'all') {
-        out.world = node.society.memory.list().filter((p) => match(p.jid, p.name)).slice(0, 100).map((p) => ({ jid: p.jid, name: p.name, introducedBy: p.introducedBy, trust: p.trust }));
+        out.world = node.society.memory
+          .list()
+          .filter((p) => match(p.jid, p.name))
+          .slice(0, 100)
+          .map((p) => ({ jid: p.jid, name: p.name, introducedBy: p.introducedBy, trust: p.trust }));
       }
       return text(out);
     },
@@ -156,7 +172,14 @@ export function createTools(node: AgentNode) {
       if ('problem' in j) return j.problem;
       const limit = typeof args.limit === 'number' && Number.isInteger(args.limit) ? Math.min(200, Math.max(1, args.limit)) : 20;
       const list = await node.conversations.history(bareOf(j.jid), limit);
-      return text(list.map((m) => ({ from: m.direction === 'in' ? m.peer : 'me', body: m.body, at: new Date(m.at).toISOString(), ...(m.status && m.status !== 'sent' ? { status: m.status } : {}) })));
+      return text(
+        list.map((m) => ({
+          from: m.direction === 'in' ? m.peer : 'me',
+          body: m.body,
+          at: new Date(m.at).toISOString(),
+          ...(m.status && m.status !== 'sent' ? { status: m.status } : {}),
+        })),
+      );
     },
     async presence() {
       const s = node.status();
@@ -164,7 +187,10 @@ export function createTools(node: AgentNode) {
         jid: node.connection.jid() ?? node.identity.jid,
         state: s.state,
         card: node.card(),
-        friendsOnline: node.contacts.list().filter((c) => c.mutual && c.presence.available).map((c) => c.jid),
+        friendsOnline: node.contacts
+          .list()
+          .filter((c) => c.mutual && c.presence.available)
+          .map((c) => c.jid),
         friendRequests: node.contacts.requests().map((r) => r.from),
       });
     },

@@ -75,7 +75,9 @@ export class LedgerState {
   /** Re-reads balances and limits (limits have no event of their own: the panel calls this on open). */
   refresh() {
     const names = new Map(this.node.contacts.list().map((c) => [c.jid, c.name]));
-    this.rows = sortBalances(this.node.ledger.balances().map((b) => ({ ...b, name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined })));
+    this.rows = sortBalances(
+      this.node.ledger.balances().map((b) => ({ ...b, name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined })),
+    );
     this.limits = this.node.creditLimits.settings();
   }
 
@@ -120,7 +122,9 @@ export class LedgerState {
     this.payOutcome = undefined;
     try {
       const r = await this.node.pay({ ...p.value, ref: 'gift' });
-      this.payOutcome = r.ok ? { ok: true, text: `Paid ${p.value.amount} to ${p.value.to} (receipt ${r.value.body.seq})` } : { ok: false, text: payErrorText(r.error) };
+      this.payOutcome = r.ok
+        ? { ok: true, text: `Paid ${p.value.amount} to ${p.value.to} (receipt ${r.value.body.seq})` }
+        : { ok: false, text: payErrorText(r.error) };
       return r.ok;
     } finally {
       this.paying = false;
@@ -141,7 +145,9 @@ export class LedgerState {
     const v = overrideFromForm(peer, limit);
     if (v.ok) this.node.creditLimits.set(v.value);
     this.refresh();
-    this.limitsOutcome = v.ok ? { ok: true, text: v.value.limit === undefined ? `Removed the limit for ${v.value.peer}` : `Limit for ${v.value.peer}: ${v.value.limit}` } : { ok: false, text: v.error };
+    this.limitsOutcome = v.ok
+      ? { ok: true, text: v.value.limit === undefined ? `Removed the limit for ${v.value.peer}` : `Limit for ${v.value.peer}: ${v.value.limit}` }
+      : { ok: false, text: v.error };
     return v.ok;
   }
 

@@ -151,7 +151,10 @@ export function verifyText(r: Result<VerifiedLedger, VerifyError>): string {
     return `not verified: ${where}: ${e.message} (${e.code})`;
   }
   const peers = Object.entries(r.value.balances).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const named = peers.slice(0, VERIFY_NAMED).map(([p, n]) => `${p} ${signed(n)}`).join(', ');
+  const named = peers
+    .slice(0, VERIFY_NAMED)
+    .map(([p, n]) => `${p} ${signed(n)}`)
+    .join(', ');
   const balances = peers.length === 0 ? 'none' : peers.length > VERIFY_NAMED ? `${named} and ${peers.length - VERIFY_NAMED} more` : named;
   return `verified: ${r.value.receipts} receipt${r.value.receipts === 1 ? '' : 's'} of ${r.value.owner}, balances ${balances}`;
 }

@@ -59,36 +59,64 @@ export class BountiesState {
   async post(form: PostForm): Promise<boolean> {
     const input = postFromForm(form, this.currentRoom());
     if (!input.ok) return this.refuse('post', input.error);
-    return this.act('post', () => this.node.bounties.post(input.value), (b) => `Posted bounty ${b.id} in ${b.room}`);
+    return this.act(
+      'post',
+      () => this.node.bounties.post(input.value),
+      (b) => `Posted bounty ${b.id} in ${b.room}`,
+    );
   }
 
   async bid(b: Bounty, form: BidForm): Promise<boolean> {
     const v = bidFromForm(form);
     if (!v.ok) return this.refuse(bountyKey(b), v.error);
-    return this.act(bountyKey(b), () => this.node.bounties.bid(b, v.value), () => 'Bid sent');
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.bid(b, v.value),
+      () => 'Bid sent',
+    );
   }
 
   async deliver(b: Bounty, result: string): Promise<boolean> {
     const v = deliverFromForm(result);
     if (!v.ok) return this.refuse(bountyKey(b), v.error);
-    return this.act(bountyKey(b), () => this.node.bounties.deliver(b, v.value), () => 'Delivered');
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.deliver(b, v.value),
+      () => 'Delivered',
+    );
   }
 
   award(b: Bounty, bidders: string[]): Promise<boolean> {
     if (bidders.length === 0) return Promise.resolve(this.refuse(bountyKey(b), 'Choose who wins'));
-    return this.act(bountyKey(b), () => this.node.bounties.award(b.id, bidders), (x) => `Awarded to ${x.awards.map((a) => `${a.bidder} (${a.amount})`).join(', ')}`);
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.award(b.id, bidders),
+      (x) => `Awarded to ${x.awards.map((a) => `${a.bidder} (${a.amount})`).join(', ')}`,
+    );
   }
 
   accept(b: Bounty, bidder: string) {
-    return this.act(bountyKey(b), () => this.node.bounties.accept(b.id, bidder), (r) => `Paid ${r.body.amount} credits to ${bidder} (receipt ${r.body.seq})`);
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.accept(b.id, bidder),
+      (r) => `Paid ${r.body.amount} credits to ${bidder} (receipt ${r.body.seq})`,
+    );
   }
 
   reject(b: Bounty, bidder: string) {
-    return this.act(bountyKey(b), () => this.node.bounties.reject(b.id, bidder), () => `Rejected the delivery of ${bidder}`);
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.reject(b.id, bidder),
+      () => `Rejected the delivery of ${bidder}`,
+    );
   }
 
   pick(b: Bounty, winner: string) {
-    return this.act(bountyKey(b), () => this.node.bounties.pick(b.id, winner), (r) => `${winner} wins; paid ${r.body.amount} credits (receipt ${r.body.seq})`);
+    return this.act(
+      bountyKey(b),
+      () => this.node.bounties.pick(b.id, winner),
+      (r) => `${winner} wins; paid ${r.body.amount} credits (receipt ${r.body.seq})`,
+    );
   }
 }
 

@@ -31,7 +31,8 @@ export function postFromForm(f: PostForm, currentRoom: string | undefined): Resu
   if (!BOUNTY_MODES.includes(f.mode)) return { ok: false, error: 'Mode is single, split or competition' };
   const t = f.minutes.trim();
   const minutes = Number(t);
-  if (!/^\d+(\.\d+)?$/.test(t) || minutes <= 0 || minutes > MAX_MINUTES) return { ok: false, error: `Deadline must be a number of minutes, above 0 and at most ${MAX_MINUTES}` };
+  if (!/^\d+(\.\d+)?$/.test(t) || minutes <= 0 || minutes > MAX_MINUTES)
+    return { ok: false, error: `Deadline must be a number of minutes, above 0 and at most ${MAX_MINUTES}` };
   const skill = f.skill.trim();
   if (skill && !SKILL_NODE.test(skill)) return { ok: false, error: 'Skill must be a command node name (letters, digits, _ . : -)' };
   const typed = f.room.trim();
@@ -58,7 +59,8 @@ export function bidFromForm(f: BidForm): Result<{ pitch: string; price?: number 
 
 export function deliverFromForm(result: string): Result<string, string> {
   if (!result.trim()) return { ok: false, error: 'Write the result' };
-  if (new TextEncoder().encode(result).length > BOUNTY_LIMITS.resultBytes) return { ok: false, error: `A result is at most ${BOUNTY_LIMITS.resultBytes} bytes` };
+  if (new TextEncoder().encode(result).length > BOUNTY_LIMITS.resultBytes)
+    return { ok: false, error: `A result is at most ${BOUNTY_LIMITS.resultBytes} bytes` };
   return { ok: true, value: result };
 }
 

@@ -91,8 +91,14 @@ export class MarketState {
   /** Asks friends and the agents present in our world for their priced skills. */
   async loadCatalog() {
     const version = ++this.loadVersion;
-    const friends = this.node.contacts.list().filter((c) => c.mutual).map((c) => c.jid);
-    const world = this.node.world.snapshot().agents.filter((a) => a.present).map((a) => a.jid);
+    const friends = this.node.contacts
+      .list()
+      .filter((c) => c.mutual)
+      .map((c) => c.jid);
+    const world = this.node.world
+      .snapshot()
+      .agents.filter((a) => a.present)
+      .map((a) => a.jid);
     const peers = catalogPeers(friends, world, this.self());
     this.loading = true;
     try {
@@ -119,7 +125,13 @@ export class MarketState {
     }
     // The price may have changed since the catalog was read: the quote is what `buy` will pay.
     const price = quoted.value.price ?? undefined;
-    this.buying = { key, row: { ...row, price: price ?? row.price }, fields: parseInputSummary(quoted.value.info.input), busy: false, ...(!price && { outcome: { ok: true, text: 'This skill is free now.' } }) };
+    this.buying = {
+      key,
+      row: { ...row, price: price ?? row.price },
+      fields: parseInputSummary(quoted.value.info.input),
+      busy: false,
+      ...(!price && { outcome: { ok: true, text: 'This skill is free now.' } }),
+    };
   }
 
   close() {
@@ -141,7 +153,9 @@ export class MarketState {
     const r = await this.node.market.buy(b.row.jid, b.row.node, values.value);
     this.used = this.node.market.budget.used();
     if (version !== this.buyVersion) return;
-    this.buying = r.ok ? { ...b, busy: false, outcome: { ok: !r.value.unpaid, text: purchaseText(r.value) }, response: r.value.response } : { ...b, busy: false, outcome: { ok: false, text: buyErrorText(r.error) } };
+    this.buying = r.ok
+      ? { ...b, busy: false, outcome: { ok: !r.value.unpaid, text: purchaseText(r.value) }, response: r.value.response }
+      : { ...b, busy: false, outcome: { ok: false, text: buyErrorText(r.error) } };
   }
 
   async setBudget(form: BudgetForm): Promise<boolean> {
@@ -160,7 +174,11 @@ export class MarketState {
   async setPrice(skill: string, form: PriceForm): Promise<boolean> {
     const v = priceFromForm(form);
     const r = v.ok ? await this.node.skills.configure(skill, { price: v.value }) : undefined;
-    const outcome: Outcome = !v.ok ? { ok: false, text: v.error } : r!.ok ? { ok: true, text: `Saved: ${priceText(v.value)}` } : { ok: false, text: r!.error.message };
+    const outcome: Outcome = !v.ok
+      ? { ok: false, text: v.error }
+      : r!.ok
+        ? { ok: true, text: `Saved: ${priceText(v.value)}` }
+        : { ok: false, text: r!.error.message };
     this.priceOutcome = { ...this.priceOutcome, [skill]: outcome };
     return outcome.ok;
   }

@@ -74,7 +74,13 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** By seller (name, then JID), then skill name, so a refresh does not reorder equal rows. */
 export function sortCatalog(rows: readonly CatalogRow[]): CatalogRow[] {
-  return [...rows].sort((a, b) => cmp((a.seller ?? a.jid).toLowerCase(), (b.seller ?? b.jid).toLowerCase()) || cmp(a.jid, b.jid) || cmp(a.name.toLowerCase(), b.name.toLowerCase()) || cmp(a.node, b.node));
+  return [...rows].sort(
+    (a, b) =>
+      cmp((a.seller ?? a.jid).toLowerCase(), (b.seller ?? b.jid).toLowerCase()) ||
+      cmp(a.jid, b.jid) ||
+      cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
+      cmp(a.node, b.node),
+  );
 }
 
 export const catalogKey = (e: { jid: string; node: string }): string => `${e.jid}|${e.node}`;
@@ -149,7 +155,8 @@ export const buyErrorText = (e: BuyError): string => failureText(e, 'the seller'
 export function purchaseText(p: Purchase): string {
   if (!p.price) return 'Free: nothing paid.';
   if (p.unpaid) return `Result received, not paid: ${p.unpaid}`;
-  if (p.receipt) return `Paid ${p.receipt.body.amount} credits ${p.invoice ? `for invoice ${p.invoice.id}` : 'before the call'} (receipt ${p.receipt.body.seq}).`;
+  if (p.receipt)
+    return `Paid ${p.receipt.body.amount} credits ${p.invoice ? `for invoice ${p.invoice.id}` : 'before the call'} (receipt ${p.receipt.body.seq}).`;
   if (p.price.when === 'before') return 'Paid with a prepaid call you already held.';
   return 'No invoice came with the result: nothing paid.';
 }
@@ -177,7 +184,14 @@ export function inTime(ms: number): string {
 export function invoiceRows(invoices: readonly Invoice[], now: number): InvoiceRow[] {
   return [...invoices]
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due - b.due || cmp(a.id, b.id))
-    .map((i) => ({ id: i.id, caller: i.caller, node: i.node, amount: i.amount, overdue: i.overdue, state: i.overdue || now > i.due ? 'overdue' : `due ${inTime(i.due - now)}` }));
+    .map((i) => ({
+      id: i.id,
+      caller: i.caller,
+      node: i.node,
+      amount: i.amount,
+      overdue: i.overdue,
+      state: i.overdue || now > i.due ? 'overdue' : `due ${inTime(i.due - now)}`,
+    }));
 }
 
 /** Most calls first, then by payer and skill. */

@@ -101,7 +101,14 @@ export function buildGraph(input: GraphInput): GraphModel {
     const prev = nodes.get(n.id);
     if (prev) {
       // The same agent seen twice (contact and world): the world adds position and look.
-      nodes.set(n.id, { ...prev, online: prev.online || n.online, x: n.x ?? prev.x, y: n.y ?? prev.y, avatar: n.avatar || prev.avatar, color: prev.kind === 'self' ? prev.color : n.color });
+      nodes.set(n.id, {
+        ...prev,
+        online: prev.online || n.online,
+        x: n.x ?? prev.x,
+        y: n.y ?? prev.y,
+        avatar: n.avatar || prev.avatar,
+        color: prev.kind === 'self' ? prev.color : n.color,
+      });
       return true;
     }
     if (nodes.size >= max) {
@@ -114,7 +121,15 @@ export function buildGraph(input: GraphInput): GraphModel {
 
   const selfJid = bareLower(input.self.jid);
   const selfName = cleanLabel(input.self.name, selfJid.split('@')[0]!);
-  add({ id: agentId(selfJid), kind: 'self', label: selfName, avatar: cleanAvatar(input.self.avatar, selfName), color: cleanColor(input.self.color, 'self'), online: true, jid: selfJid });
+  add({
+    id: agentId(selfJid),
+    kind: 'self',
+    label: selfName,
+    avatar: cleanAvatar(input.self.avatar, selfName),
+    color: cleanColor(input.self.color, 'self'),
+    online: true,
+    jid: selfJid,
+  });
 
   // Online friends first: they are what the person came to see when the bound cuts.
   const contacts = [...input.contacts].sort((a, b) => Number(b.presence.available) - Number(a.presence.available));
@@ -127,13 +142,40 @@ export function buildGraph(input: GraphInput): GraphModel {
   for (const a of world?.agents ?? []) {
     if (!a.present) continue;
     const label = cleanLabel(a.nick, bareLower(a.jid).split('@')[0]!);
-    add({ id: agentId(a.jid), kind: 'agent', label, avatar: cleanAvatar(a.look?.avatar, label), color: cleanColor(a.look?.color, 'agent'), online: true, jid: bareLower(a.jid), x: finite(a.x), y: finite(a.y) });
+    add({
+      id: agentId(a.jid),
+      kind: 'agent',
+      label,
+      avatar: cleanAvatar(a.look?.avatar, label),
+      color: cleanColor(a.look?.color, 'agent'),
+      online: true,
+      jid: bareLower(a.jid),
+      x: finite(a.x),
+      y: finite(a.y),
+    });
   }
   for (const o of input.orgs) {
-    add({ id: orgId(o.room), kind: 'org', label: cleanLabel(o.name, o.room.split('@')[0]!), avatar: '⬡', color: KIND_COLORS.org, online: true, jid: o.room.toLowerCase() });
+    add({
+      id: orgId(o.room),
+      kind: 'org',
+      label: cleanLabel(o.name, o.room.split('@')[0]!),
+      avatar: '⬡',
+      color: KIND_COLORS.org,
+      online: true,
+      jid: o.room.toLowerCase(),
+    });
   }
   for (const p of world?.places ?? []) {
-    add({ id: placeId(p.owner, p.id), kind: 'place', label: cleanLabel(p.name, p.id), avatar: '⌂', color: KIND_COLORS.place, online: true, x: finite(p.x), y: finite(p.y) });
+    add({
+      id: placeId(p.owner, p.id),
+      kind: 'place',
+      label: cleanLabel(p.name, p.id),
+      avatar: '⌂',
+      color: KIND_COLORS.place,
+      online: true,
+      x: finite(p.x),
+      y: finite(p.y),
+    });
   }
   for (const t of world?.treasures ?? []) {
     if (t.claimedBy) continue;

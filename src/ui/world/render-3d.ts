@@ -103,8 +103,7 @@ export function createRenderer3d(o: RendererOptions): WorldRenderer {
         framed = false;
         ticks = 0;
         graph.graphData({ nodes: ns, links: ls });
-      }
-      else graph.refresh();
+      } else graph.refresh();
       const retry = waiting;
       waiting = [];
       for (const p of retry) emit(p);

@@ -31,11 +31,26 @@ export class WorldViewState {
       node.events.on('identity', () => this.schedule()),
       node.conversations.events.on('message', (m) => this.pulse(pulseFromChat(m, self()))),
       // Skill calls: each request we send, each call we let through, progress notes of runs we started.
-      node.commands.events.on('progress', (p) => this.pulse(pulseFromCall({ from: p.from, to: self(), node: p.node, session: `${p.sessionid}:${p.text.length}:${p.percent ?? ''}`, at: Date.now() }))),
-      node.commands.events.on('request', (c) => this.pulse(pulseFromCall({ from: self(), to: c.to, node: c.node, session: `${c.sessionid ?? ''}:${c.action}:${Date.now()}`, at: Date.now() }))),
+      node.commands.events.on('progress', (p) =>
+        this.pulse(pulseFromCall({ from: p.from, to: self(), node: p.node, session: `${p.sessionid}:${p.text.length}:${p.percent ?? ''}`, at: Date.now() })),
+      ),
+      node.commands.events.on('request', (c) =>
+        this.pulse(pulseFromCall({ from: self(), to: c.to, node: c.node, session: `${c.sessionid ?? ''}:${c.action}:${Date.now()}`, at: Date.now() })),
+      ),
       node.skills.events.on('called', (c) => this.pulse(pulseFromCall({ from: c.from, to: self(), node: c.node, session: `${Date.now()}`, at: Date.now() }))),
       // Our own payments and the ones we receive, as the ledger commits them.
-      node.ledger.events.on('receipt', ({ receipt }) => this.pulse(pulseFromWorld({ at: Date.now(), kind: 'payment', from: receipt.body.payer, to: receipt.body.payee, text: `${receipt.body.amount} credits`, amount: receipt.body.amount }))),
+      node.ledger.events.on('receipt', ({ receipt }) =>
+        this.pulse(
+          pulseFromWorld({
+            at: Date.now(),
+            kind: 'payment',
+            from: receipt.body.payer,
+            to: receipt.body.payee,
+            text: `${receipt.body.amount} credits`,
+            amount: receipt.body.amount,
+          }),
+        ),
+      ),
     );
     this.offs.push(
       world.events.on('changed', (snap) => {

@@ -31,14 +31,28 @@ function formElement(form: DataForm): Element {
     'x',
     { xmlns: NS_DATA, type: form.type },
     form.title !== undefined ? xml('title', {}, form.title) : null,
-    form.fields.map((f) => xml('field', { var: f.var, type: f.type, label: f.label }, f.values.map((v) => xml('value', {}, v)))),
+    form.fields.map((f) =>
+      xml(
+        'field',
+        { var: f.var, type: f.type, label: f.label },
+        f.values.map((v) => xml('value', {}, v)),
+      ),
+    ),
   );
 }
 
 const FORM_TYPES: readonly string[] = ['form', 'submit', 'cancel', 'result'] satisfies FormType[];
 const FIELD_TYPES: readonly string[] = [
-  'boolean', 'fixed', 'hidden', 'jid-multi', 'jid-single',
-  'list-multi', 'list-single', 'text-multi', 'text-private', 'text-single',
+  'boolean',
+  'fixed',
+  'hidden',
+  'jid-multi',
+  'jid-single',
+  'list-multi',
+  'list-single',
+  'text-multi',
+  'text-private',
+  'text-single',
 ] satisfies FieldType[];
 
 const malformed = (message: string) => fail(capsError('malformed', message));

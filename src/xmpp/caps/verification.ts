@@ -11,10 +11,7 @@ const SEP = '<';
 // well-formed input never needs it, but it keeps the order total.
 function compareIdentities(a: DiscoIdentity, b: DiscoIdentity): number {
   return (
-    octetCompare(a.category, b.category) ||
-    octetCompare(a.type, b.type) ||
-    octetCompare(a.lang ?? '', b.lang ?? '') ||
-    octetCompare(a.name ?? '', b.name ?? '')
+    octetCompare(a.category, b.category) || octetCompare(a.type, b.type) || octetCompare(a.lang ?? '', b.lang ?? '') || octetCompare(a.name ?? '', b.name ?? '')
   );
 }
 

@@ -62,7 +62,14 @@ export function createChat({ connection }: { connection: XmppConnection }) {
     }
     const stamp = s.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
     const at = stamp ? Date.parse(stamp) : NaN;
-    events.emit('message', { id: s.attrs.id ?? xid(), from: s.attrs.from, fromBare, body, at: Number.isFinite(at) ? at : Date.now(), generated: Boolean(s.getChild('generated', NS_GENERATED)) });
+    events.emit('message', {
+      id: s.attrs.id ?? xid(),
+      from: s.attrs.from,
+      fromBare,
+      body,
+      at: Number.isFinite(at) ? at : Date.now(),
+      generated: Boolean(s.getChild('generated', NS_GENERATED)),
+    });
   });
 
   return {
@@ -70,7 +77,13 @@ export function createChat({ connection }: { connection: XmppConnection }) {
     async send(to: string, body: string, id: string = xid(), opts: { generated?: boolean } = {}): Promise<Result<string, TidepoolError>> {
       if (body.length > MAX_BODY_CHARS) return { ok: false, error: { kind: 'invalid', message: `messages are limited to ${MAX_BODY_CHARS} characters` } };
       const r = await connection.send(
-        xml('message', { to, type: 'chat', id }, xml('body', {}, body), xml('active', { xmlns: NS_CHATSTATES }), opts.generated ? xml('generated', { xmlns: NS_GENERATED }) : null),
+        xml(
+          'message',
+          { to, type: 'chat', id },
+          xml('body', {}, body),
+          xml('active', { xmlns: NS_CHATSTATES }),
+          opts.generated ? xml('generated', { xmlns: NS_GENERATED }) : null,
+        ),
       );
       return r.ok ? ok(id) : r;
     },

@@ -6,7 +6,17 @@ import { fail, ok, type Result } from '../result.ts';
 import type { TidepoolError } from '../errors.ts';
 import type { DataForm } from '../forms/types.ts';
 import { findForm, formElement, parseForm, submitForm } from '../forms/index.ts';
-import { NS_COMMANDS, NS_JSON, NS_PROGRESS, type CommandAction, type CommandActions, type CommandResponse, type CommandStatus, type Note, type Progress } from './types.ts';
+import {
+  NS_COMMANDS,
+  NS_JSON,
+  NS_PROGRESS,
+  type CommandAction,
+  type CommandActions,
+  type CommandResponse,
+  type CommandStatus,
+  type Note,
+  type Progress,
+} from './types.ts';
 
 export interface CommandClientEvents extends Record<string, unknown> {
   progress: Progress;
@@ -33,10 +43,13 @@ export function parseCommandResponse(iq: Element): Result<CommandResponse, Tidep
       complete: Boolean(a.getChild('complete')),
     };
   }
-  const notes: Note[] = cmd.getChildren('note').slice(0, 50).map((n) => {
-    const t = n.attrs.type;
-    return { type: t === 'warn' || t === 'error' ? t : 'info', text: n.text().slice(0, 4096) };
-  });
+  const notes: Note[] = cmd
+    .getChildren('note')
+    .slice(0, 50)
+    .map((n) => {
+      const t = n.attrs.type;
+      return { type: t === 'warn' || t === 'error' ? t : 'info', text: n.text().slice(0, 4096) };
+    });
   let form: DataForm | undefined;
   const formEl = findForm(cmd);
   if (formEl) {
@@ -64,7 +77,13 @@ export function createCommandClient({ connection }: { connection: XmppConnection
     const p = s.getChild('progress', NS_PROGRESS);
     if (!p || !p.attrs.node || !p.attrs.sessionid) return;
     const pct = Number(p.attrs.percent);
-    events.emit('progress', { from: s.attrs.from, node: p.attrs.node, sessionid: p.attrs.sessionid, text: p.text().slice(0, 4096), percent: Number.isFinite(pct) ? pct : undefined });
+    events.emit('progress', {
+      from: s.attrs.from,
+      node: p.attrs.node,
+      sessionid: p.attrs.sessionid,
+      text: p.text().slice(0, 4096),
+      percent: Number.isFinite(pct) ? pct : undefined,
+    });
   });
 
   async function send(to: string, node: string, action: CommandAction, opts: { sessionid?: string; form?: DataForm; timeoutMs?: number } = {}) {
@@ -78,8 +97,14 @@ export function createCommandClient({ connection }: { connection: XmppConnection
     events,
     execute: (to: string, node: string, timeoutMs?: number) => send(to, node, 'execute', { timeoutMs }),
     /** Submit the current stage and move on (or finish, with action 'complete'). */
-    submit: (to: string, node: string, sessionid: string, values: DataForm | Record<string, string | string[] | boolean | number>, action: 'next' | 'complete' | 'execute' = 'execute', timeoutMs?: number) =>
-      send(to, node, action, { sessionid, form: isForm(values) ? values : submitForm(values), timeoutMs }),
+    submit: (
+      to: string,
+      node: string,
+      sessionid: string,
+      values: DataForm | Record<string, string | string[] | boolean | number>,
+      action: 'next' | 'complete' | 'execute' = 'execute',
+      timeoutMs?: number,
+    ) => send(to, node, action, { sessionid, form: isForm(values) ? values : submitForm(values), timeoutMs }),
     prev: (to: string, node: string, sessionid: string) => send(to, node, 'prev', { sessionid }),
     cancel: (to: string, node: string, sessionid: string) => send(to, node, 'cancel', { sessionid }),
   };

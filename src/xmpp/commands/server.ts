@@ -64,7 +64,11 @@ interface Session {
 
 export const COMMAND_LIMITS = { sessionTimeoutMs: 10 * 60_000, maxSessionsPerCaller: 8, maxSessions: 2000, maxRequestChars: 64 * 1024 };
 
-function commandError(condition: 'bad-request' | 'not-allowed' | 'forbidden' | 'item-not-found', app: CommandErrorCondition | undefined, text: string): StanzaError {
+function commandError(
+  condition: 'bad-request' | 'not-allowed' | 'forbidden' | 'item-not-found',
+  app: CommandErrorCondition | undefined,
+  text: string,
+): StanzaError {
   const e = stanzaError(condition, text);
   return app ? { ...e, app: xml(app, { xmlns: NS_COMMANDS }) } : e;
 }
@@ -83,7 +87,11 @@ export function createCommandServer(o: CommandServerOptions) {
   const sweeper = setInterval(expire, Math.min(timeout, 60_000));
   (sweeper as { unref?: () => void }).unref?.();
 
-  function reply(s: { node: string; id?: string }, status: 'executing' | 'completed' | 'canceled', body: { form?: DataForm; actions?: Element; notes?: Note[]; json?: unknown } = {}) {
+  function reply(
+    s: { node: string; id?: string },
+    status: 'executing' | 'completed' | 'canceled',
+    body: { form?: DataForm; actions?: Element; notes?: Note[]; json?: unknown } = {},
+  ) {
     return xml(
       'command',
       { xmlns: NS_COMMANDS, node: s.node, sessionid: s.id, status },
@@ -96,7 +104,13 @@ export function createCommandServer(o: CommandServerOptions) {
 
   function stageReply(s: Session, def: CommandDefinition) {
     const last = s.stage === def.stages.length - 1;
-    const actions = xml('actions', { execute: last ? 'complete' : 'next' }, s.stage > 0 ? xml('prev') : null, last ? null : xml('next'), last ? xml('complete') : null);
+    const actions = xml(
+      'actions',
+      { execute: last ? 'complete' : 'next' },
+      s.stage > 0 ? xml('prev') : null,
+      last ? null : xml('next'),
+      last ? xml('complete') : null,
+    );
     return reply(s, 'executing', { form: s.forms[s.stage], actions });
   }
 
@@ -110,9 +124,20 @@ export function createCommandServer(o: CommandServerOptions) {
       signal: ctrl.signal,
       progress(text, percent) {
         if (ctrl.signal.aborted) return;
-        void o.send(
-          xml('message', { to: s.from, type: 'normal' }, xml('progress', { xmlns: NS_PROGRESS, node: s.node, sessionid: s.id, percent: percent === undefined ? undefined : String(Math.round(percent)) }, text.slice(0, 4096)), xml('no-store', { xmlns: 'urn:xmpp:hints' })),
-        ).catch(() => {});
+        void o
+          .send(
+            xml(
+              'message',
+              { to: s.from, type: 'normal' },
+              xml(
+                'progress',
+                { xmlns: NS_PROGRESS, node: s.node, sessionid: s.id, percent: percent === undefined ? undefined : String(Math.round(percent)) },
+                text.slice(0, 4096),
+              ),
+              xml('no-store', { xmlns: 'urn:xmpp:hints' }),
+            ),
+          )
+          .catch(() => {});
       },
     };
     let out: Result<RunOutput, StanzaError>;
@@ -131,7 +156,8 @@ export function createCommandServer(o: CommandServerOptions) {
     const node = cmd.attrs.node;
     const action = (cmd.attrs.action ?? 'execute') as CommandAction;
     if (!node) return fail(commandError('bad-request', undefined, 'the command has no node'));
-    if (!['execute', 'next', 'prev', 'complete', 'cancel'].includes(action)) return fail(commandError('bad-request', 'bad-action', `unknown action "${String(action).slice(0, 32)}"`));
+    if (!['execute', 'next', 'prev', 'complete', 'cancel'].includes(action))
+      return fail(commandError('bad-request', 'bad-action', `unknown action "${String(action).slice(0, 32)}"`));
     const def = o.lookup(node);
     if (!def) return fail(commandError('item-not-found', undefined, `no command "${node.slice(0, 128)}"`));
     const allowed = await o.authorize(from, node);

@@ -43,7 +43,10 @@ export function loginAttempt(entity: Client, o: AttemptOptions): Promise<Result<
     offs.push(o.whenOnline(() => finish(ok(entity.jid!.toString()))));
     entity.on('error', onError);
     entity.on('disconnect', onDisconnect);
-    offs.push(() => entity.removeListener('error', onError), () => entity.removeListener('disconnect', onDisconnect));
+    offs.push(
+      () => entity.removeListener('error', onError),
+      () => entity.removeListener('disconnect', onDisconnect),
+    );
     const timer = setTimeout(() => {
       finish(fail({ kind: 'timeout', ms: o.timeoutMs, message: `login did not finish within ${o.timeoutMs} ms` }));
       entity.disconnect().catch(() => {});

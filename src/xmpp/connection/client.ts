@@ -212,7 +212,8 @@ export function createConnection(o: ConnectOptions): XmppConnection {
         let reply = await router.handle(s);
         // An answer too large to send becomes a small typed error, never silence or a lost session.
         // (If even that is too large, the request's own id is: there is no answer we could send.)
-        if (reply && tooLarge(reply, makeXmlSafe(reply))) reply = errorReply(s, stanzaError('resource-constraint', 'the answer is larger than the server accepts'));
+        if (reply && tooLarge(reply, makeXmlSafe(reply)))
+          reply = errorReply(s, stanzaError('resource-constraint', 'the answer is larger than the server accepts'));
         if (reply) await sendSafe(reply).catch(() => {});
         return;
       }

@@ -14,17 +14,20 @@ export function startKeepalive(o: KeepaliveOptions) {
   let inFlight = false;
   const timer =
     o.intervalMs > 0
-      ? setInterval(async () => {
-          if (inFlight || !o.isOnline() || Date.now() - lastHeard < o.intervalMs) return;
-          inFlight = true;
-          const r = await o.ping();
-          inFlight = false;
-          if (!r.ok && o.isOnline()) {
-            const e = r.error as { kind?: string };
-            // A stanza error still proves the server is there; only silence means dead.
-            if (e?.kind === 'timeout') o.onDead();
-          }
-        }, Math.max(1000, Math.floor(o.intervalMs / 3)))
+      ? setInterval(
+          async () => {
+            if (inFlight || !o.isOnline() || Date.now() - lastHeard < o.intervalMs) return;
+            inFlight = true;
+            const r = await o.ping();
+            inFlight = false;
+            if (!r.ok && o.isOnline()) {
+              const e = r.error as { kind?: string };
+              // A stanza error still proves the server is there; only silence means dead.
+              if (e?.kind === 'timeout') o.onDead();
+            }
+          },
+          Math.max(1000, Math.floor(o.intervalMs / 3)),
+        )
       : undefined;
   (timer as { unref?: () => void } | undefined)?.unref?.();
   return {

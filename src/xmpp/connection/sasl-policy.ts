@@ -26,7 +26,10 @@ export function chooseMechanism(offered: readonly string[], service: string): Me
   if (scram) return { ok: true, mechanism: scram };
   if (usable.includes('PLAIN')) {
     if (isEncryptedService(service) || isLoopbackService(service)) return { ok: true, mechanism: 'PLAIN' };
-    return { ok: false, reason: `the server at ${service} offers only PLAIN over an unencrypted connection; refusing to send the password in clear (use wss://)` };
+    return {
+      ok: false,
+      reason: `the server at ${service} offers only PLAIN over an unencrypted connection; refusing to send the password in clear (use wss://)`,
+    };
   }
   return { ok: false, reason: `no supported SASL mechanism offered (server offers: ${offered.join(', ') || 'none'})` };
 }

@@ -72,11 +72,7 @@ export function createDisco(deps: DiscoDeps) {
       if (!q) return fail({ kind: 'invalid', message: 'disco#items answer without a query' });
       const items = q.getChildren('item');
       if (items.length > MAX_ITEMS) return fail({ kind: 'invalid', message: `more than ${MAX_ITEMS} disco items` });
-      return ok(
-        items
-          .filter((i) => i.attrs.jid)
-          .map((i) => ({ jid: i.attrs.jid!, node: i.attrs.node, name: i.attrs.name?.slice(0, 256) })),
-      );
+      return ok(items.filter((i) => i.attrs.jid).map((i) => ({ jid: i.attrs.jid!, node: i.attrs.node, name: i.attrs.name?.slice(0, 256) })));
     },
   };
 }

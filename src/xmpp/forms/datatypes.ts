@@ -1,8 +1,6 @@
 // XEP-0122 §3.1 datatypes: the XML Schema built-ins we understand. Anything else is validated as xs:string (§4.1).
 import { compareInstants, parseDate, parseDateTime, parseTime, type Instant } from './datetime.ts';
-import {
-  compareDecimals, compareDoubles, compareIntegers, isDecimalLexical, isDoubleLexical, isIntegerLexical,
-} from './numbers.ts';
+import { compareDecimals, compareDoubles, compareIntegers, isDecimalLexical, isDoubleLexical, isIntegerLexical } from './numbers.ts';
 
 export interface Datatype {
   name: string;
@@ -28,7 +26,11 @@ const STRING: Datatype = { name: 'xs:string', noun: 'text', valid: () => true };
 // Sized integers all read "an integer" in messages; their bounds are spelled out as a range instead.
 function integer(name: string, min?: string, max?: string): Datatype {
   return {
-    name, noun: 'an integer', order: 'number', min, max,
+    name,
+    noun: 'an integer',
+    order: 'number',
+    min,
+    max,
     valid: (v) => isIntegerLexical(v) && (min === undefined || compareIntegers(v, min) >= 0) && (max === undefined || compareIntegers(v, max) <= 0),
     compare: compareIntegers,
   };
@@ -36,7 +38,9 @@ function integer(name: string, min?: string, max?: string): Datatype {
 
 function temporal(name: string, noun: string, parse: (v: string) => Instant | undefined): Datatype {
   return {
-    name, noun, order: 'time',
+    name,
+    noun,
+    order: 'time',
     valid: (v) => parse(v) !== undefined,
     compare: (a, b) => {
       const x = parse(a);
@@ -65,7 +69,8 @@ const TYPES: Datatype[] = [
   { name: 'xs:double', noun: 'a number', order: 'number', valid: isDoubleLexical, compare: (a, b) => compareDoubles(a, b) },
   { name: 'xs:float', noun: 'a number', order: 'number', valid: isDoubleLexical, compare: (a, b) => compareDoubles(a, b, true) },
   {
-    name: 'xs:boolean', noun: 'true or false (or 1 or 0)',
+    name: 'xs:boolean',
+    noun: 'true or false (or 1 or 0)',
     valid: (v) => Object.hasOwn(BOOLEAN, v),
     normalise: (v) => BOOLEAN[v] ?? v,
   },

@@ -3,8 +3,16 @@ import type { Element } from '@xmpp/xml';
 import type { FieldType, FormField, FormType } from './types.ts';
 
 const FIELD_TYPES: ReadonlySet<string> = new Set<FieldType>([
-  'boolean', 'fixed', 'hidden', 'jid-multi', 'jid-single',
-  'list-multi', 'list-single', 'text-multi', 'text-private', 'text-single',
+  'boolean',
+  'fixed',
+  'hidden',
+  'jid-multi',
+  'jid-single',
+  'list-multi',
+  'list-single',
+  'text-multi',
+  'text-private',
+  'text-single',
 ]);
 
 // §3.2: only these "MAY contain more than one <value/>"; every other type MUST NOT.
@@ -12,8 +20,7 @@ const MULTI_VALUED: ReadonlySet<FieldType> = new Set<FieldType>(['hidden', 'jid-
 
 export const isFieldType = (t: string): t is FieldType => FIELD_TYPES.has(t);
 
-export const isFormType = (t: string | undefined): t is FormType =>
-  t === 'form' || t === 'submit' || t === 'cancel' || t === 'result';
+export const isFormType = (t: string | undefined): t is FormType => t === 'form' || t === 'submit' || t === 'cancel' || t === 'result';
 
 export const isMultiValued = (t: FieldType): boolean => MULTI_VALUED.has(t);
 

@@ -28,8 +28,7 @@ export function parseField(el: Element, ctx: FieldContext = {}): Result<FormFiel
 
   const kids = el.getChildElements().filter((c) => c.getNS() === NS_DATA);
   const count = (n: string) => kids.filter((c) => localName(c) === n).length;
-  const limit = tooMany(count('value'), FORM_LIMITS.valuesPerField, `${where}: values`)
-    ?? tooMany(count('option'), FORM_LIMITS.options, `${where}: options`);
+  const limit = tooMany(count('value'), FORM_LIMITS.valuesPerField, `${where}: values`) ?? tooMany(count('option'), FORM_LIMITS.options, `${where}: options`);
   if (limit) return fail(limit);
   if (count('desc') > 1) return fail(malformed(`${where}: more than one <desc/>`));
   if (count('required') > 1) return fail(malformed(`${where}: more than one <required/>`));

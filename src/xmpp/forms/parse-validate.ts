@@ -73,7 +73,10 @@ function rangeFits(v: Validation, where: string): StanzaError | undefined {
   if (!isKnownDatatype(name)) return undefined;
   const dt = datatypeOf(name);
   if (!dt.order) return malformed(`${where}: a range cannot apply to ${name}`);
-  for (const [which, bound] of [['min', v.min], ['max', v.max]] as const) {
+  for (const [which, bound] of [
+    ['min', v.min],
+    ['max', v.max],
+  ] as const) {
     if (bound !== undefined && !dt.valid(bound)) return malformed(`${where}: range ${which} ${quote(bound)} is not a valid ${name}`);
   }
   return undefined;

@@ -23,13 +23,15 @@ export function parseForm(el: Element): Result<DataForm, StanzaError> {
   const instructionEls = named('instructions');
   const reportedEls = named('reported');
   const itemEls = named('item');
-  const limit = tooMany(fieldEls.length, FORM_LIMITS.fields, 'fields')
-    ?? tooMany(instructionEls.length, FORM_INSTRUCTIONS_LIMIT, 'instructions')
-    ?? tooMany(itemEls.length, FORM_LIMITS.items, 'items');
+  const limit =
+    tooMany(fieldEls.length, FORM_LIMITS.fields, 'fields') ??
+    tooMany(instructionEls.length, FORM_INSTRUCTIONS_LIMIT, 'instructions') ??
+    tooMany(itemEls.length, FORM_LIMITS.items, 'items');
   if (limit) return fail(limit);
   if (titles.length > 1) return fail(malformed('a form has at most one <title/>'));
   // §3.4: only results carry a table, and then exactly one header before the rows.
-  if ((reportedEls.length > 0 || itemEls.length > 0) && type !== 'result') return fail(malformed(`a form of type ${type} cannot contain <reported/> or <item/>`));
+  if ((reportedEls.length > 0 || itemEls.length > 0) && type !== 'result')
+    return fail(malformed(`a form of type ${type} cannot contain <reported/> or <item/>`));
   if (reportedEls.length > 1) return fail(malformed('a result has at most one <reported/>'));
   if (itemEls.length > 0 && reportedEls.length === 0) return fail(malformed('<item/> elements need a <reported/> header'));
 

@@ -28,13 +28,8 @@ function fieldElement(f: FormField): Element {
 }
 
 function validateElement(v: Validation): Element {
-  const method =
-    v.method === 'range' ? xml('range', { min: v.min, max: v.max })
-    : v.method === 'regex' ? xml('regex', {}, v.regex ?? '')
-    : xml(v.method);
-  const listRange = v.listRange
-    ? xml('list-range', { min: v.listRange.min?.toString(), max: v.listRange.max?.toString() })
-    : null;
+  const method = v.method === 'range' ? xml('range', { min: v.min, max: v.max }) : v.method === 'regex' ? xml('regex', {}, v.regex ?? '') : xml(v.method);
+  const listRange = v.listRange ? xml('list-range', { min: v.listRange.min?.toString(), max: v.listRange.max?.toString() }) : null;
   return xml('validate', { xmlns: NS_VALIDATE, datatype: v.datatype }, method, listRange);
 }
 

@@ -32,6 +32,9 @@ function describe(f: FormField): string {
 }
 
 function optionList(f: FormField): string {
-  const shown = f.options.slice(0, SHOWN_OPTIONS).map((o) => o.value).join('|');
+  const shown = f.options
+    .slice(0, SHOWN_OPTIONS)
+    .map((o) => o.value)
+    .join('|');
   return f.options.length > SHOWN_OPTIONS ? `${shown}|…` : shown;
 }

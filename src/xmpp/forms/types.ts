@@ -4,8 +4,7 @@ export const NS_DATA = 'jabber:x:data';
 export const NS_VALIDATE = 'http://jabber.org/protocol/xdata-validate';
 
 export type FieldType =
-  | 'boolean' | 'fixed' | 'hidden' | 'jid-multi' | 'jid-single'
-  | 'list-multi' | 'list-single' | 'text-multi' | 'text-private' | 'text-single';
+  'boolean' | 'fixed' | 'hidden' | 'jid-multi' | 'jid-single' | 'list-multi' | 'list-single' | 'text-multi' | 'text-private' | 'text-single';
 
 export interface FieldOption {
   label?: string;

@@ -35,8 +35,7 @@ export function validateSubmission(definition: DataForm, submitted: DataForm): R
 }
 
 // Fixed fields describe the form; a hidden FORM_TYPE identifies it (XEP-0068). Neither is data.
-const isInput = (def: FormField): boolean =>
-  effectiveType(def) !== 'fixed' && !(def.var === 'FORM_TYPE' && def.type === 'hidden');
+const isInput = (def: FormField): boolean => effectiveType(def) !== 'fixed' && !(def.var === 'FORM_TYPE' && def.type === 'hidden');
 
 function checkField(def: FormField, submitted: FormField | undefined): Result<string[] | undefined, StanzaError> {
   const refuse = (problem: string) => fail(malformed(`${fieldName(def)}: ${problem}`));

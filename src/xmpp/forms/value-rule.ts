@@ -74,6 +74,9 @@ function rangePhrase(dt: Datatype, min: string | undefined, max: string | undefi
 }
 
 function optionList(def: FormField): string {
-  const shown = def.options.slice(0, SHOWN_OPTIONS).map((o) => o.value).join(', ');
+  const shown = def.options
+    .slice(0, SHOWN_OPTIONS)
+    .map((o) => o.value)
+    .join(', ');
   return def.options.length > SHOWN_OPTIONS ? `${shown}, …` : shown;
 }

@@ -54,7 +54,13 @@ export function createIqCaller(deps: IqCallerDeps): IqCaller {
       const result = new Promise<Result<Element, TidepoolError>>((resolve) => {
         const timer = setTimeout(() => {
           waiting.delete(id);
-          resolve(fail({ kind: 'timeout', ms: timeoutMs, message: `no answer to ${payload.name} (${payload.attrs.xmlns}) from ${opts.to ?? 'the server'} within ${timeoutMs} ms` }));
+          resolve(
+            fail({
+              kind: 'timeout',
+              ms: timeoutMs,
+              message: `no answer to ${payload.name} (${payload.attrs.xmlns}) from ${opts.to ?? 'the server'} within ${timeoutMs} ms`,
+            }),
+          );
         }, timeoutMs);
         waiting.set(id, { to: opts.to, resolve, timer });
       });

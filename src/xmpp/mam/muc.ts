@@ -35,7 +35,9 @@ export function mucArchived(a: ArchivedMessage, room: string): ArchivedRoomMessa
   const real = items.length === 1 && items[0]!.attrs.jid ? parseBareJid(items[0]!.attrs.jid) : undefined;
   const originId = m.getChildren('origin-id', NS_SID)[0]?.attrs.id;
   const body = m.getChild('body')?.text();
-  const extras = m.getChildElements().filter((c) => !(c.name === 'body' || (c.name === 'x' && c.attrs.xmlns === NS_MUC_USER) || c.attrs.xmlns === NS_SID || c.attrs.xmlns === 'urn:xmpp:delay'));
+  const extras = m
+    .getChildElements()
+    .filter((c) => !(c.name === 'body' || (c.name === 'x' && c.attrs.xmlns === NS_MUC_USER) || c.attrs.xmlns === NS_SID || c.attrs.xmlns === 'urn:xmpp:delay'));
   return {
     room: bareOf(room).toLowerCase(),
     nick,

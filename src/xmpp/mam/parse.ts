@@ -35,7 +35,8 @@ export function parseResult(s: Element, queryid: string, archive: string | undef
   if (!result || result.attrs.queryid !== queryid) return undefined;
   const from = s.attrs.from ? parseBareJid(s.attrs.from) : undefined;
   if (s.attrs.from && !from) return undefined;
-  if (archive !== undefined ? from !== bareOf(archive).toLowerCase() || (s.attrs.from ?? '').includes('/') : from !== undefined && from !== ownBare) return undefined;
+  if (archive !== undefined ? from !== bareOf(archive).toLowerCase() || (s.attrs.from ?? '').includes('/') : from !== undefined && from !== ownBare)
+    return undefined;
   const id = cursor(result.attrs.id);
   const forwarded = result.getChild('forwarded', NS_FORWARD);
   const message = forwarded?.getChild('message');

@@ -58,7 +58,13 @@ export function queryElement(queryid: string, q: MamQuery, pageSize: number, aft
 }
 
 export function createMam({ connection }: { connection: XmppConnection }) {
-  async function page(q: MamQuery, pageSize: number, after: string | undefined, room: number, before?: string): Promise<Result<{ messages: ArchivedMessage[]; complete: boolean; overflow: boolean; last?: string; first?: string }, TidepoolError>> {
+  async function page(
+    q: MamQuery,
+    pageSize: number,
+    after: string | undefined,
+    room: number,
+    before?: string,
+  ): Promise<Result<{ messages: ArchivedMessage[]; complete: boolean; overflow: boolean; last?: string; first?: string }, TidepoolError>> {
     const queryid = xid();
     const archive = q.archive === undefined ? undefined : bareOf(q.archive).toLowerCase();
     const own = () => {
@@ -75,14 +81,23 @@ export function createMam({ connection }: { connection: XmppConnection }) {
       else extra++;
     });
     const ms = q.pageTimeoutMs ?? MAM_LIMITS.pageTimeoutMs;
-    const r = await connection.iq.request('set', queryElement(queryid, q, pageSize, after, before), { ...(archive !== undefined && { to: archive }), timeoutMs: ms });
+    const r = await connection.iq.request('set', queryElement(queryid, q, pageSize, after, before), {
+      ...(archive !== undefined && { to: archive }),
+      timeoutMs: ms,
+    });
     off();
     if (!r.ok) return fail({ ...r.error, message: `archive query${archive ? ` to ${archive}` : ''} failed: ${r.error.message}` });
     const fin = parseFin(r.value);
     if (!fin) return fail({ kind: 'invalid', message: `${archive ?? 'our archive'} answered the query without <fin/>` });
     const last = extra > 0 ? messages.at(-1)?.id : (fin.last ?? messages.at(-1)?.id);
     const first = fin.first ?? messages[0]?.id;
-    return ok({ messages, complete: fin.complete && extra === 0, overflow: extra > 0, ...(last !== undefined && { last }), ...(first !== undefined && { first }) });
+    return ok({
+      messages,
+      complete: fin.complete && extra === 0,
+      overflow: extra > 0,
+      ...(last !== undefined && { last }),
+      ...(first !== undefined && { first }),
+    });
   }
 
   /** Newest pages first: each page continues before the oldest id of the one before it. */

@@ -108,7 +108,10 @@ function choose(key: ConfigKey, want: NonNullable<RoomConfig[ConfigKey]> | null,
   if (field.type !== 'list-single' || options.length === 0 || options.includes(text)) return { values: [text] };
   // A list of sizes (ejabberd's max users): the smallest offered size that still fits everyone.
   if (typeof want === 'number') {
-    const fits = options.map(Number).filter((n) => Number.isFinite(n) && n >= want).sort((a, b) => a - b)[0];
+    const fits = options
+      .map(Number)
+      .filter((n) => Number.isFinite(n) && n >= want)
+      .sort((a, b) => a - b)[0];
     if (fits !== undefined) return { values: [String(fits)], note: `${want} is not offered; ${fits} is the smallest offered value above it` };
   }
   return { reason: `${JSON.stringify(text)} is not among the offered ${key} values (${options.slice(0, 20).join(', ')})` };

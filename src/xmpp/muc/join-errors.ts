@@ -16,16 +16,26 @@ const REFUSALS: Partial<Record<StanzaError['condition'], JoinRefusal>> = {
 
 function sentence(refusal: JoinRefusal, room: string, nick: string): string {
   switch (refusal) {
-    case 'nick-taken': return `the nickname ${JSON.stringify(nick)} is already in use in ${room}; choose another`;
-    case 'members-only': return `${room} is members-only and we are not a member; an owner or admin must grant membership first`;
-    case 'banned': return `we are banned from ${room}`;
-    case 'password': return `${room} needs a password, and we gave none or a wrong one`;
-    case 'not-found': return `${room} does not exist, or its owner has not finished creating it (the room is locked)`;
-    case 'creation-refused': return `${room} does not exist and the service does not let us create rooms`;
-    case 'nick-locked': return `${room} only admits occupants under their registered nickname`;
-    case 'room-full': return `${room} is full (it has reached its maximum number of occupants)`;
-    case 'nick-invalid': return `${JSON.stringify(nick)} is not an acceptable nickname in ${room}`;
-    case 'other': return `${room} refused to let us in`;
+    case 'nick-taken':
+      return `the nickname ${JSON.stringify(nick)} is already in use in ${room}; choose another`;
+    case 'members-only':
+      return `${room} is members-only and we are not a member; an owner or admin must grant membership first`;
+    case 'banned':
+      return `we are banned from ${room}`;
+    case 'password':
+      return `${room} needs a password, and we gave none or a wrong one`;
+    case 'not-found':
+      return `${room} does not exist, or its owner has not finished creating it (the room is locked)`;
+    case 'creation-refused':
+      return `${room} does not exist and the service does not let us create rooms`;
+    case 'nick-locked':
+      return `${room} only admits occupants under their registered nickname`;
+    case 'room-full':
+      return `${room} is full (it has reached its maximum number of occupants)`;
+    case 'nick-invalid':
+      return `${JSON.stringify(nick)} is not an acceptable nickname in ${room}`;
+    case 'other':
+      return `${room} refused to let us in`;
   }
 }
 

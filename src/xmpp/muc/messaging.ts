@@ -36,7 +36,11 @@ export function createMessaging(connection: XmppConnection, rooms: Map<string, R
 
   async function reflected(r: Room, stanza: Element, id: string, kind: Echo['kind'], text: string, ms: number): Promise<Result<Sent, TidepoolError>> {
     const waiter = pending<Result<Sent, TidepoolError>>(ms, () =>
-      fail({ kind: 'timeout', ms, message: `${r.jid} did not confirm our ${kind === 'subject' ? 'subject change' : 'message'} within ${ms} ms (it may still arrive)` }),
+      fail({
+        kind: 'timeout',
+        ms,
+        message: `${r.jid} did not confirm our ${kind === 'subject' ? 'subject change' : 'message'} within ${ms} ms (it may still arrive)`,
+      }),
     );
     echoes.set(id, { room: r.jid, kind, text, waiter });
     ours.add(id);
@@ -64,7 +68,14 @@ export function createMessaging(connection: XmppConnection, rooms: Map<string, R
       if (!r.ok) return r;
       if (subject.length > MUC_LIMITS.subjectChars) return fail({ kind: 'invalid', message: `subjects are limited to ${MUC_LIMITS.subjectChars} characters` });
       const id = xid();
-      const res = await reflected(r.value, xml('message', { to: r.value.jid, type: 'groupchat', id }, xml('subject', {}, subject)), id, 'subject', subject, opts.timeoutMs ?? timeoutMs);
+      const res = await reflected(
+        r.value,
+        xml('message', { to: r.value.jid, type: 'groupchat', id }, xml('subject', {}, subject)),
+        id,
+        'subject',
+        subject,
+        opts.timeoutMs ?? timeoutMs,
+      );
       return res.ok ? ok(undefined) : res;
     },
 

@@ -82,8 +82,10 @@ export function createMuc(o: MucOptions) {
 
   async function join(roomJid: string, nick: string, opts: JoinOptions = {}): Promise<Result<JoinResult, TidepoolError>> {
     const room = parseBareJid(roomJid);
-    if (!room || !room.includes('@') || roomJid.includes('/')) return fail({ kind: 'invalid', message: `${JSON.stringify(roomJid)} is not a room address (room@service)` });
-    if (!nick.trim() || nick.length > MUC_LIMITS.nickChars) return fail({ kind: 'invalid', message: 'a nickname must have a visible character and at most 1023 characters' });
+    if (!room || !room.includes('@') || roomJid.includes('/'))
+      return fail({ kind: 'invalid', message: `${JSON.stringify(roomJid)} is not a room address (room@service)` });
+    if (!nick.trim() || nick.length > MUC_LIMITS.nickChars)
+      return fail({ kind: 'invalid', message: 'a nickname must have a visible character and at most 1023 characters' });
     const existing = rooms.get(room);
     if (existing?.phase === 'joined' && existing.nick === nick) return ok(joinResult(existing));
     if (existing) return fail({ kind: 'invalid', message: `already ${existing.phase} ${room} as ${JSON.stringify(existing.nick)}` });
@@ -99,7 +101,14 @@ export function createMuc(o: MucOptions) {
     const since = r.lastHeard ? new Date(r.lastHeard - REJOIN_OVERLAP_MS).toISOString().replace(/\.\d+Z$/, 'Z') : undefined;
     const res = await enter(r, since ? { since } : { maxstanzas: 0 }, timeoutMs, true);
     if (!res.ok && !rooms.has(r.jid)) {
-      events.emit('left', { room: r.jid, nick: r.nick, reason: 'error', codes: [], error: res.error, text: `could not rejoin after reconnecting: ${res.error.message}` });
+      events.emit('left', {
+        room: r.jid,
+        nick: r.nick,
+        reason: 'error',
+        codes: [],
+        error: res.error,
+        text: `could not rejoin after reconnecting: ${res.error.message}`,
+      });
       emitOccupants(r);
     }
   }
@@ -109,7 +118,8 @@ export function createMuc(o: MucOptions) {
     if (o.rejoin === false) return;
     for (const r of [...rooms.values()]) {
       if (r.phase === 'leaving') gone(r, { reason: 'left', codes: [] });
-      else if (r.join) void connection.send(joinPresence(r, r.join.history)); // the first one may be lost
+      else if (r.join)
+        void connection.send(joinPresence(r, r.join.history)); // the first one may be lost
       else void rejoin(r);
     }
   });
@@ -119,7 +129,12 @@ export function createMuc(o: MucOptions) {
     join,
 
     /** Joins; a newly created room is configured with `config` (or accepted as is when it is empty). */
-    async create(roomJid: string, nick: string, config: RoomConfig = {}, opts: JoinOptions & { extra?: Record<string, string[]> } = {}): Promise<Result<JoinResult & ConfigureResult, TidepoolError>> {
+    async create(
+      roomJid: string,
+      nick: string,
+      config: RoomConfig = {},
+      opts: JoinOptions & { extra?: Record<string, string[]> } = {},
+    ): Promise<Result<JoinResult & ConfigureResult, TidepoolError>> {
       const j = await join(roomJid, nick, opts);
       if (!j.ok) return j;
       if (!j.value.created) return ok({ ...j.value, applied: [], skipped: [] });
@@ -136,7 +151,9 @@ export function createMuc(o: MucOptions) {
       const r = rooms.get(bareOf(roomJid));
       if (!r) return ok(undefined);
       r.phase = 'leaving';
-      const waiter = pending<Result<void, TidepoolError>>(timeoutMs, () => fail({ kind: 'timeout', ms: timeoutMs, message: `${r.jid} did not confirm that we left within ${timeoutMs} ms` }));
+      const waiter = pending<Result<void, TidepoolError>>(timeoutMs, () =>
+        fail({ kind: 'timeout', ms: timeoutMs, message: `${r.jid} did not confirm that we left within ${timeoutMs} ms` }),
+      );
       r.leave = waiter;
       const sent = await connection.send(xml('presence', { to: `${r.jid}/${r.nick}`, type: 'unavailable' }, status ? xml('status', {}, status) : null));
       if (!sent.ok) waiter.settle(sent);
@@ -149,9 +166,12 @@ export function createMuc(o: MucOptions) {
     async setNick(roomJid: string, nick: string): Promise<Result<void, TidepoolError>> {
       const r = rooms.get(bareOf(roomJid));
       if (!r || r.phase !== 'joined') return fail({ kind: 'invalid', message: `not in the room ${roomJid}` });
-      if (!nick.trim() || nick.length > MUC_LIMITS.nickChars) return fail({ kind: 'invalid', message: 'a nickname must have a visible character and at most 1023 characters' });
+      if (!nick.trim() || nick.length > MUC_LIMITS.nickChars)
+        return fail({ kind: 'invalid', message: 'a nickname must have a visible character and at most 1023 characters' });
       if (nick === r.nick) return ok(undefined);
-      const waiter = pending<Result<void, TidepoolError>>(timeoutMs, () => fail({ kind: 'timeout', ms: timeoutMs, message: `${r.jid} did not confirm our new nickname within ${timeoutMs} ms` }));
+      const waiter = pending<Result<void, TidepoolError>>(timeoutMs, () =>
+        fail({ kind: 'timeout', ms: timeoutMs, message: `${r.jid} did not confirm our new nickname within ${timeoutMs} ms` }),
+      );
       r.nickChange = { nick, waiter };
       const sent = await connection.send(xml('presence', { to: `${r.jid}/${nick}` }));
       if (!sent.ok) waiter.settle(sent);

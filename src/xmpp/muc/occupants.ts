@@ -48,7 +48,10 @@ export function applyPresence(map: Map<string, Occupant>, p: MucPresence, limit:
     if (!previous) return undefined;
     map.delete(p.nick);
     const occupant = occupantFrom(p, previous);
-    const because = { ...(p.item?.actor && { actor: p.item.actor }), ...((p.item?.text ?? p.destroy?.reason) !== undefined && { text: p.item?.text ?? p.destroy?.reason }) };
+    const because = {
+      ...(p.item?.actor && { actor: p.item.actor }),
+      ...((p.item?.text ?? p.destroy?.reason) !== undefined && { text: p.item?.text ?? p.destroy?.reason }),
+    };
     return { kind: 'left', occupant, reason: leaveReason(p), codes: p.codes, because };
   }
   if (!previous && map.size >= limit) return 'full';

@@ -7,7 +7,18 @@ import { MUC_LIMITS, NS_DELAY, NS_MUC_USER, NS_OCCUPANT_ID, NS_SID } from './ns.
 import { statusCodes } from './parse-presence.ts';
 
 export type RoomMessage =
-  | { kind: 'groupchat'; room: string; nick: string; body: string; id?: string; stanzaId?: string; originId?: string; occupantId?: string; delayed?: { stamp: string; at: number }; extras: Element[] }
+  | {
+      kind: 'groupchat';
+      room: string;
+      nick: string;
+      body: string;
+      id?: string;
+      stanzaId?: string;
+      originId?: string;
+      occupantId?: string;
+      delayed?: { stamp: string; at: number };
+      extras: Element[];
+    }
   | { kind: 'subject'; room: string; nick: string; subject: string; delayed: boolean }
   | { kind: 'status'; room: string; codes: number[] }
   | { kind: 'private'; room: string; nick: string; body: string; id?: string }

@@ -42,19 +42,24 @@ export async function registerAccount(o: RegisterOptions): Promise<Result<{ jid:
     const feat = await Promise.race([features, sleep(timeoutMs).then(() => undefined)]);
     if (!feat) return fail({ kind: 'timeout', ms: timeoutMs, message: 'no stream features from the server' });
     if (!feat.getChild('register', NS_FEATURE)) {
-      return fail({ kind: 'registration', condition: 'not-allowed', message: `${o.domain} does not offer in-band registration (XEP-0077); create the account another way (see docs/SERVER.md)` });
+      return fail({
+        kind: 'registration',
+        condition: 'not-allowed',
+        message: `${o.domain} does not offer in-band registration (XEP-0077); create the account another way (see docs/SERVER.md)`,
+      });
     }
     // XEP-0077 §3.1: ask which fields the server wants before submitting.
     const form = await caller.request('get', xml('query', { xmlns: NS_REGISTER }));
     if (!form.ok) return fail(asRegistration(form.error));
     const query = form.value.getChild('query', NS_REGISTER);
     if (query && !query.getChild('username') && !query.getChild('password') && query.getChild('x', 'jabber:x:data')) {
-      return fail({ kind: 'registration', condition: 'not-acceptable', message: `${o.domain} requires a registration form (e.g. a CAPTCHA) that an agent cannot fill in` });
+      return fail({
+        kind: 'registration',
+        condition: 'not-acceptable',
+        message: `${o.domain} requires a registration form (e.g. a CAPTCHA) that an agent cannot fill in`,
+      });
     }
-    const set = await caller.request(
-      'set',
-      xml('query', { xmlns: NS_REGISTER }, xml('username', {}, o.username), xml('password', {}, o.password)),
-    );
+    const set = await caller.request('set', xml('query', { xmlns: NS_REGISTER }, xml('username', {}, o.username), xml('password', {}, o.password)));
     if (!set.ok) return fail(asRegistration(set.error));
     return ok({ jid: `${o.username}@${o.domain}` });
   } catch (e) {

@@ -35,7 +35,10 @@ export function parseItem(el: Element): RosterItem | 'remove' | undefined {
     name: el.attrs.name?.slice(0, 256),
     subscription,
     pendingOut: el.attrs.ask === 'subscribe',
-    groups: el.getChildren('group').map((g) => g.text().slice(0, 256)).slice(0, 32),
+    groups: el
+      .getChildren('group')
+      .map((g) => g.text().slice(0, 256))
+      .slice(0, 32),
   };
 }
 

@@ -23,7 +23,12 @@ export function stanzaAttrs(c: Ctx, attrs: Record<string, string | undefined>): 
   return attrs;
 }
 
-export function iq(c: Ctx, type: string, payload: Element | Element[] | null, opts: Partial<FuzzStanza> & { what: string; category: FuzzCategory }): FuzzStanza {
+export function iq(
+  c: Ctx,
+  type: string,
+  payload: Element | Element[] | null,
+  opts: Partial<FuzzStanza> & { what: string; category: FuzzCategory },
+): FuzzStanza {
   const id = nextId(c);
   const children = payload === null ? [] : Array.isArray(payload) ? payload : [payload];
   const stanza = xml('iq', stanzaAttrs(c, { type, id, to: c.target.full }), ...children);
@@ -36,7 +41,8 @@ export function randomElement(c: Ctx, depth: number, ns?: string): Element {
   if (ns) attrs.xmlns = ns;
   for (let i = r.int(0, 3); i > 0; i--) attrs[word(r, 8)] = text(r, 30);
   const el = xml(word(r, 10), attrs);
-  if (depth > 0) for (let i = r.int(0, 3); i > 0; i--) el.append(r.chance(0.3) ? text(r, 30) : randomElement(c, depth - 1, r.chance(0.2) ? randomNs(c) : undefined));
+  if (depth > 0)
+    for (let i = r.int(0, 3); i > 0; i--) el.append(r.chance(0.3) ? text(r, 30) : randomElement(c, depth - 1, r.chance(0.2) ? randomNs(c) : undefined));
   else if (r.chance(0.5)) el.append(text(r, 40));
   return el;
 }

@@ -40,7 +40,13 @@ export type SessionRef = { sessionid?: string; node?: string; real: boolean };
 export function commandSession(c: Ctx, node: string | undefined): SessionRef {
   const { r, state } = c;
   // Draw everything up front so the stream of draws does not depend on what the runner learned.
-  const mode = r.weighted<string>([[3, 'none'], [3, 'junk'], [4, 'real'], [1, 'real-other-node'], [2, 'mutated']]);
+  const mode = r.weighted<string>([
+    [3, 'none'],
+    [3, 'junk'],
+    [4, 'real'],
+    [1, 'real-other-node'],
+    [2, 'mutated'],
+  ]);
   const pickAt = r.next();
   const junk = sessionLike(r);
   const mutation = r.int(0, 5);
@@ -93,7 +99,15 @@ function bothPolicies(...ps: Array<Policy | undefined>): Policy | undefined {
   return list.length ? (reply) => list.map((p) => p(reply)).find((x) => x !== undefined) : undefined;
 }
 
-export function commandIq(c: Ctx, category: FuzzCategory, node: string | undefined, action: string | undefined, sessionid: string | undefined, children: Element[], what: string): FuzzStanza {
+export function commandIq(
+  c: Ctx,
+  category: FuzzCategory,
+  node: string | undefined,
+  action: string | undefined,
+  sessionid: string | undefined,
+  children: Element[],
+  what: string,
+): FuzzStanza {
   const cmd = xml('command', { xmlns: NS.commands, node, action, sessionid }, ...children);
   // The node measures the request as it re-serialises it; our serialisation is close enough to
   // decide clear cases, and borderline sizes (within 2 KiB of the limit) are left open.

@@ -31,11 +31,28 @@ export const BODY_CHARS = 64 * 1024;
 
 /** RFC 6120 §8.3.3 defined conditions. */
 export const RFC6120_CONDITIONS: ReadonlySet<string> = new Set([
-  'bad-request', 'conflict', 'feature-not-implemented', 'forbidden', 'gone', 'internal-server-error',
-  'item-not-found', 'jid-malformed', 'not-acceptable', 'not-allowed', 'not-authorized', 'policy-violation',
-  'recipient-unavailable', 'redirect', 'registration-required', 'remote-server-not-found',
-  'remote-server-timeout', 'resource-constraint', 'service-unavailable', 'subscription-required',
-  'undefined-condition', 'unexpected-request',
+  'bad-request',
+  'conflict',
+  'feature-not-implemented',
+  'forbidden',
+  'gone',
+  'internal-server-error',
+  'item-not-found',
+  'jid-malformed',
+  'not-acceptable',
+  'not-allowed',
+  'not-authorized',
+  'policy-violation',
+  'recipient-unavailable',
+  'redirect',
+  'registration-required',
+  'remote-server-not-found',
+  'remote-server-timeout',
+  'resource-constraint',
+  'service-unavailable',
+  'subscription-required',
+  'undefined-condition',
+  'unexpected-request',
 ]);
 export const ERROR_TYPES: ReadonlySet<string> = new Set(['auth', 'cancel', 'continue', 'modify', 'wait']);
 

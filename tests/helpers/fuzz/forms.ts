@@ -34,7 +34,11 @@ function randomField(c: Ctx, i: number): Element {
     [1, () => r.pick(['TEXT-SINGLE', 'list', 'number', '', 'x'])],
   ])();
   const f = xml('field', { var: v, type, label: r.chance(0.2) ? text(r, 20) : undefined });
-  const values = r.weighted<number>([[6, r.int(0, 3)], [1, r.int(100, 102)], [1, r.int(4, 20)]]);
+  const values = r.weighted<number>([
+    [6, r.int(0, 3)],
+    [1, r.int(100, 102)],
+    [1, r.int(4, 20)],
+  ]);
   for (let j = 0; j < values; j++) f.append(xml('value', {}, values > 50 ? `${j}` : fieldValue(c, v)));
   if (r.chance(0.1)) f.append(xml('required', {}, r.chance(0.5) ? text(r, 5) : null));
   if (r.chance(0.05)) f.append(xml('required'), xml('required'));
@@ -42,7 +46,16 @@ function randomField(c: Ctx, i: number): Element {
   if (r.chance(0.1)) {
     for (let k = r.int(1, 4); k > 0; k--) {
       const opt = xml('option', { label: r.chance(0.5) ? r.pick(['a', 'b', text(r, 10)]) : undefined });
-      for (let m = r.weighted<number>([[5, 1], [1, 0], [1, 2]]); m > 0; m--) opt.append(xml('value', {}, r.pick(['a', 'b', 'echo', text(r, 10)])));
+      for (
+        let m = r.weighted<number>([
+          [5, 1],
+          [1, 0],
+          [1, 2],
+        ]);
+        m > 0;
+        m--
+      )
+        opt.append(xml('value', {}, r.pick(['a', 'b', 'echo', text(r, 10)])));
       f.append(opt);
     }
   }
@@ -54,9 +67,11 @@ function randomField(c: Ctx, i: number): Element {
     const method = r.pick(['basic', 'open', 'range', 'regex', 'bogus']);
     const p = prefixed ? 'xdv:' : '';
     const child =
-      method === 'range' ? xml(`${p}range`, { min: r.pick(['1', 'a', '-1e9']), max: r.pick(['10', 'z', '']) })
-      : method === 'regex' ? xml(`${p}regex`, {}, r.pick(['(a+)+$', '[', '.*', '^x{1,99999}$', text(r, 10)]))
-      : xml(`${p}${method}`);
+      method === 'range'
+        ? xml(`${p}range`, { min: r.pick(['1', 'a', '-1e9']), max: r.pick(['10', 'z', '']) })
+        : method === 'regex'
+          ? xml(`${p}regex`, {}, r.pick(['(a+)+$', '[', '.*', '^x{1,99999}$', text(r, 10)]))
+          : xml(`${p}${method}`);
     f.append(xml(name, attrs, child, r.chance(0.3) ? xml(`${p}list-range`, { min: r.pick(['1', '-1', 'x']), max: r.pick(['2', '0', '']) }) : null));
   }
   if (r.chance(0.05)) f.append(randomElement(c, 2));
@@ -73,14 +88,29 @@ export function randomForm(c: Ctx): Element {
     [1, () => undefined],
   ])();
   const x = xml('x', { xmlns: NS.data, type });
-  const shape = r.weighted<string>([[6, 'few'], [1, 'too-many-fields'], [1, 'limit-fields'], [1, 'duplicates'], [1, 'table'], [1, 'titles']]);
+  const shape = r.weighted<string>([
+    [6, 'few'],
+    [1, 'too-many-fields'],
+    [1, 'limit-fields'],
+    [1, 'duplicates'],
+    [1, 'table'],
+    [1, 'titles'],
+  ]);
   const fields = shape === 'too-many-fields' ? r.int(201, 260) : shape === 'limit-fields' ? 200 : r.int(0, 6);
   for (let i = 0; i < fields; i++) x.append(fields > 20 ? xml('field', { var: `f${i}` }, xml('value', {}, String(i))) : randomField(c, i));
   if (shape === 'duplicates') x.append(xml('field', { var: 'text' }, xml('value', {}, 'a')), xml('field', { var: 'text' }, xml('value', {}, 'b')));
   if (shape === 'table') x.append(xml('reported', {}, randomField(c, 99)), xml('item', {}, randomField(c, 98)), xml('item'));
   if (shape === 'titles') {
     x.append(xml('title', {}, text(r, 20)), xml('title', {}, text(r, 20)));
-    for (let i = r.weighted<number>([[3, 1], [1, 101]]); i > 0; i--) x.append(xml('instructions', {}, 'i'));
+    for (
+      let i = r.weighted<number>([
+        [3, 1],
+        [1, 101],
+      ]);
+      i > 0;
+      i--
+    )
+      x.append(xml('instructions', {}, 'i'));
   }
   return x;
 }
@@ -97,9 +127,28 @@ export function plausibleForm(c: Ctx, node: string | undefined): Element {
       [1, () => ''],
     ])();
   const fields: Element[] =
-    node === 'echo' ? [f('text', echoText()), ...(r.chance(0.8) ? [f('repeat', r.weighted<string>([[6, String(r.int(1, 10))], [1, r.pick(['0', '11', '-1', '1.5', 'x', ''])]]))] : [])]
-    : node === 'handshake' && r.chance(0.5) ? [f('name', r.chance(0.9) ? text(r, 30) : ''), f('purpose', text(r, 60)), f('offers', `${word(r)} ${word(r)}`)]
-    : node === 'handshake' ? [f('wants', ...[r.pick(['echo', 'describe', 'ask'])].concat(r.chance(0.3) ? ['ask'] : [])), f('agree', r.pick(['true', '1', 'false', '0', 'yes', '']))]
-    : [f('question', text(r, 50))];
+    node === 'echo'
+      ? [
+          f('text', echoText()),
+          ...(r.chance(0.8)
+            ? [
+                f(
+                  'repeat',
+                  r.weighted<string>([
+                    [6, String(r.int(1, 10))],
+                    [1, r.pick(['0', '11', '-1', '1.5', 'x', ''])],
+                  ]),
+                ),
+              ]
+            : []),
+        ]
+      : node === 'handshake' && r.chance(0.5)
+        ? [f('name', r.chance(0.9) ? text(r, 30) : ''), f('purpose', text(r, 60)), f('offers', `${word(r)} ${word(r)}`)]
+        : node === 'handshake'
+          ? [
+              f('wants', ...[r.pick(['echo', 'describe', 'ask'])].concat(r.chance(0.3) ? ['ask'] : [])),
+              f('agree', r.pick(['true', '1', 'false', '0', 'yes', ''])),
+            ]
+          : [f('question', text(r, 50))];
   return xml('x', { xmlns: NS.data, type: 'submit' }, ...fields);
 }

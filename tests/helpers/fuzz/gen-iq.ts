@@ -12,7 +12,9 @@ export const IQ_GENERATORS = {
     const { r } = c;
     const type = r.pick(['get', 'set']);
     const payload = randomElement(c, r.int(0, 3), randomNs(c));
-    return [iq(c, type, payload, { category: 'iq-unknown', what: `${type} <${payload.name} xmlns='${payload.attrs.xmlns}'/>`, allowed: ['service-unavailable'] })];
+    return [
+      iq(c, type, payload, { category: 'iq-unknown', what: `${type} <${payload.name} xmlns='${payload.attrs.xmlns}'/>`, allowed: ['service-unavailable'] }),
+    ];
   },
 
   'iq-misuse': (c) => {
@@ -20,15 +22,52 @@ export const IQ_GENERATORS = {
     const junk = () => (r.chance(0.5) ? randomElement(c, 1) : null);
     const cases: Array<() => FuzzStanza> = [
       () => iq(c, 'set', xml('ping', { xmlns: NS.ping }), { category: 'iq-misuse', what: 'ping as set', allowed: ['service-unavailable'] }),
-      () => iq(c, 'get', xml('ping', { xmlns: NS.ping, [word(r)]: text(r, 20) }, junk(), text(r, 20)), { category: 'iq-misuse', what: 'ping with junk inside', allowed: ['result'] }),
-      () => iq(c, 'get', xml('pong', { xmlns: NS.ping }), { category: 'iq-misuse', what: 'unknown element in the ping namespace', allowed: ['service-unavailable'] }),
+      () =>
+        iq(c, 'get', xml('ping', { xmlns: NS.ping, [word(r)]: text(r, 20) }, junk(), text(r, 20)), {
+          category: 'iq-misuse',
+          what: 'ping with junk inside',
+          allowed: ['result'],
+        }),
+      () =>
+        iq(c, 'get', xml('pong', { xmlns: NS.ping }), {
+          category: 'iq-misuse',
+          what: 'unknown element in the ping namespace',
+          allowed: ['service-unavailable'],
+        }),
       () => iq(c, 'get', xml('ping'), { category: 'iq-misuse', what: 'ping without namespace', allowed: ['service-unavailable'] }),
-      () => iq(c, 'set', xml('query', { xmlns: r.pick([NS.discoInfo, NS.discoItems]) }), { category: 'iq-misuse', what: 'disco as set', allowed: ['service-unavailable'] }),
-      () => iq(c, 'get', xml('command', { xmlns: NS.commands, node: 'describe', action: 'execute' }), { category: 'iq-misuse', what: 'command as get', allowed: ['service-unavailable'] }),
-      () => iq(c, 'get', xml('query', { xmlns: NS.roster }), { category: 'iq-misuse', what: "roster get to a peer's client", allowed: ['service-unavailable'] }),
-      () => iq(c, r.pick(['get', 'set']), xml(r.pick(['x', 'json', 'body', 'error']), { xmlns: r.pick([NS.data, NS.json, 'jabber:client', NS_STANZAS]) }, text(r, 20)), { category: 'iq-misuse', what: 'a non-request element as payload', allowed: ['service-unavailable'] }),
-      () => iq(c, 'get', xml('query', { xmlns: NS.discoInfo + ' ' }), { category: 'iq-misuse', what: 'namespace with trailing space', allowed: ['service-unavailable'] }),
-      () => iq(c, 'get', xml('QUERY', { xmlns: NS.discoInfo }), { category: 'iq-misuse', what: 'element name in the wrong case', allowed: ['service-unavailable'] }),
+      () =>
+        iq(c, 'set', xml('query', { xmlns: r.pick([NS.discoInfo, NS.discoItems]) }), {
+          category: 'iq-misuse',
+          what: 'disco as set',
+          allowed: ['service-unavailable'],
+        }),
+      () =>
+        iq(c, 'get', xml('command', { xmlns: NS.commands, node: 'describe', action: 'execute' }), {
+          category: 'iq-misuse',
+          what: 'command as get',
+          allowed: ['service-unavailable'],
+        }),
+      () =>
+        iq(c, 'get', xml('query', { xmlns: NS.roster }), { category: 'iq-misuse', what: "roster get to a peer's client", allowed: ['service-unavailable'] }),
+      () =>
+        iq(
+          c,
+          r.pick(['get', 'set']),
+          xml(r.pick(['x', 'json', 'body', 'error']), { xmlns: r.pick([NS.data, NS.json, 'jabber:client', NS_STANZAS]) }, text(r, 20)),
+          { category: 'iq-misuse', what: 'a non-request element as payload', allowed: ['service-unavailable'] },
+        ),
+      () =>
+        iq(c, 'get', xml('query', { xmlns: NS.discoInfo + ' ' }), {
+          category: 'iq-misuse',
+          what: 'namespace with trailing space',
+          allowed: ['service-unavailable'],
+        }),
+      () =>
+        iq(c, 'get', xml('QUERY', { xmlns: NS.discoInfo }), {
+          category: 'iq-misuse',
+          what: 'element name in the wrong case',
+          allowed: ['service-unavailable'],
+        }),
     ];
     return [r.pick(cases)()];
   },
@@ -55,7 +94,8 @@ export const IQ_GENERATORS = {
     let allowed: readonly string[] | undefined;
     let policy: Policy | undefined;
     if (!items) {
-      if (nodeAttr === undefined || nodeAttr === '' || nodeAttr === NS.commands || nodeAttr === 'echo' || nodeAttr === 'describe' || nodeAttr === 'handshake') allowed = ['result'];
+      if (nodeAttr === undefined || nodeAttr === '' || nodeAttr === NS.commands || nodeAttr === 'echo' || nodeAttr === 'describe' || nodeAttr === 'handshake')
+        allowed = ['result'];
       else allowed = ['item-not-found']; // unknown nodes, random caps vers, and `ask`, which a stranger may not know of
       if (nodeAttr === 'ask') policy = (reply) => (reply.attrs.type === 'result' ? 'disco#info revealed the owner-only skill "ask" to the fuzzer' : undefined);
     } else {
@@ -63,7 +103,11 @@ export const IQ_GENERATORS = {
       else allowed = ['item-not-found'];
       if (nodeAttr === NS.commands) {
         policy = (reply) => {
-          const listed = reply.getChild('query', NS.discoItems)?.getChildren('item').map((i) => i.attrs.node) ?? [];
+          const listed =
+            reply
+              .getChild('query', NS.discoItems)
+              ?.getChildren('item')
+              .map((i) => i.attrs.node) ?? [];
           return listed.includes('ask') ? 'disco#items listed the owner-only skill "ask" for the fuzzer' : undefined;
         };
       }
@@ -74,11 +118,25 @@ export const IQ_GENERATORS = {
   'iq-roster': (c) => {
     const { r, target } = c;
     const items: Element[] = [];
-    for (let i = r.weighted<number>([[6, 1], [2, r.int(2, 10)], [1, r.int(200, 1000)], [1, 0]]); i > 0; i--) {
+    for (
+      let i = r.weighted<number>([
+        [6, 1],
+        [2, r.int(2, 10)],
+        [1, r.int(200, 1000)],
+        [1, 0],
+      ]);
+      i > 0;
+      i--
+    ) {
       items.push(
         xml(
           'item',
-          { jid: r.chance(0.8) ? `${word(r)}@${r.pick([target.domain, 'evil.example'])}` : jidish(r, target.domain), subscription: r.pick([undefined, 'both', 'from', 'to', 'none', 'remove', 'bogus']), ask: r.chance(0.2) ? 'subscribe' : undefined, name: r.chance(0.3) ? text(r, 30) : undefined },
+          {
+            jid: r.chance(0.8) ? `${word(r)}@${r.pick([target.domain, 'evil.example'])}` : jidish(r, target.domain),
+            subscription: r.pick([undefined, 'both', 'from', 'to', 'none', 'remove', 'bogus']),
+            ask: r.chance(0.2) ? 'subscribe' : undefined,
+            name: r.chance(0.3) ? text(r, 30) : undefined,
+          },
           ...(r.chance(0.3) ? [xml('group', {}, text(r, 20))] : []),
         ),
       );
@@ -98,12 +156,29 @@ export const IQ_GENERATORS = {
     const { r } = c;
     const cases: Array<() => FuzzStanza> = [
       // The server answers these itself (RFC 6120 §8.2.3); they never reach the node.
-      () => iq(c, r.pick(['GET', 'fetch', '', 'get ']), xml('ping', { xmlns: NS.ping }), { category: 'iq-odd', what: 'iq with an invalid type', expectsReply: true, allowed: ['bad-request'] }),
+      () =>
+        iq(c, r.pick(['GET', 'fetch', '', 'get ']), xml('ping', { xmlns: NS.ping }), {
+          category: 'iq-odd',
+          what: 'iq with an invalid type',
+          expectsReply: true,
+          allowed: ['bad-request'],
+        }),
       () => iq(c, r.pick(['get', 'set']), null, { category: 'iq-odd', what: 'iq without payload', allowed: ['bad-request'] }),
-      () => iq(c, r.pick(['get', 'set']), [xml('ping', { xmlns: NS.ping }), randomElement(c, 1, randomNs(c))], { category: 'iq-odd', what: 'iq with two payloads', allowed: ['bad-request'] }),
+      () =>
+        iq(c, r.pick(['get', 'set']), [xml('ping', { xmlns: NS.ping }), randomElement(c, 1, randomNs(c))], {
+          category: 'iq-odd',
+          what: 'iq with two payloads',
+          allowed: ['bad-request'],
+        }),
       // Replies nobody asked for: the node must ignore them (and the server drops what it cannot route).
-      () => iq(c, 'result', r.chance(0.5) ? randomElement(c, 2, randomNs(c)) : null, { category: 'iq-odd', what: 'unsolicited iq result', expectsReply: false }),
-      () => iq(c, 'error', xml('error', { type: r.pick(['cancel', 'bogus']) }, xml(r.pick(['item-not-found', 'made-up']), { xmlns: NS_STANZAS })), { category: 'iq-odd', what: 'unsolicited iq error', expectsReply: false }),
+      () =>
+        iq(c, 'result', r.chance(0.5) ? randomElement(c, 2, randomNs(c)) : null, { category: 'iq-odd', what: 'unsolicited iq result', expectsReply: false }),
+      () =>
+        iq(c, 'error', xml('error', { type: r.pick(['cancel', 'bogus']) }, xml(r.pick(['item-not-found', 'made-up']), { xmlns: NS_STANZAS })), {
+          category: 'iq-odd',
+          what: 'unsolicited iq error',
+          expectsReply: false,
+        }),
       () => {
         const s = iq(c, 'get', xml('ping', { xmlns: NS.ping }), { category: 'iq-odd', what: 'ping without id', expectsReply: false });
         delete s.stanza.attrs.id;

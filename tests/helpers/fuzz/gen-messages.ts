@@ -16,15 +16,33 @@ export const MESSAGE_GENERATORS = {
     if (r.chance(0.05)) kids.push(xml('body', {}, 'second body'));
     if (r.chance(0.2)) kids.push(xml('subject', {}, text(r, 30)));
     if (r.chance(0.2)) kids.push(xml('thread', { parent: r.chance(0.3) ? text(r, 10) : undefined }, text(r, 20)));
-    if (r.chance(0.15)) kids.push(xml('delay', { xmlns: NS.delay, stamp: r.pick(['2020-01-01T00:00:00Z', 'yesterday', '9999-99-99T99:99:99Z', '', '1e999', '-271821-04-20T00:00:00Z']) }));
+    if (r.chance(0.15))
+      kids.push(
+        xml('delay', { xmlns: NS.delay, stamp: r.pick(['2020-01-01T00:00:00Z', 'yesterday', '9999-99-99T99:99:99Z', '', '1e999', '-271821-04-20T00:00:00Z']) }),
+      );
     if (r.chance(0.1)) kids.push(xml('generated', { xmlns: NS.generated }));
-    if (r.chance(0.1)) kids.push(xml('progress', { xmlns: NS.progress, node: r.pick(['echo', 'ask', text(r, 10)]), sessionid: sessionLike(r), percent: r.pick(['50', 'NaN', '-1', '1e999', '']) }, text(r, 30)));
+    if (r.chance(0.1))
+      kids.push(
+        xml(
+          'progress',
+          { xmlns: NS.progress, node: r.pick(['echo', 'ask', text(r, 10)]), sessionid: sessionLike(r), percent: r.pick(['50', 'NaN', '-1', '1e999', '']) },
+          text(r, 30),
+        ),
+      );
     if (r.chance(0.1)) kids.push(xml('no-store', { xmlns: NS.hints }));
     if (r.chance(0.15)) kids.push(randomElement(c, r.int(0, 3), randomNs(c)));
     if (r.chance(0.05)) kids.push(nest(c, r.int(20, 60), text(r, 10), randomNs(c)));
     if (type === 'error' && r.chance(0.7)) kids.push(xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: NS_STANZAS })));
     const stanza = xml('message', stanzaAttrs(c, { to: r.chance(0.5) ? target.bare : target.full, type, id: r.chance(0.8) ? nextId(c) : undefined }), ...kids);
-    return [{ n: c.n, category: 'message', stanza, expectsReply: false, what: `message type=${type ?? '(none)'} with ${kids.map((k) => k.name).join(',') || 'nothing'}` }];
+    return [
+      {
+        n: c.n,
+        category: 'message',
+        stanza,
+        expectsReply: false,
+        what: `message type=${type ?? '(none)'} with ${kids.map((k) => k.name).join(',') || 'nothing'}`,
+      },
+    ];
   },
 
   'message-huge': (c) => {
@@ -32,7 +50,12 @@ export const MESSAGE_GENERATORS = {
     const id = nextId(c);
     const type = r.pick([undefined, 'chat', 'normal']);
     const to = r.chance(0.5) ? target.bare : target.full;
-    const mode = r.weighted<string>([[6, 'body'], [1, 'boundary'], [1, 'attr'], [1, 'other-child']]);
+    const mode = r.weighted<string>([
+      [6, 'body'],
+      [1, 'boundary'],
+      [1, 'attr'],
+      [1, 'other-child'],
+    ]);
     if (mode === 'body') {
       const size = hugeBytes(r);
       const body = huge(r, size);
@@ -40,12 +63,30 @@ export const MESSAGE_GENERATORS = {
       // Over MAX_BODY_CHARS (64 Ki UTF-16 units, as the node counts) it is refused with policy-violation.
       // `huge` sizes in escaped UTF-8 bytes, so a body of '&' or '中' runs can be big yet under the limit.
       const over = body.length > BODY_CHARS;
-      return [{ n: c.n, category: 'message-huge', stanza, expectsReply: false, expectsMessageError: over ? 'policy-violation' : undefined, what: `chat with a ${Math.round(size / 1024)} KiB body of ${body.length} characters` }];
+      return [
+        {
+          n: c.n,
+          category: 'message-huge',
+          stanza,
+          expectsReply: false,
+          expectsMessageError: over ? 'policy-violation' : undefined,
+          what: `chat with a ${Math.round(size / 1024)} KiB body of ${body.length} characters`,
+        },
+      ];
     }
     if (mode === 'boundary') {
       const over = r.chance(0.5);
       const stanza = xml('message', { to, type, id }, xml('body', {}, 'b'.repeat(BODY_CHARS + (over ? 1 : 0))));
-      return [{ n: c.n, category: 'message-huge', stanza, expectsReply: false, expectsMessageError: over ? 'policy-violation' : undefined, what: `chat with a body of ${BODY_CHARS + (over ? 1 : 0)} characters` }];
+      return [
+        {
+          n: c.n,
+          category: 'message-huge',
+          stanza,
+          expectsReply: false,
+          expectsMessageError: over ? 'policy-violation' : undefined,
+          what: `chat with a body of ${BODY_CHARS + (over ? 1 : 0)} characters`,
+        },
+      ];
     }
     if (mode === 'attr') {
       const stanza = xml('message', { to, type, id, [word(r)]: huge(r, hugeBytes(r)) }, xml('body', {}, 'small body'));
@@ -58,7 +99,26 @@ export const MESSAGE_GENERATORS = {
   'message-json': (c) => {
     const { r, target } = c;
     const json = r.weighted<() => string>([
-      [3, () => r.pick(['{', '}', '[1,2', '{"a":}', 'NaN', 'Infinity', 'undefined', "{'a':1}", '{"a":1}}', '\u0000', '1e999', '"\\ud800"', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}'])],
+      [
+        3,
+        () =>
+          r.pick([
+            '{',
+            '}',
+            '[1,2',
+            '{"a":}',
+            'NaN',
+            'Infinity',
+            'undefined',
+            "{'a':1}",
+            '{"a":1}}',
+            '\u0000',
+            '1e999',
+            '"\\ud800"',
+            '{"__proto__":{"polluted":true}}',
+            '{"constructor":{"prototype":{"x":1}}}',
+          ]),
+      ],
       [1, () => '['.repeat(r.int(1000, 20_000))],
       [1, () => '{"a":'.repeat(r.int(100, 3000))],
       [1, () => text(r, 100)],
@@ -77,13 +137,32 @@ export const MESSAGE_GENERATORS = {
   'message-chatstate': (c) => {
     const { r, target } = c;
     const states: Element[] = [];
-    for (let i = r.weighted<number>([[5, 1], [2, r.int(2, 6)], [1, 0]]); i > 0; i--) {
+    for (
+      let i = r.weighted<number>([
+        [5, 1],
+        [2, r.int(2, 6)],
+        [1, 0],
+      ]);
+      i > 0;
+      i--
+    ) {
       const name = r.pick(['active', 'composing', 'paused', 'inactive', 'gone', 'typing', 'Composing', 'thinking', word(r)]);
-      states.push(xml(name, { xmlns: r.chance(0.9) ? NS.chatstates : randomNs(c), [r.chance(0.2) ? word(r) : 'x-none']: r.chance(0.2) ? text(r, 20) : undefined }, r.chance(0.2) ? text(r, 20) : null, r.chance(0.1) ? randomElement(c, 2) : null));
+      states.push(
+        xml(
+          name,
+          { xmlns: r.chance(0.9) ? NS.chatstates : randomNs(c), [r.chance(0.2) ? word(r) : 'x-none']: r.chance(0.2) ? text(r, 20) : undefined },
+          r.chance(0.2) ? text(r, 20) : null,
+          r.chance(0.1) ? randomElement(c, 2) : null,
+        ),
+      );
     }
     const stanza = xml(
       'message',
-      stanzaAttrs(c, { to: r.chance(0.5) ? target.bare : target.full, type: r.pick([undefined, 'chat', 'normal', 'headline', 'groupchat', 'error']), id: r.chance(0.5) ? nextId(c) : undefined }),
+      stanzaAttrs(c, {
+        to: r.chance(0.5) ? target.bare : target.full,
+        type: r.pick([undefined, 'chat', 'normal', 'headline', 'groupchat', 'error']),
+        id: r.chance(0.5) ? nextId(c) : undefined,
+      }),
       r.chance(0.3) ? xml('body', {}, text(r, 50)) : null,
       ...states,
       r.chance(0.3) ? xml('no-store', { xmlns: NS.hints }) : null,

@@ -84,7 +84,8 @@ export function captureNodeHealth(d: NodeHealthDeps): NodeHealth {
       const added = contacts.filter((c) => !contactsBefore.includes(c.jid));
       if (added.length) found.push(`roster gained ${added.map((c) => `${c.jid} (${c.subscription})`).join(', ')}`);
       const mine = contacts.find((c) => c.jid === fuzzerBare);
-      if (mine && (mine.subscription === 'from' || mine.subscription === 'both')) found.push(`the fuzzer's subscription was approved under policy 'ask' (${mine.subscription})`);
+      if (mine && (mine.subscription === 'from' || mine.subscription === 'both'))
+        found.push(`the fuzzer's subscription was approved under policy 'ask' (${mine.subscription})`);
       const ask = node.skills.list().find((s) => s.node === 'ask');
       if (ask?.settings.access.kind !== 'owner' || !ask.settings.enabled) found.push(`the ask skill's settings changed: ${JSON.stringify(ask?.settings)}`);
 

@@ -60,14 +60,19 @@ export async function startNodeTarget(o: { service: string; domain: string }): P
     const s2 = await caller.commands.submit(nodeJid, 'handshake', sid, { name: 'Caller', purpose: 'baseline', offers: 'echo' }, 'next');
     if (!s2.ok) throw new Error(`baseline handshake, stage 1: ${s2.error.message}`);
     const done = await caller.commands.submit(nodeJid, 'handshake', sid, { wants: ['echo'], agree: true }, 'complete');
-    if (!done.ok || done.value.status !== 'completed') throw new Error(`baseline handshake did not complete: ${done.ok ? done.value.status : done.error.message}`);
-    await until(() => {
-      try {
-        return `handshake:${caller.identity.jid}` in readStoreState(dir).settings;
-      } catch {
-        return false;
-      }
-    }, 10_000, 'the handshake record on disk');
+    if (!done.ok || done.value.status !== 'completed')
+      throw new Error(`baseline handshake did not complete: ${done.ok ? done.value.status : done.error.message}`);
+    await until(
+      () => {
+        try {
+          return `handshake:${caller.identity.jid}` in readStoreState(dir).settings;
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      'the handshake record on disk',
+    );
 
     const fuzzUser = `fuzzer-${stamp}`;
     const reg = await registerAccount({ service, domain, username: fuzzUser, password: 'fuzz-secret-1' });
@@ -79,7 +84,18 @@ export async function startNodeTarget(o: { service: string; domain: string }): P
     const fuzzerBare = bare(online.value).toLowerCase();
 
     const health = captureNodeHealth({ node, nodeJid, dir, caller, fuzzer, fuzzerBare, watch });
-    return { node, nodeJid, dir, caller, fuzzer, fuzzerBare, target: { full: nodeJid, bare: bare(nodeJid), domain, maxStanzaBytes: MAX_OUTGOING_BYTES }, watch, health, stop: cleanUp };
+    return {
+      node,
+      nodeJid,
+      dir,
+      caller,
+      fuzzer,
+      fuzzerBare,
+      target: { full: nodeJid, bare: bare(nodeJid), domain, maxStanzaBytes: MAX_OUTGOING_BYTES },
+      watch,
+      health,
+      stop: cleanUp,
+    };
   } catch (e) {
     await cleanUp();
     throw e;

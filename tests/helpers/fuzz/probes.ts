@@ -10,6 +10,7 @@ export async function pingAndDescribe(o: { fuzzer: XmppConnection; caller: Agent
   if (!ping.ok) issues.push(`XEP-0199 ping failed: ${ping.error.message}`);
   const d = await o.caller.commands.execute(o.targetJid, 'describe', 20_000);
   if (!d.ok) issues.push(`describe failed for a normal caller: ${d.error.message}`);
-  else if (d.value.status !== 'completed' || (d.value.json as { name?: string } | undefined)?.name !== o.expectName) issues.push(`describe answered ${d.value.status} with ${JSON.stringify(d.value.json).slice(0, 200)}`);
+  else if (d.value.status !== 'completed' || (d.value.json as { name?: string } | undefined)?.name !== o.expectName)
+    issues.push(`describe answered ${d.value.status} with ${JSON.stringify(d.value.json).slice(0, 200)}`);
   return issues;
 }

@@ -30,7 +30,10 @@ export async function replayCase(o: { connection: XmppConnection; target: FuzzTa
     lines.push(`case ${o.n} of seed ${o.seed}: ${stanzas.length} stanza(s), category ${stanzas[0]?.category}`);
     for (const [i, s] of stanzas.entries()) {
       const id = s.stanza.attrs.id;
-      lines.push(`-> [${i}] ${s.what}${s.allowed ? ` (allowed: ${s.allowed.join(', ')})` : ''}${s.expectsMessageError ? ` (must be refused: ${s.expectsMessageError})` : ''}`, `   ${shorten(s.stanza.toString(), 2000)}`);
+      lines.push(
+        `-> [${i}] ${s.what}${s.allowed ? ` (allowed: ${s.allowed.join(', ')})` : ''}${s.expectsMessageError ? ` (must be refused: ${s.expectsMessageError})` : ''}`,
+        `   ${shorten(s.stanza.toString(), 2000)}`,
+      );
       const from = inbound.length;
       const sentAt = Date.now();
       const sent = await o.connection.send(s.stanza);

@@ -3,7 +3,8 @@
 import { fuzzSummary, type FuzzFailure, type FuzzStats } from './stats.ts';
 import type { DownTime } from './node-watch.ts';
 
-const list = (label: string, items: readonly unknown[], max = 8) => (items.length ? [`${label} (${items.length}):\n${JSON.stringify(items.slice(0, max), null, 2)}`] : []);
+const list = (label: string, items: readonly unknown[], max = 8) =>
+  items.length ? [`${label} (${items.length}):\n${JSON.stringify(items.slice(0, max), null, 2)}`] : [];
 
 /** What was in flight when the target went away, and what failed while it was gone, are consequences; the first in flight is the likely cause. */
 export function disconnectLines(stats: FuzzStats, down: readonly DownTime[]): string[] {

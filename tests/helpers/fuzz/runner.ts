@@ -103,7 +103,14 @@ export async function runFuzz(o: RunFuzzOptions): Promise<FuzzStats> {
             // A ping behind the non-IQ stanzas: its answer means the node has read them all.
             sinceIq = 0;
             stats.barrierPings++;
-            const barrier: FuzzStanza = { n: -1, category: 'iq-ping', stanza: xml('iq', { type: 'get', id: `fz-${seed}-barrier-${stats.barrierPings}`, to: target.full }, xml('ping', { xmlns: NS.ping })), expectsReply: true, allowed: ['result'], what: 'barrier ping' };
+            const barrier: FuzzStanza = {
+              n: -1,
+              category: 'iq-ping',
+              stanza: xml('iq', { type: 'get', id: `fz-${seed}-barrier-${stats.barrierPings}`, to: target.full }, xml('ping', { xmlns: NS.ping })),
+              expectsReply: true,
+              allowed: ['result'],
+              what: 'barrier ping',
+            };
             track((await send(barrier, false)).settled);
             while (tracker.pendingIqs > 0) await Promise.race(inFlight);
           }

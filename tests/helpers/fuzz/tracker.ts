@@ -34,7 +34,14 @@ export interface ReplyTracker {
   stop(): void;
 }
 
-export function createReplyTracker(o: { connection: XmppConnection; target: FuzzTarget; seed: number; stats: FuzzStats; state: FuzzState; replyTimeoutMs: number }): ReplyTracker {
+export function createReplyTracker(o: {
+  connection: XmppConnection;
+  target: FuzzTarget;
+  seed: number;
+  stats: FuzzStats;
+  state: FuzzState;
+  replyTimeoutMs: number;
+}): ReplyTracker {
   const { connection, target, seed, stats, state, replyTimeoutMs } = o;
   const pending = new Map<string, Pending>(); // iq id -> request
   const pendingMessages = new Map<string, Pending>(); // message id -> request expecting an error
@@ -42,8 +49,15 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
   const noReply = new Map<string, FuzzStanza>(); // ids of iq results/errors we sent: nobody may answer them
   const sentAt = new WeakMap<FuzzStanza, number>();
   const failure = (s: FuzzStanza, textOf: string, problem: string, reply?: Element): FuzzFailure => ({
-    seed, n: s.n, category: s.category, what: s.what, problem, stanza: shorten(textOf), ...(reply ? { reply: shorten(reply.toString()) } : {}),
-    sentAt: sentAt.get(s) ?? Date.now(), at: Date.now(),
+    seed,
+    n: s.n,
+    category: s.category,
+    what: s.what,
+    problem,
+    stanza: shorten(textOf),
+    ...(reply ? { reply: shorten(reply.toString()) } : {}),
+    sentAt: sentAt.get(s) ?? Date.now(),
+    at: Date.now(),
   });
   let lastSent = '';
   let online = connection.status.state === 'online';
@@ -73,7 +87,10 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
         }
       } else forget();
     } else if (reply.attrs.type === 'error') {
-      const app = reply.getChild('error')?.getChildElements().find((e) => e.attrs.xmlns === NS.commands)?.name;
+      const app = reply
+        .getChild('error')
+        ?.getChildElements()
+        .find((e) => e.attrs.xmlns === NS.commands)?.name;
       if ((app === 'bad-sessionid' || app === 'session-expired') && sentCmd.attrs.sessionid === sid) forget();
     }
   }
@@ -84,7 +101,15 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
       const earlier = answered.get(id);
       const notRequest = noReply.get(id);
       if (earlier) stats.badReplies.push(failure(earlier, earlier.stanza.toString(), 'a second reply to the same IQ', reply));
-      else if (notRequest) stats.badReplies.push(failure(notRequest, notRequest.stanza.toString(), `a reply to an iq of type ${notRequest.stanza.attrs.type} (RFC 6120 §8.2.3: never answered)`, reply));
+      else if (notRequest)
+        stats.badReplies.push(
+          failure(
+            notRequest,
+            notRequest.stanza.toString(),
+            `a reply to an iq of type ${notRequest.stanza.attrs.type} (RFC 6120 §8.2.3: never answered)`,
+            reply,
+          ),
+        );
       else bump(stats.otherInbound, `iq-${reply.attrs.type}-unmatched${id ? '' : '-without-id'}`);
       return;
     }
@@ -100,8 +125,10 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
       if (judged.outcome === 'result') stats.results++;
       else bump(stats.errorsByCondition, judged.outcome);
       bump((stats.outcomesByCategory[p.s.category] ??= {}), judged.outcome);
-      if (reply.attrs.from !== undefined && reply.attrs.from !== target.full) stats.badReplies.push(failure(p.s, p.text, `reply from ${reply.attrs.from}, not ${target.full}`, reply));
-      if (p.s.allowed && !p.s.allowed.includes(judged.outcome)) stats.unexpected.push(failure(p.s, p.text, `got ${judged.outcome}, expected ${p.s.allowed.join(' or ')}`, reply));
+      if (reply.attrs.from !== undefined && reply.attrs.from !== target.full)
+        stats.badReplies.push(failure(p.s, p.text, `reply from ${reply.attrs.from}, not ${target.full}`, reply));
+      if (p.s.allowed && !p.s.allowed.includes(judged.outcome))
+        stats.unexpected.push(failure(p.s, p.text, `got ${judged.outcome}, expected ${p.s.allowed.join(' or ')}`, reply));
     }
     const violated = p.s.policy?.(reply);
     if (violated) stats.violations.push(failure(p.s, p.text, violated, reply));
@@ -132,7 +159,10 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
   function wait(map: Map<string, Pending>, s: FuzzStanza, textOf: string, id: string, onTimeout: () => void, ms = replyTimeoutMs): Promise<void> {
     return new Promise<void>((resolve) => {
       const p: Pending = {
-        s, text: textOf, resolve, acrossDisconnect: false,
+        s,
+        text: textOf,
+        resolve,
+        acrossDisconnect: false,
         timer: setTimeout(() => {
           map.delete(id);
           if (p.acrossDisconnect) stats.lostToFuzzerDisconnect++;
@@ -155,13 +185,22 @@ export function createReplyTracker(o: { connection: XmppConnection; target: Fuzz
         stats.iqsExpectingReply++;
         // An id too large for any reply the target can send: silence is then the only sound outcome.
         const unanswerable = target.maxStanzaBytes !== undefined && Buffer.byteLength(id) + REPLY_OVERHEAD_BYTES >= target.maxStanzaBytes;
-        settled = wait(pending, s, textOf, id, () => {
-          if (unanswerable) stats.unanswerable++;
-          else stats.timeouts.push(failure(s, textOf, `no reply within ${replyTimeoutMs} ms`));
-        }, unanswerable ? Math.min(UNANSWERABLE_WAIT_MS, replyTimeoutMs) : replyTimeoutMs);
+        settled = wait(
+          pending,
+          s,
+          textOf,
+          id,
+          () => {
+            if (unanswerable) stats.unanswerable++;
+            else stats.timeouts.push(failure(s, textOf, `no reply within ${replyTimeoutMs} ms`));
+          },
+          unanswerable ? Math.min(UNANSWERABLE_WAIT_MS, replyTimeoutMs) : replyTimeoutMs,
+        );
       } else if (s.expectsMessageError && id) {
         stats.messageErrorsExpected++;
-        settled = wait(pendingMessages, s, textOf, id, () => stats.messageErrorsMissing.push(failure(s, textOf, `no ${s.expectsMessageError} message error within ${replyTimeoutMs} ms`)));
+        settled = wait(pendingMessages, s, textOf, id, () =>
+          stats.messageErrorsMissing.push(failure(s, textOf, `no ${s.expectsMessageError} message error within ${replyTimeoutMs} ms`)),
+        );
       }
       if (s.stanza.name === 'iq' && (s.stanza.attrs.type === 'result' || s.stanza.attrs.type === 'error') && id) noReply.set(id, s);
       return settled;

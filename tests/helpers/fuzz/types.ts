@@ -3,9 +3,24 @@ import type { Element } from '@xmpp/xml';
 import type { Rand } from './rand.ts';
 
 export type FuzzCategory =
-  | 'iq-unknown' | 'iq-misuse' | 'iq-ping' | 'iq-disco' | 'iq-roster' | 'iq-command' | 'iq-command-form'
-  | 'iq-deep' | 'iq-huge' | 'iq-odd' | 'message' | 'message-huge' | 'message-json' | 'message-chatstate'
-  | 'presence' | 'subscribe-flood' | 'flood' | 'signed';
+  | 'iq-unknown'
+  | 'iq-misuse'
+  | 'iq-ping'
+  | 'iq-disco'
+  | 'iq-roster'
+  | 'iq-command'
+  | 'iq-command-form'
+  | 'iq-deep'
+  | 'iq-huge'
+  | 'iq-odd'
+  | 'message'
+  | 'message-huge'
+  | 'message-json'
+  | 'message-chatstate'
+  | 'presence'
+  | 'subscribe-flood'
+  | 'flood'
+  | 'signed';
 
 export interface FuzzTarget {
   /** The node's full JID: every IQ goes here. */

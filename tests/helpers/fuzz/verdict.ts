@@ -21,7 +21,8 @@ export function fuzzVerdict(v: VerdictInput): string[] {
   const { stats: s } = v;
   const failed: string[] = [];
   const check = (ok: boolean, what: string) => ok || failed.push(what);
-  const first = (list: Array<{ n: number; what: string; problem: string }>) => (list[0] ? ` (first: case ${list[0].n}, ${list[0].what}: ${list[0].problem})` : '');
+  const first = (list: Array<{ n: number; what: string; problem: string }>) =>
+    list[0] ? ` (first: case ${list[0].n}, ${list[0].what}: ${list[0].problem})` : '';
   check(s.aborted === undefined, `aborted: ${s.aborted}`);
   check(s.sent >= v.count, `sent ${s.sent} of ${v.count} stanzas`);
   check(s.clientRefused.length === 0, `${s.clientRefused.length} stanzas the fuzzing client refused to send (a generator bug)${first(s.clientRefused)}`);

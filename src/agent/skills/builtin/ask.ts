@@ -8,7 +8,10 @@ import { field, first, form } from '../form-builders.ts';
 
 export const ASK_NODE = 'ask';
 
-export type Answerer = (question: string, ctx: { from: string; signal: AbortSignal; progress(text: string): void }) => Promise<Result<string, { message: string; kind?: LlmErrorKind }>>;
+export type Answerer = (
+  question: string,
+  ctx: { from: string; signal: AbortSignal; progress(text: string): void },
+) => Promise<Result<string, { message: string; kind?: LlmErrorKind }>>;
 
 /**
  * A failed brain as a stanza error the asker can act on (docs/PROTOCOL.md, Errors): `wait` where trying
@@ -44,8 +47,10 @@ export function askSkill(answerer: () => Answerer | undefined): Skill {
       const question = (input.question ?? []).join('\n');
       const answer = await b(question, { from: ctx.from, signal: ctx.signal, progress: (t) => ctx.progress(t) });
       if (!answer.ok) return fail(brainFailure(answer.error));
-      return ok({ form: form('result', 'Answer', [field('answer', 'text-multi', { label: 'Answer', values: answer.value.split('\n') })]), json: { question, answer: answer.value } });
+      return ok({
+        form: form('result', 'Answer', [field('answer', 'text-multi', { label: 'Answer', values: answer.value.split('\n') })]),
+        json: { question, answer: answer.value },
+      });
     },
   };
 }
-

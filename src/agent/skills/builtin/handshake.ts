@@ -25,26 +25,42 @@ export function handshakeSkill(deps: { store: AgentStore; ownName: () => string;
     defaultAccess: { kind: 'public' },
     stages: [
       () =>
-        form('form', `Meet ${deps.ownName()}`, [
-          field('name', 'text-single', { label: 'Your name', required: true }),
-          field('purpose', 'text-multi', { label: 'What brings you here?' }),
-          field('offers', 'text-multi', { label: 'Skills you offer (command nodes, one per line)' }),
-        ], ['Step 1 of 2: who are you?']),
+        form(
+          'form',
+          `Meet ${deps.ownName()}`,
+          [
+            field('name', 'text-single', { label: 'Your name', required: true }),
+            field('purpose', 'text-multi', { label: 'What brings you here?' }),
+            field('offers', 'text-multi', { label: 'Skills you offer (command nodes, one per line)' }),
+          ],
+          ['Step 1 of 2: who are you?'],
+        ),
       (_collected, from) =>
-        form('form', 'What would you like from me?', [
-          field('wants', 'list-multi', {
-            label: 'Skills you want to use',
-            options: deps.skillsFor(from).filter((s) => s.node !== HANDSHAKE_NODE).map((s) => ({ label: s.name, value: s.node })),
-          }),
-          field('agree', 'boolean', { label: 'I will use them within their access rules', required: true }),
-        ], ['Step 2 of 2: agree on what we do for each other.']),
+        form(
+          'form',
+          'What would you like from me?',
+          [
+            field('wants', 'list-multi', {
+              label: 'Skills you want to use',
+              options: deps
+                .skillsFor(from)
+                .filter((s) => s.node !== HANDSHAKE_NODE)
+                .map((s) => ({ label: s.name, value: s.node })),
+            }),
+            field('agree', 'boolean', { label: 'I will use them within their access rules', required: true }),
+          ],
+          ['Step 2 of 2: agree on what we do for each other.'],
+        ),
     ],
     async run(input, ctx) {
       const rec: HandshakeRecord = {
         peer: bareOf(ctx.from),
         name: (first(input, 'name') ?? '').slice(0, 128),
         purpose: (input.purpose ?? []).join('\n').slice(0, 2000),
-        offers: (input.offers ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean).slice(0, 50),
+        offers: (input.offers ?? [])
+          .flatMap((l) => l.split(/\s+/))
+          .filter(Boolean)
+          .slice(0, 50),
         wants: input.wants ?? [],
         at: Date.now(),
       };
@@ -54,7 +70,11 @@ export function handshakeSkill(deps: { store: AgentStore; ownName: () => string;
         form: form('result', agreed ? 'Agreed' : 'No agreement', [
           field('summary', 'text-multi', {
             values: agreed
-              ? [`${deps.ownName()} and ${rec.name} agreed.`, `You may use: ${rec.wants.join(', ') || 'nothing yet'}.`, `You offer: ${rec.offers.join(', ') || 'nothing yet'}.`]
+              ? [
+                  `${deps.ownName()} and ${rec.name} agreed.`,
+                  `You may use: ${rec.wants.join(', ') || 'nothing yet'}.`,
+                  `You offer: ${rec.offers.join(', ') || 'nothing yet'}.`,
+                ]
               : ['You did not agree, so nothing was recorded.'],
           }),
         ]),
