@@ -11,6 +11,7 @@ import { createFileStore } from '../src/store/file-store.ts';
 import type { SubscriptionPolicy } from '../src/agent/contacts.ts';
 import type { Goal } from '../src/agent/autonomy/situation.ts';
 import { serveDemoPage, startDemoServer, watchMilestones } from './lib/demo.ts';
+import { bareOf } from '../src/core/jid.ts';
 
 const args = process.argv.slice(2);
 const withPage = !args.includes('--no-page');
@@ -18,7 +19,7 @@ const check = args.includes('--check');
 const timeoutS = Number(args.find((a) => a.startsWith('--timeout='))?.split('=')[1] ?? 120);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const bare = (n: AgentNode) => n.identity.jid.split('/')[0]!.toLowerCase();
+const bare = (n: AgentNode) => bareOf(n.identity.jid);
 
 async function until(what: string, check: () => boolean, ms = 60_000) {
   const end = Date.now() + ms;

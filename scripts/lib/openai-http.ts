@@ -1,7 +1,7 @@
 // HTTP plumbing for the OpenAI-compatible server: bodies, JSON and SSE replies, OpenAI-shaped errors, auth.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fail, ok, type Result } from '../../src/xmpp/result.ts';
+import { fail, ok, type Result } from '../../src/core/result.ts';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // Validation of an OpenAI chat/completions request body into what our LanguageModel understands. Anything
 // we cannot honour is a 400 with a reason, rather than silently ignored, so clients learn early.
-import { fail, ok, type Result } from '../../src/xmpp/result.ts';
+import { fail, ok, type Result } from '../../src/core/result.ts';
 import type { ChatMessage, JsonSchema } from '../../src/llm/types.ts';
 
 export interface ChatRequest {

@@ -11,8 +11,9 @@ import { createAgentNode, type AgentNode } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { field, first, form } from '../../src/agent/skills/form-builders.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { verifyExport } from '../../src/agent/ledger/verify.ts';
+import { bareOf } from '../../src/core/jid.ts';
 
 export const HAIKU_PRICE = 5;
 export const TREASURE_REWARD = 7;
@@ -70,7 +71,7 @@ export async function startWorldScenario(o: {
       AgentNode,
       AgentNode,
     ];
-    const bare = (n: AgentNode) => n.identity.jid.split('/')[0]!.toLowerCase();
+    const bare = (n: AgentNode) => bareOf(n.identity.jid);
     cat.skills.add(haikuSkill);
 
     // What people do in the page: everyone steps into the world; Ann makes a place and hides a treasure.
@@ -130,7 +131,7 @@ export async function checkLedgers(agents: AgentNode[]): Promise<{ pairs: number
   const problems: string[] = [];
   let pairs = 0;
   let receipts = 0;
-  const bare = (n: AgentNode) => n.identity.jid.split('/')[0]!.toLowerCase();
+  const bare = (n: AgentNode) => bareOf(n.identity.jid);
   for (const a of agents) {
     const v = await verifyExport(JSON.parse(JSON.stringify(a.ledger.export())));
     if (!v.ok) problems.push(`${a.identity.name}'s ledger does not verify: ${v.error.message}`);

@@ -5,7 +5,7 @@
 import type { Brain } from './brain.ts';
 import type { Conversations } from './conversations.ts';
 import type { Chat } from '../xmpp/chat/chat.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import type { TidepoolError } from '../core/errors.ts';
 import { createRateLimiter } from './skills/rate-limit.ts';
 import { conversationMessages, systemPrompt } from './thinking.ts';
 

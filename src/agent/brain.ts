@@ -1,8 +1,8 @@
 // The agent's brain: which backend, its configuration (kept in the agent's own store, API keys too),
 // and its loading state. Backends are created by factories the environment registers (the page lazily
 // imports web-llm/wllama; Node may add node-llama-cpp), so the core never imports a heavy engine.
-import { Emitter } from '../xmpp/emitter.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { Emitter } from '../core/emitter.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import type { AgentStore } from '../store/types.ts';
 import type { LanguageModel, LlmBackend, LlmError, LoadProgress } from '../llm/types.ts';
 import { llmError } from '../llm/types.ts';

@@ -6,10 +6,11 @@ import type { Element } from '@xmpp/xml';
 import type { Mam } from '../xmpp/mam/query.ts';
 import type { ArchivedMessage } from '../xmpp/mam/parse.ts';
 import { MAX_BODY_CHARS, NS_GENERATED } from '../xmpp/chat/chat.ts';
-import { bareOf, parseBareJid } from '../xmpp/address.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import { bareOf, parseBareJid } from '../core/jid.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, ChatRecord } from '../store/types.ts';
+import { NS_SID } from '../xmpp/ns.ts';
 
 export const CHAT_ARCHIVE_LIMITS = {
   /** A store holding this many messages with the peer does not ask the archive. */
@@ -26,7 +27,6 @@ export const CHAT_ARCHIVE_LIMITS = {
 
 /** The answers of a server that keeps no archive for us: not an error, just no history to fetch. */
 const NO_ARCHIVE = new Set(['feature-not-implemented', 'service-unavailable']);
-const NS_SID = 'urn:xmpp:sid:0';
 
 /**
  * The store id of a received message: the sender's message id under the sender's address, so a copy

@@ -2,10 +2,10 @@
 // decided here by the owner's policy, never by a peer and never by default acceptance.
 import type { Roster, RosterItem } from '../xmpp/roster/roster.ts';
 import type { Presence, PeerPresence } from '../xmpp/presence/presence.ts';
-import { Emitter } from '../xmpp/emitter.ts';
-import { parseBareJid } from '../xmpp/address.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import { Emitter } from '../core/emitter.ts';
+import { parseBareJid } from '../core/jid.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
 
 /**
  * ask: keep the request for the owner; accept: approve everyone; reject: refuse everyone;

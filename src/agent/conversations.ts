@@ -3,10 +3,10 @@
 import type { Chat } from '../xmpp/chat/chat.ts';
 import type { Mam } from '../xmpp/mam/query.ts';
 import type { AgentStore, ChatRecord } from '../store/types.ts';
-import { Emitter } from '../xmpp/emitter.ts';
-import { parseBareJid } from '../xmpp/address.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import { Emitter } from '../core/emitter.ts';
+import { parseBareJid } from '../core/jid.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
 import { randomId } from './identity.ts';
 import { createRateLimiter } from './skills/rate-limit.ts';
 import { createChatArchive, inboundRecordId, type Backfill } from './chat-archive.ts';

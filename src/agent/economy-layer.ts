@@ -5,8 +5,8 @@
 import type { AgentStore } from '../store/types.ts';
 import type { XmppConnection } from '../xmpp/connection/client.ts';
 import type { Pep } from '../xmpp/pubsub/pep.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
-import { bareOf } from '../xmpp/address.ts';
+import type { TidepoolError } from '../core/errors.ts';
+import { bareOf } from '../core/jid.ts';
 import { createMuc } from '../xmpp/muc/muc.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import type { SkillRegistry } from './skills/registry.ts';
@@ -42,7 +42,7 @@ export interface EconomyLayerDeps {
 export async function createEconomyLayer(d: EconomyLayerDeps) {
   const market = await createMarket({
     store: d.store,
-    self: () => bareOf(d.identity().jid).toLowerCase(),
+    self: () => bareOf(d.identity().jid),
     call: d.call,
     pay: d.pay,
     priceOf: d.skills.priceOf,
@@ -108,7 +108,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     channel: world.channel,
     call: d.call,
     pay: d.pay,
-    self: () => bareOf(d.identity().jid).toLowerCase(),
+    self: () => bareOf(d.identity().jid),
     store: d.store,
     memory: d.society.memory,
     judge: {
@@ -144,7 +144,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     bounties,
     market,
     skills: d.skills,
-    self: () => bareOf(d.identity().jid).toLowerCase(),
+    self: () => bareOf(d.identity().jid),
     onError: (e) => d.problem({ kind: 'storage', message: `could not save: ${String(e)}` }),
   });
   d.society.attachEconomy(economy);

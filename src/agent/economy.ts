@@ -2,8 +2,8 @@
 // per economic action (see society/economy.ts). Amounts stay bounded by the market's budget and the
 // ledger's credit limits whatever a decider asks for; the work a bounty asks for is done with one of
 // our own skills, run here as its owner would run it.
-import { fail, ok, type Result } from '../xmpp/result.ts';
-import { bareOf } from '../xmpp/address.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import { bareOf } from '../core/jid.ts';
 import type { AgentStore } from '../store/types.ts';
 import type { EconomyView } from './autonomy/situation.ts';
 import type { Economy, Outcome } from './society/economy.ts';
@@ -37,7 +37,7 @@ export async function createEconomy(d: {
   onError?: (e: unknown) => void;
 }): Promise<Economy & { flush(): Promise<void> }> {
   const done = await persisted<Done>(d.store, 'economy:done', { visited: [], hunted: [], bought: [] }, 250, d.onError);
-  const lc = (j: string) => bareOf(j).toLowerCase();
+  const lc = (j: string) => bareOf(j);
   const key = (owner: string, id: string) => `${lc(owner)}/${id}`;
 
   /** Our own skill with the task as its text input, as our owner would run it; the result as text. */

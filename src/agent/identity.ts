@@ -1,8 +1,8 @@
 // Creating and registering the agent's account. The JID is chosen locally, registered in-band
 // (XEP-0077), and only then marked registered, so a crash between the two steps is recoverable.
 import { registerAccount } from '../xmpp/register/register.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, Identity, IdentityExport } from '../store/types.ts';
 
 export function randomSecret(bytes = 24): string {

@@ -5,9 +5,9 @@ import { createConnection, type ConnectionStatus, type XmppConnection } from '..
 import { createRoster } from '../xmpp/roster/roster.ts';
 import { createPresence } from '../xmpp/presence/presence.ts';
 import { createChat } from '../xmpp/chat/chat.ts';
-import { Emitter } from '../xmpp/emitter.ts';
-import { ok, type Result } from '../xmpp/result.ts';
-import type { TidepoolError } from '../xmpp/errors.ts';
+import { Emitter } from '../core/emitter.ts';
+import { ok, type Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, Identity } from '../store/types.ts';
 import { exportIdentity, type IdentityExport } from '../store/types.ts';
 import { ensureIdentity, ensureResource } from './identity.ts';
@@ -17,7 +17,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { createDisco } from '../xmpp/disco/disco.ts';
 import { createPep } from '../xmpp/pubsub/pep.ts';
 import { createCommandClient } from '../xmpp/commands/client.ts';
-import { bareOf } from '../xmpp/address.ts';
+import { bareOf } from '../core/jid.ts';
 import { createCapabilities } from './capabilities.ts';
 import { createPeers } from './peers.ts';
 import { TIDEPOOL_VERSION, type AgentCard } from './card.ts';
@@ -209,7 +209,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     const online = contacts.onlineResource(jid);
     if (online) return online;
     const card = await peers.card(bareOf(jid));
-    return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === bareOf(jid).toLowerCase() ? card.value.address : undefined;
+    return card.ok && card.value?.address && bareOf(card.value.address) === bareOf(jid) ? card.value.address : undefined;
   };
   const call = createSkillCaller({ commands, resolve: resolveJid });
   // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.

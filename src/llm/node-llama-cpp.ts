@@ -4,7 +4,7 @@
 import { open, stat } from 'node:fs/promises';
 import { GGUF_HEADER_BYTES, ggufHeaderProblem } from './gguf-header.ts';
 import { basename } from 'node:path';
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import type { ChatHistoryItem, GbnfJsonSchema, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';

@@ -1,7 +1,7 @@
 // An OpenAI-compatible chat/completions API as a brain: hosted models, Ollama, an OpenClaw gateway,
 // a Hermes API server, or scripts/llm-server.ts. Streaming is SSE; structured output uses
 // response_format json_schema and is validated here as well.
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 

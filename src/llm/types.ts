@@ -1,6 +1,6 @@
 // One interface for every brain backend (web-llm, wllama, OpenAI-compatible HTTP, node-llama-cpp).
 // Errors are values; nothing here throws across the interface.
-import type { Result } from '../xmpp/result.ts';
+import type { Result } from '../core/result.ts';
 
 export type LlmBackend = 'webllm' | 'wllama' | 'openai' | 'node-llama-cpp';
 

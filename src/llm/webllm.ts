@@ -3,7 +3,7 @@
 // (<modelUrl>/resolve/main/mlc-chat-config.json, tensor-cache.json, params shards, tokenizer) and
 // the model library is a separate .wasm URL.
 import type { ChatCompletionChunk, ChatCompletionRequestBase, ModelRecord, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import { detectWebGpu, needsShaderF16, type WebGpuInfo } from './webgpu.ts';

@@ -2,7 +2,7 @@
 // person picks, on the CPU, in wllama's own worker. No GPU needed, so it is the brain that works in
 // every recent browser; web-llm is the faster one where WebGPU is available.
 import type { Model, Wllama, WllamaLogger } from '@wllama/wllama';
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { schemaToGbnf } from './gbnf.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, writeFile, appendFile, readdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
-import { StorageError } from './errors.ts';
+import { StorageError } from '../core/errors.ts';
 
 const SCHEMA_VERSION = 1;
 

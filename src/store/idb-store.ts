@@ -2,7 +2,7 @@
 // agent's local id so several tabs (each its own agent) share the schema without sharing data.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
-import { StorageError } from './errors.ts';
+import { StorageError } from '../core/errors.ts';
 
 export const DB_NAME = 'tidepool';
 export const DB_VERSION = 2;

@@ -3,7 +3,7 @@ import { mount, unmount } from 'svelte';
 import { claimAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
 import { createIdbStore } from '../store/idb-store.ts';
-import { isStorageError } from '../store/errors.ts';
+import { isStorageError } from '../core/errors.ts';
 import { createAgentNode } from '../agent/node.ts';
 import { AgentState } from './agent-state.svelte.ts';
 import { pageModels } from './brains.ts';

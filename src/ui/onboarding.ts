@@ -3,7 +3,7 @@
 // or where (?name=, ?service=: tests, the bench, an operator's invite) starts at once as before.
 import type { BrainConfig } from '../agent/brain.ts';
 import type { Look } from '../agent/world/types.ts';
-import { fail, ok, type Result } from '../xmpp/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import type { ServiceConfig } from './config.ts';
 
 export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;

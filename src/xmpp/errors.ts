@@ -1,74 +1,9 @@
+// Stanza errors on the wire (RFC 6120 §8): parsing a peer's <error/> and building our own replies.
+// The error types themselves are the shared kernel's (src/core/errors.ts).
 import xml, { type Element } from '@xmpp/xml';
+import { defaultErrorType, isCondition, stanzaError, type StanzaCondition, type StanzaError, type StanzaErrorType } from '../core/errors.ts';
 
 export const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-
-export type StanzaErrorType = 'auth' | 'cancel' | 'continue' | 'modify' | 'wait';
-
-// RFC 6120 §8.3.3, with the type each condition usually carries.
-const CONDITIONS = {
-  'bad-request': 'modify',
-  conflict: 'cancel',
-  'feature-not-implemented': 'cancel',
-  forbidden: 'auth',
-  gone: 'cancel',
-  'internal-server-error': 'cancel',
-  'item-not-found': 'cancel',
-  'jid-malformed': 'modify',
-  'not-acceptable': 'modify',
-  'not-allowed': 'cancel',
-  'not-authorized': 'auth',
-  'policy-violation': 'modify',
-  'recipient-unavailable': 'wait',
-  redirect: 'modify',
-  'registration-required': 'auth',
-  'remote-server-not-found': 'cancel',
-  'remote-server-timeout': 'wait',
-  'resource-constraint': 'wait',
-  'service-unavailable': 'cancel',
-  'subscription-required': 'auth',
-  'undefined-condition': 'cancel',
-  'unexpected-request': 'wait',
-} as const satisfies Record<string, StanzaErrorType>;
-
-export type StanzaCondition = keyof typeof CONDITIONS;
-
-export interface StanzaError {
-  kind: 'stanza';
-  condition: StanzaCondition;
-  type: StanzaErrorType;
-  /** Text the peer sent, if any (peer-controlled: display as text only). */
-  text?: string;
-  /** Application-specific condition element, if any. */
-  app?: Element;
-  message: string;
-}
-
-export type TidepoolError =
-  | StanzaError
-  | { kind: 'timeout'; message: string; ms: number }
-  | { kind: 'offline'; message: string }
-  | { kind: 'auth'; message: string; condition?: string }
-  | { kind: 'registration'; message: string; condition?: string }
-  | { kind: 'insecure'; message: string }
-  /** The server closed our stream because the same account and resource logged in elsewhere (RFC 6120 §4.9.3.3). */
-  | { kind: 'replaced'; message: string }
-  | { kind: 'network'; message: string }
-  | { kind: 'storage'; message: string }
-  | { kind: 'invalid'; message: string };
-
-export function isCondition(name: string): name is StanzaCondition {
-  return Object.prototype.hasOwnProperty.call(CONDITIONS, name);
-}
-
-export function stanzaError(condition: StanzaCondition, text?: string, type?: StanzaErrorType): StanzaError {
-  return {
-    kind: 'stanza',
-    condition,
-    type: type ?? CONDITIONS[condition],
-    text,
-    message: text ? `${condition}: ${text}` : condition,
-  };
-}
 
 /** Parse the <error/> child of an error stanza; tolerant of malformed input. */
 export function parseStanzaError(stanza: Element): StanzaError {
@@ -86,7 +21,7 @@ export function parseStanzaError(stanza: Element): StanzaError {
   const textEl = el.getChild('text', NS_STANZAS);
   const text = textEl ? textEl.text().slice(0, 1024) : undefined;
   const t = el.attrs.type;
-  const type: StanzaErrorType = t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait' ? t : CONDITIONS[condition];
+  const type: StanzaErrorType = t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait' ? t : defaultErrorType(condition);
   return { ...stanzaError(condition, text, type), app };
 }
 
@@ -109,8 +44,4 @@ export function errorReply(stanza: Element, e: StanzaError): Element {
   });
   reply.append(errorElement(e));
   return reply;
-}
-
-export function describeError(e: TidepoolError): string {
-  return e.message;
 }

@@ -9,7 +9,7 @@ import type { AgentNode } from '../../src/agent/node.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { field, first, form } from '../../src/agent/skills/form-builders.ts';
 import { NS_LEDGER } from '../../src/agent/market/errors.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
 import { jidOf } from '../helpers/society.ts';

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import type { FormField } from '../../src/xmpp/forms/types.ts';
 import { screenshot } from '../helpers/screenshots.ts';
 

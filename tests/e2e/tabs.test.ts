@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { screenshot } from '../helpers/screenshots.ts';
+import { bare } from '../helpers/nodes.ts';
 
 const url = pageUrl(inject('pageUrl'), inject('service'), inject('domain'));
 let ctx: BrowserContext;
@@ -26,8 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
 });
-
-const bare = (j: string) => j.split('/')[0]!;
 
 describe('two tabs', () => {
   test('each tab registered its own account', () => {

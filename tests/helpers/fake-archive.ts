@@ -3,9 +3,9 @@
 // forward from the start; with `<before/>` ('' = the end) it returns the page just before the cursor,
 // in time order, complete when that page reaches the start.
 import xml, { type Element } from '@xmpp/xml';
-import { Emitter } from '../../src/xmpp/emitter.ts';
-import { fail, ok } from '../../src/xmpp/result.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { Emitter } from '../../src/core/emitter.ts';
+import { fail, ok } from '../../src/core/result.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 import type { XmppConnection } from '../../src/xmpp/connection/client.ts';
 
 export const RSM = 'http://jabber.org/protocol/rsm';

@@ -4,14 +4,14 @@ import type { AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createMuc } from '../../src/xmpp/muc/muc.ts';
 import { NS_JSON } from '../../src/xmpp/commands/types.ts';
-import { bareOf } from '../../src/xmpp/address.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { bareOf } from '../../src/core/jid.ts';
+import { ok } from '../../src/core/result.ts';
 import { createSkillCaller, type SkillCaller } from '../../src/agent/society/call.ts';
 import { createBounties, type Bounties, type BountyJudge } from '../../src/agent/market/bounties.ts';
 import type { Pay } from '../../src/agent/ledger/types.ts';
 import type { RoomChannel, RoomEvent } from '../../src/agent/world/types.ts';
 
-const selfOf = (node: AgentNode) => bareOf(node.identity.jid).toLowerCase();
+const selfOf = (node: AgentNode) => bareOf(node.identity.jid);
 const resolveFor = (node: AgentNode) => (jid: string) => node.contacts.onlineResource(jid);
 
 export function callerFor(node: AgentNode): SkillCaller {
@@ -26,7 +26,7 @@ export async function testRoomChannel(node: AgentNode, room: string, nick: strin
   const handlers = new Set<(e: RoomEvent) => void>();
   muc.events.on('message', (m) => {
     const json = m.extras.find((e) => e.name === 'json' && e.attrs.xmlns === NS_JSON);
-    const from = m.fromSelf ? selfOf(node) : m.jid && bareOf(m.jid).toLowerCase();
+    const from = m.fromSelf ? selfOf(node) : m.jid && bareOf(m.jid);
     if (!json || !from) return;
     let event: unknown;
     try {

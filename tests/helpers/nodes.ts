@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { installWebSocket } from '../../src/node/websocket.ts';
 import { createAgentNode, type AgentNode, type AgentOptions } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
+import { bareOf } from '../../src/core/jid.ts';
 
 installWebSocket();
 
@@ -50,7 +51,8 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 10_000
   throw new Error(`${what} not met within ${ms} ms`);
 }
 
-export const bare = (jid: string) => jid.split('/')[0]!;
+/** The one bare-JID helper of the tests: the core's own (lower-cased), so tests and code cannot disagree. */
+export const bare = bareOf;
 
 /** Rejects with a readable reason instead of letting the whole test time out silently. */
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,6 +1,6 @@
 // Helpers for world scenarios: a node's own world, with the payments its ledger made recorded.
 import type { AgentNode } from '../../src/agent/node.ts';
-import { bareOf } from '../../src/xmpp/address.ts';
+import { bareOf } from '../../src/core/jid.ts';
 import type { World } from '../../src/agent/world/world.ts';
 
 export interface PayCall {

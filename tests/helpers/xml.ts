@@ -1,6 +1,6 @@
 // Test helpers: XML text to an element (with xmpp.js's own parser), and unwrapping Results.
 import xml, { type Element } from '@xmpp/xml';
-import type { Result } from '../../src/xmpp/result.ts';
+import type { Result } from '../../src/core/result.ts';
 
 // The typings in vendor.d.ts leave the stream parser out; it is there at runtime.
 type StreamParser = { on(event: string, fn: (el: Element) => void): void; write(s: string): void; end(): void };

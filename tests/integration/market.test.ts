@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { receiptHash } from '../../src/agent/ledger/receipt.ts';
 import { NS_LEDGER } from '../../src/agent/market/errors.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';

@@ -10,7 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { field, form } from '../../src/agent/skills/form-builders.ts';
 import { bare, makeNode, startNode, tempDir, until, within } from '../helpers/nodes.ts';
 

@@ -5,7 +5,7 @@ import xml from '@xmpp/xml';
 import { createConnection, type XmppConnection, type ConnectionStatus } from '../../src/xmpp/connection/client.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { createMuc, type Muc, type MucEvents } from '../../src/xmpp/muc/index.ts';
-import { bareOf } from '../../src/xmpp/address.ts';
+import { bareOf } from '../../src/core/jid.ts';
 import { until, waitFor } from '../helpers/nodes.ts';
 
 const service = inject('service');

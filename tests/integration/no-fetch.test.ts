@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml from '@xmpp/xml';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { nodeModels } from '../../src/node/models.ts';
-import { bareOf } from '../../src/xmpp/address.ts';
+import { bareOf } from '../../src/core/jid.ts';
 import { makeNode, startNode, until, within } from '../helpers/nodes.ts';
 import { startOpenAiStub, startRecorder, type Recorder } from '../helpers/http-recorder.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { Decider } from '../../src/agent/autonomy/decider.ts';
 import { action, type Action } from '../../src/agent/autonomy/actions.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { makeNode, startNode, until } from '../helpers/nodes.ts';
 import { autonomyOn, jidOf, logText, makeFriends } from '../helpers/society.ts';
 

@@ -16,7 +16,7 @@ import { WebSocket as WsWebSocket } from 'ws';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { nodeModels } from '../../src/node/models.ts';
-import { bareOf } from '../../src/xmpp/address.ts';
+import { bareOf } from '../../src/core/jid.ts';
 import { NS_COMMANDS } from '../../src/xmpp/commands/types.ts';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from '../../src/xmpp/disco/disco.ts';
 import { NS_CARD_PEP } from '../../src/agent/capabilities.ts';
@@ -256,7 +256,7 @@ describe('secrets never leave the store', () => {
   });
 
   test('nothing any peer received over XMPP carries a secret', () => {
-    const peerAccounts = new Set([friend.identity.jid, stranger.identity.jid].map(bareOf));
+    const peerAccounts = new Set<string>([friend.identity.jid, stranger.identity.jid].map(bareOf));
     const received = frames.filter((f) => f.dir === 'in' && peerAccounts.has(socketAccount.get(f.socket) ?? ''));
     expect(received.length).toBeGreaterThan(100);
     const found = received.filter((f) => leaks(f.data).length > 0).map((f) => `${leaks(f.data).join(', ')}: ${f.data.slice(0, 300)}`);

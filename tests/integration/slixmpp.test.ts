@@ -10,9 +10,9 @@ import { randomSecret } from '../../src/agent/identity.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import type { Contact } from '../../src/agent/contacts.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
-import type { Result } from '../../src/xmpp/result.ts';
-import type { TidepoolError } from '../../src/xmpp/errors.ts';
-import { DEBIAN_PYTHON, within } from '../helpers/nodes.ts';
+import type { Result } from '../../src/core/result.ts';
+import type { TidepoolError } from '../../src/core/errors.ts';
+import { bare, DEBIAN_PYTHON, within } from '../helpers/nodes.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -32,8 +32,6 @@ let node: AgentNode | undefined;
 let peer: ChildProcess | undefined;
 let peerJid: string;
 let peerPassword: string;
-
-const bare = (j: string) => j.split('/')[0]!.toLowerCase();
 
 beforeAll(async () => {
   installWebSocket();

@@ -1,7 +1,7 @@
 // The A2A -> XEP-0050 mapping rules that need no network: which skill and form values a message
 // carries, the Agent Card generated from a node card, and the runner's A2A flags.
 import { describe, expect, test } from 'vitest';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { field, form } from '../../src/agent/skills/form-builders.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { a2aCard } from '../../src/node/a2a/card.ts';

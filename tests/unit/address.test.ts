@@ -1,6 +1,6 @@
 // JID helpers never throw and refuse what RFC 7622 forbids.
 import { describe, expect, test } from 'vitest';
-import { bareOf, domainOf, localOf, parseBareJid, resourceOf } from '../../src/xmpp/address.ts';
+import { bareOf, domainOf, localOf, parseBareJid, resourceOf } from '../../src/core/jid.ts';
 
 describe('parseBareJid', () => {
   test.each([

@@ -9,7 +9,7 @@ import { DEFAULT_POLICY, type AutonomyPolicy } from '../../src/agent/autonomy/po
 import type { Decider } from '../../src/agent/autonomy/decider.ts';
 import type { Situation } from '../../src/agent/autonomy/situation.ts';
 import { createPeerMemory, MEMORY_LIMITS } from '../../src/agent/memory/peer-memory.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 
 async function setup(decisions: Array<unknown | Error>, policy: Partial<AutonomyPolicy> = {}) {
   const store = createMemoryStore();

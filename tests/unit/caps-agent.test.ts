@@ -8,9 +8,9 @@ import { cardForm, cardFromInfo, type AgentCard } from '../../src/agent/card.ts'
 import { createPeers } from '../../src/agent/peers.ts';
 import { capsHash, checkDiscoInfo, type DiscoInfo } from '../../src/xmpp/caps/index.ts';
 import { formElement } from '../../src/xmpp/forms/index.ts';
-import { Emitter } from '../../src/xmpp/emitter.ts';
-import { ok, fail, type Result } from '../../src/xmpp/result.ts';
-import type { TidepoolError } from '../../src/xmpp/errors.ts';
+import { Emitter } from '../../src/core/emitter.ts';
+import { ok, fail, type Result } from '../../src/core/result.ts';
+import type { TidepoolError } from '../../src/core/errors.ts';
 import type { Disco } from '../../src/xmpp/disco/disco.ts';
 import type { Presence } from '../../src/xmpp/presence/presence.ts';
 import type { Pep } from '../../src/xmpp/pubsub/pep.ts';

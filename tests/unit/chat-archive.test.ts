@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import { archivedChat, createChatArchive, inboundRecordId } from '../../src/agent/chat-archive.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { fail, ok } from '../../src/xmpp/result.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { fail, ok } from '../../src/core/result.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 import type { ArchivedMessage } from '../../src/xmpp/mam/parse.ts';
 import type { MamQuery } from '../../src/xmpp/mam/query.ts';
 

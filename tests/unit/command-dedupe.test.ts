@@ -6,8 +6,8 @@ import { createIqRouter } from '../../src/xmpp/iq/router.ts';
 import { createCommandServer, type CommandDefinition } from '../../src/xmpp/commands/server.ts';
 import { createReplyCache, fingerprint } from '../../src/xmpp/commands/dedupe.ts';
 import { NS_COMMANDS } from '../../src/xmpp/commands/types.ts';
-import { ok, fail } from '../../src/xmpp/result.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { ok, fail } from '../../src/core/result.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 import { formElement, submitForm } from '../../src/xmpp/forms/index.ts';
 
 const ALICE = 'alice@example.org/a';

@@ -1,7 +1,8 @@
 // Stanza errors (RFC 6120 §8.3): parsing peer-sent errors tolerantly and building our own replies.
 import { describe, expect, test } from 'vitest';
 import xml from '@xmpp/xml';
-import { errorElement, errorReply, isCondition, parseStanzaError, stanzaError, describeError, NS_STANZAS } from '../../src/xmpp/errors.ts';
+import { isCondition, stanzaError, describeError } from '../../src/core/errors.ts';
+import { errorElement, errorReply, parseStanzaError, NS_STANZAS } from '../../src/xmpp/errors.ts';
 
 const errStanza = (...children: Parameters<typeof xml>[2][]) => xml('iq', { type: 'error', id: 'e1', from: 'bob@example.org/x' }, ...children);
 

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import { FORM_INSTRUCTIONS_LIMIT, FORM_LIMITS, NS_DATA, NS_VALIDATE, findForm, formTypeOf, parseForm, type DataForm } from '../../src/xmpp/forms/index.ts';
-import type { StanzaError } from '../../src/xmpp/errors.ts';
-import type { Result } from '../../src/xmpp/result.ts';
+import type { StanzaError } from '../../src/core/errors.ts';
+import type { Result } from '../../src/core/result.ts';
 import { parseXml, value } from '../helpers/xml.ts';
 
 function refusal(r: Result<unknown, StanzaError>): StanzaError {

@@ -14,8 +14,8 @@ import {
   type FormField,
   type Validation,
 } from '../../src/xmpp/forms/index.ts';
-import type { StanzaError } from '../../src/xmpp/errors.ts';
-import type { Result } from '../../src/xmpp/result.ts';
+import type { StanzaError } from '../../src/core/errors.ts';
+import type { Result } from '../../src/core/result.ts';
 import { value } from '../helpers/xml.ts';
 
 function refusal(r: Result<unknown, StanzaError>): StanzaError {

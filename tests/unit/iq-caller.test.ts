@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import { createIqCaller, type IqCallerDeps } from '../../src/xmpp/iq/caller.ts';
-import type { TidepoolError } from '../../src/xmpp/errors.ts';
+import type { TidepoolError } from '../../src/core/errors.ts';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const OWN = 'me@example.org/tab1';

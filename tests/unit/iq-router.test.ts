@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import { createIqRouter, type IqRequest } from '../../src/xmpp/iq/router.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
-import { fail, ok } from '../../src/xmpp/result.ts';
+import { stanzaError } from '../../src/core/errors.ts';
+import { fail, ok } from '../../src/core/result.ts';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const NS_PING = 'urn:xmpp:ping';

@@ -2,8 +2,8 @@
 // runs the peer's skill (the wire itself is covered by tests/integration/ledger.test.ts): busy retries,
 // concurrent payments both ways, lost answers recovered from the payee's head, definite refusals.
 import { describe, expect, test } from 'vitest';
-import { fail, ok } from '../../src/xmpp/result.ts';
-import type { StanzaError } from '../../src/xmpp/errors.ts';
+import { fail, ok } from '../../src/core/result.ts';
+import type { StanzaError } from '../../src/core/errors.ts';
 import { createLedger } from '../../src/agent/ledger/ledger.ts';
 import { createPay, LEDGER_PAY_NODE, ledgerErrorOf, ledgerPaySkill } from '../../src/agent/ledger/pay.ts';
 import { verifyExport } from '../../src/agent/ledger/verify.ts';

@@ -5,11 +5,11 @@ import * as S from '../../src/agent/market/bounty-state.ts';
 import { parseBountyEvent } from '../../src/agent/market/bounty-wire.ts';
 import { createBounties, type Bounties, type BountyObservation } from '../../src/agent/market/bounties.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { fail, ok } from '../../src/xmpp/result.ts';
+import { fail, ok } from '../../src/core/result.ts';
 import type { RoomChannel, RoomEvent } from '../../src/agent/world/types.ts';
 import type { Pay, Receipt } from '../../src/agent/ledger/types.ts';
 import type { SkillCaller } from '../../src/agent/society/call.ts';
-import type { StanzaError } from '../../src/xmpp/errors.ts';
+import type { StanzaError } from '../../src/core/errors.ts';
 
 const T0 = 1_000_000;
 const open = (mode: S.BountyMode = 'single', extra: Partial<S.BountyInput> = {}) => {

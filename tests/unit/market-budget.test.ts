@@ -6,7 +6,7 @@ import { createPurchases, parseInvoice } from '../../src/agent/market/purchases.
 import { paymentRequired } from '../../src/agent/market/errors.ts';
 import { createPeerMemory } from '../../src/agent/memory/peer-memory.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { fail, ok } from '../../src/xmpp/result.ts';
+import { fail, ok } from '../../src/core/result.ts';
 import type { Pay, Receipt } from '../../src/agent/ledger/types.ts';
 import type { SkillCaller } from '../../src/agent/society/call.ts';
 

@@ -3,8 +3,8 @@
 // beyond that). The real-server behaviour is covered by tests/integration/muc.test.ts.
 import { describe, expect, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
-import { Emitter } from '../../src/xmpp/emitter.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { Emitter } from '../../src/core/emitter.ts';
+import { ok } from '../../src/core/result.ts';
 import type { ConnectionEvents, XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { createMuc } from '../../src/xmpp/muc/index.ts';
 import { NS_MUC, NS_MUC_USER } from '../../src/xmpp/muc/ns.ts';

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { planConfig, readConfig } from '../../src/xmpp/muc/config.ts';
 import { joinError } from '../../src/xmpp/muc/join-errors.ts';
 import { roomInfoFrom } from '../../src/xmpp/muc/discovery.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 import type { DataForm, FormField } from '../../src/xmpp/forms/types.ts';
 
 const f = (v: string, type: FormField['type'], values: string[] = [], options: string[] = []): FormField => ({

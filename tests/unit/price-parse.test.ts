@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { describePrice, isPrice, parsePrice, type Charges, type Skill } from '../../src/agent/skills/types.ts';
 import { createSkillRegistry } from '../../src/agent/skills/registry.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { ok, fail } from '../../src/xmpp/result.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { ok, fail } from '../../src/core/result.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 
 describe('price text', () => {
   test('round trip', () => {

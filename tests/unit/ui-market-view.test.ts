@@ -6,7 +6,7 @@ import { fieldSummary } from '../../src/xmpp/forms/index.ts';
 import { field, form, integerRange } from '../../src/agent/skills/form-builders.ts';
 import { paymentRequired } from '../../src/agent/market/errors.ts';
 import { overBudget } from '../../src/agent/market/errors.ts';
-import { stanzaError } from '../../src/xmpp/errors.ts';
+import { stanzaError } from '../../src/core/errors.ts';
 import { newBounty, addBid, awardTo, type Bounty } from '../../src/agent/market/bounty-state.ts';
 import type { Purchase } from '../../src/agent/market/purchases.ts';
 import type { Receipt } from '../../src/agent/ledger/types.ts';

@@ -2,8 +2,8 @@
 // with no known author dropped, a message seen live and in the archive delivered once, live events
 // held back while the archive is read, payloads bounded and checked, archive read again after a rejoin.
 import { describe, expect, test } from 'vitest';
-import { Emitter } from '../../src/xmpp/emitter.ts';
-import { ok } from '../../src/xmpp/result.ts';
+import { Emitter } from '../../src/core/emitter.ts';
+import { ok } from '../../src/core/result.ts';
 import { createRoomChannel, parsePayload } from '../../src/agent/world/room-channel.ts';
 import type { ArchivePage, WorldMuc, WorldMucEvents, WorldMucMessage } from '../../src/agent/world/world-muc.ts';
 import type { RoomEvent } from '../../src/agent/world/types.ts';

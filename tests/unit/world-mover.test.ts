@@ -1,7 +1,7 @@
 // Position updates under a move storm: at most one send per interval per room, always the latest
 // position, every caller answered once its position (or a later one) is out; a look rides along.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ok } from '../../src/xmpp/result.ts';
+import { ok } from '../../src/core/result.ts';
 import { createMover, type Pending } from '../../src/agent/world/mover.ts';
 
 beforeEach(() => vi.useFakeTimers());

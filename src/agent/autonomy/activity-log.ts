@@ -1,6 +1,6 @@
 // What the agent noticed, decided (with the decider's reason), did, and what came of it: the person
 // reads this to understand and audit the autonomy loop. Bounded and persisted.
-import { Emitter } from '../../xmpp/emitter.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { persisted } from '../memory/persisted.ts';
 

@@ -1,6 +1,6 @@
 // A decider turns a situation into one action. Two kinds: the deterministic rules brain (plain code,
 // labelled as such) and a language model under constrained decoding. Both are validated the same way.
-import type { Result } from '../../xmpp/result.ts';
+import type { Result } from '../../core/result.ts';
 import type { Action } from './actions.ts';
 import type { Situation } from './situation.ts';
 

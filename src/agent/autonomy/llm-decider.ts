@@ -1,7 +1,7 @@
 // A language model as the decider: it reads the situation as data and must answer with one action
 // in the action schema; backends that can constrain decoding (wllama, node-llama-cpp grammars, OpenAI
 // json_schema) are held to the schema, and every answer is validated again by the loop.
-import { fail, ok } from '../../xmpp/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import type { LanguageModel } from '../../llm/types.ts';
 import { ACTION_KINDS, ACTION_MAX_TOKENS, ACTION_SCHEMA } from './actions.ts';
 import type { Decider } from './decider.ts';

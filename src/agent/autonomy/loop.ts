@@ -1,8 +1,8 @@
 // observe -> decide -> act. Observations queue up (bounded); one decision at a time; every decision
 // is validated against the action schema, then judged by the owner's policy, then (in step mode)
 // held for the person's approval, then executed. Nothing a decider returns can crash the loop.
-import { Emitter } from '../../xmpp/emitter.ts';
-import type { Result } from '../../xmpp/result.ts';
+import { Emitter } from '../../core/emitter.ts';
+import type { Result } from '../../core/result.ts';
 import { describeAction, validateAction, type Action } from './actions.ts';
 import type { Decider } from './decider.ts';
 import type { ActivityLog } from './activity-log.ts';

@@ -1,7 +1,7 @@
 // The rules brain: a deterministic decider in plain code (no model), labelled as such in the UI. It
 // answers what it observes by fixed rules, then pursues the owner's goals in order. The same
 // situation always gives the same action, so scenarios with it are reproducible.
-import { ok } from '../../xmpp/result.ts';
+import { ok } from '../../core/result.ts';
 import { action, type Action } from './actions.ts';
 import type { Decider } from './decider.ts';
 import type { Goal, Situation } from './situation.ts';

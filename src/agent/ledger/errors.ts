@@ -1,6 +1,6 @@
 // Ledger refusals: each code has one XMPP condition on the wire, plus an application condition element
 // <CODE xmlns='urn:xmpp:tidepool:ledger:0'/> so a program can tell, say, a replay from a tampered receipt.
-import type { StanzaCondition } from '../../xmpp/errors.ts';
+import type { StanzaCondition } from '../../core/errors.ts';
 import type { LedgerError, LedgerErrorCode } from './types.ts';
 
 export const NS_LEDGER = 'urn:xmpp:tidepool:ledger:0';

@@ -1,7 +1,7 @@
 // The agent's Ed25519 signing key, on WebCrypto (Node 20 and Chromium alike). The pair is kept in the
 // agent's own store as a JWK; the public half is shared as raw bytes in base64url (43 characters).
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { fromBase64url, isBase64urlOf, toBase64url, utf8 } from './canonical.ts';
 

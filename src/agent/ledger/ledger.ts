@@ -1,10 +1,10 @@
 // The agent's side of every pair's chain: it countersigns what peers pay it, signs what it pays, and
 // keeps both sides' balances. Every change is written to the store before it is answered, and a
 // refused receipt changes nothing. One operation per pair at a time, so a chain never forks.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf, parseBareJid } from '../../xmpp/address.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { isBase64urlOf } from './canonical.ts';
 import { loadOrCreateKey } from './keys.ts';
@@ -47,7 +47,7 @@ interface PairState {
   balance: number;
 }
 
-const norm = (jid: string) => bareOf(jid).toLowerCase();
+const norm = (jid: string) => bareOf(jid);
 
 function freeze(r: Receipt): Receipt {
   Object.freeze(r.body.pair);

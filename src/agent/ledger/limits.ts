@@ -3,6 +3,7 @@
 // and strangers and may override them per peer; the ledger asks on every incoming receipt.
 import type { AgentStore } from '../../store/types.ts';
 import { persisted } from '../memory/persisted.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export interface CreditLimitSettings {
   friend: number;
@@ -23,7 +24,7 @@ export async function createCreditLimits(deps: {
 }) {
   const initial = { ...DEFAULT_CREDIT_LIMITS, ...deps.defaults };
   const saved = await persisted<CreditLimitSettings>(deps.store, 'ledger:limits', initial, 0, deps.onError);
-  const key = (jid: string) => jid.split('/')[0]!.toLowerCase();
+  const key = (jid: string) => bareOf(jid);
   return {
     settings: () => saved.value(),
     limitFor(peer: string): number {

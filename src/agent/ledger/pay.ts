@@ -2,9 +2,9 @@
 // disco and run) and the payer's side, which prepares a receipt, has the payee countersign it through
 // that command, and confirms it. A lost answer is recovered from the payee's head of the chain.
 import xml from '@xmpp/xml';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type StanzaError, type TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type StanzaError, type TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, first, form } from '../skills/form-builders.ts';
 import type { SkillCaller } from '../society/call.ts';

@@ -1,7 +1,7 @@
 // One receipt: its shape (checked field by field, since receipts arrive from peers), its signatures and
 // its hash, which the next receipt of the chain names as `prev`.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { parseBareJid } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { parseBareJid } from '../../core/jid.ts';
 import { canonicalJson, isBase64urlOf, sha256 } from './canonical.ts';
 import { verifySignature, type SigningKey } from './keys.ts';
 import { ledgerError } from './errors.ts';

@@ -1,9 +1,9 @@
 // Mutual credit between two agents: there is no coin and no bank. Each pair of agents keeps one hash
 // chain of receipts, stored by both; a receipt is signed by the payer and countersigned by the payee.
 // A balance is the sum of that pair's chain. Nobody else can mint, forge or alter it.
-import type { Result } from '../../xmpp/result.ts';
-import type { StanzaCondition } from '../../xmpp/errors.ts';
-import type { Emitter } from '../../xmpp/emitter.ts';
+import type { Result } from '../../core/result.ts';
+import type { StanzaCondition } from '../../core/errors.ts';
+import type { Emitter } from '../../core/emitter.ts';
 
 /** The signed part of a receipt. Signatures cover `canonicalJson(body)` (sorted keys, no spaces). */
 export interface ReceiptBody {

@@ -1,6 +1,6 @@
 // Checks an exported ledger on its own, with nothing but the file: what a person runs to see that the
 // balances an agent shows are backed by receipts both parties signed, in one unbroken chain per pair.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isBase64urlOf } from './canonical.ts';
 import { pairOf, parseReceipt, receiptHash, verifyPayee, verifyPayer } from './receipt.ts';
 import type { LedgerErrorCode } from './types.ts';

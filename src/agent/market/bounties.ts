@@ -3,10 +3,10 @@
 // deliver through `bounty-deliver`, and each accepted delivery is paid through the ledger and
 // announced with the receipt's hash (`bounty-paid`), so anyone who is shown the receipt can check it.
 import xid from '@xmpp/id';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import type { LedgerError, Pay, Receipt } from '../ledger/types.ts';
 import { receiptHash } from '../ledger/receipt.ts';
@@ -69,8 +69,8 @@ export async function createBounties(deps: BountiesDeps) {
   const hash = deps.hash ?? receiptHash;
   const events = new Emitter<BountyEvents>();
   const doc = await persisted<Doc>(deps.store, 'market:bounties', { bounties: {}, bids: {} }, 100, deps.onError);
-  const me = () => bareOf(deps.self()).toLowerCase();
-  const keyOf = (poster: string, id: string) => `${bareOf(poster).toLowerCase()}/${id}`;
+  const me = () => bareOf(deps.self());
+  const keyOf = (poster: string, id: string) => `${bareOf(poster)}/${id}`;
   const list = () => Object.values(doc.value().bounties).sort((a, b) => b.at - a.at);
   const get = (poster: string, id: string) => doc.value().bounties[keyOf(poster, id)];
   const mine = (id: string) => get(me(), id);
@@ -264,7 +264,7 @@ export async function createBounties(deps: BountiesDeps) {
       const r = await step(mine(id), (b) =>
         S.awardTo(
           b,
-          bidders.map((j) => bareOf(j).toLowerCase()),
+          bidders.map((j) => bareOf(j)),
         ),
       );
       if (!r.ok) return r;
@@ -282,15 +282,15 @@ export async function createBounties(deps: BountiesDeps) {
     },
     /** Poster: accept a delivery of a single/split bounty and pay it. */
     async accept(id: string, bidder: string): Promise<Result<Receipt, BountyError>> {
-      const r = await step(mine(id), (b) => S.acceptDelivery(b, bareOf(bidder).toLowerCase()));
-      return r.ok ? payDelivery(id, bareOf(bidder).toLowerCase()) : r;
+      const r = await step(mine(id), (b) => S.acceptDelivery(b, bareOf(bidder)));
+      return r.ok ? payDelivery(id, bareOf(bidder)) : r;
     },
     async reject(id: string, bidder: string): Promise<Result<Bounty, BountyError>> {
-      return step(mine(id), (b) => S.rejectDelivery(b, bareOf(bidder).toLowerCase()));
+      return step(mine(id), (b) => S.rejectDelivery(b, bareOf(bidder)));
     },
     /** Poster (or the judge): the one winner of a competition, who alone is paid. */
     async pick(id: string, winner: string): Promise<Result<Receipt, BountyError>> {
-      const w = bareOf(winner).toLowerCase();
+      const w = bareOf(winner);
       const r = await step(mine(id), (b) => S.pickWinner(b, w));
       if (!r.ok) return r;
       const sent = await post(r.value.room, awarded(r.value));

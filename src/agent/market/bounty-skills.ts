@@ -1,11 +1,12 @@
 // The poster's two bounty skills. Public: anyone may knock, and who may do what (bid, deliver) is
 // decided by the bounty's state from the server-stamped caller, never from the form.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type StanzaError } from '../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, first, form, integerRange } from '../skills/form-builders.ts';
 import { BOUNTY_LIMITS, type Refusal } from './bounty-state.ts';
 import { BOUNTY_BID_NODE, BOUNTY_DELIVER_NODE } from './bounty-wire.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export interface BountySkillHandlers {
   /** `from` is the caller's bare JID as the server stamped it. */
@@ -27,7 +28,7 @@ export function refusalError(r: Refusal): StanzaError {
 }
 
 const lines = (input: Record<string, string[]>, v: string) => (input[v] ?? []).join('\n');
-const bare = (from: string) => from.split('/')[0]!.toLowerCase();
+const bare = bareOf;
 
 export function bountySkills(h: BountySkillHandlers): Skill[] {
   const bid: Skill = {

@@ -1,6 +1,6 @@
 // A bounty's life as pure functions (contract net): announced -> bids -> award -> deliveries ->
 // accepted and paid. Every step checks who may take it; the callers pass server-stamped JIDs.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 
 export type BountyMode = 'single' | 'split' | 'competition';
 export const BOUNTY_MODES: readonly BountyMode[] = ['single', 'split', 'competition'];

@@ -1,6 +1,6 @@
 // The owner's spending budget: at most so much per payment and per (UTC) day. A purchase reserves its
 // amount before anything is sent, so purchases running side by side cannot overspend together.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { AgentStore } from '../../store/types.ts';
 import type { LedgerError } from '../ledger/types.ts';
 import { persisted } from '../memory/persisted.ts';

@@ -1,9 +1,9 @@
 // The buyer side of paid skills: read the price the seller publishes on the skill's disco node, check
 // the owner's budget before anything is sent, prepay or pay the invoice through the ledger, and
 // remember sellers who took a prepayment and did not deliver.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { CommandResponse } from '../../xmpp/commands/types.ts';
 import type { AgentStore } from '../../store/types.ts';
 import type { LedgerError, Pay, Receipt } from '../ledger/types.ts';
@@ -75,7 +75,7 @@ export function parseInvoice(json: unknown): InvoiceRef | undefined {
 export async function createPurchases(deps: PurchaseDeps) {
   // Prepaid calls we hold at sellers: a call that failed after we paid is used on the next purchase.
   const credit = await persisted<Record<string, number>>(deps.store, 'market:credit', {}, 100, deps.onError);
-  const low = (jid: string) => bareOf(jid).toLowerCase();
+  const low = (jid: string) => bareOf(jid);
   const addCredit = (key: string, delta: number) => {
     const all = { ...credit.value() };
     const n = (all[key] ?? 0) + delta;

@@ -3,10 +3,10 @@
 // Who paid is the receipt's payer, which our ledger checked against the server-stamped sender; who
 // calls is the command's server-stamped `from`. Nothing a peer writes in a payload decides either.
 import xid from '@xmpp/id';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type StanzaError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { RunOutput } from '../../xmpp/commands/server.ts';
 import type { AgentStore } from '../../store/types.ts';
 import type { Receipt } from '../ledger/types.ts';
@@ -67,7 +67,7 @@ export interface SalesDeps {
   onError?: (e: unknown) => void;
 }
 
-const low = (jid: string) => bareOf(jid).toLowerCase();
+const low = (jid: string) => bareOf(jid);
 const keyOf = (payer: string, node: string) => `${low(payer)}|${node}`;
 
 /** Adds the invoice to a run's JSON payload, keeping what the skill returned. */

@@ -2,9 +2,9 @@
 // agreed, and who introduced them. Bounded (peers, notes) and summarised: old notes fold into counts.
 // Everything here came from peers, so it is data: never instructions, never a source of permissions
 // except the bond, which both sides agreed through the `relate` skill.
-import { Emitter } from '../../xmpp/emitter.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { bareOf } from '../../core/jid.ts';
 import { persisted } from './persisted.ts';
 
 /** Levels beyond roster friendship, agreed by both sides. */
@@ -46,7 +46,7 @@ export async function createPeerMemory(deps: { store: AgentStore; now?: () => nu
   const fresh = (jid: string): PeerRecord => ({ jid, firstSeen: now(), lastSeen: now(), trust: 0, introducedBy: [], notes: [], summary: {} });
 
   function update(jid: string, change: (r: PeerRecord) => void): PeerRecord {
-    const key = bareOf(jid).toLowerCase();
+    const key = bareOf(jid);
     const all = { ...doc.value() };
     const rec: PeerRecord = structuredClone(all[key] ?? fresh(key));
     change(rec);
@@ -64,7 +64,7 @@ export async function createPeerMemory(deps: { store: AgentStore; now?: () => nu
 
   return {
     events,
-    get: (jid: string): PeerRecord | undefined => doc.value()[bareOf(jid).toLowerCase()],
+    get: (jid: string): PeerRecord | undefined => doc.value()[bareOf(jid)],
     list: (): PeerRecord[] => Object.values(doc.value()).sort((a, b) => b.lastSeen - a.lastSeen),
     /** Something happened with a peer: counted by kind, described in a short note. */
     note(jid: string, kind: string, text?: string): PeerRecord {
@@ -87,7 +87,7 @@ export async function createPeerMemory(deps: { store: AgentStore; now?: () => nu
       });
     },
     introduce(jid: string, by: string): PeerRecord {
-      const via = bareOf(by).toLowerCase();
+      const via = bareOf(by);
       return update(jid, (r) => {
         if (!r.introducedBy.includes(via)) r.introducedBy = [...r.introducedBy, via].slice(-MEMORY_LIMITS.introducers);
       });

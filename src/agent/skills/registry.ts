@@ -1,8 +1,8 @@
 // The agent's skills, their owner settings (persisted), and the authorisation every call goes through.
-import { stanzaError, type StanzaError } from '../../xmpp/errors.ts';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { AgentStore } from '../../store/types.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { Emitter } from '../../core/emitter.ts';
 import { mayUse } from './access.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { isPrice, type Access, type CallerFacts, type Charges, type Price, type Skill, type SkillSettings } from './types.ts';

@@ -1,7 +1,7 @@
 // A skill is an XEP-0050 command with a description, an access rule and an optional price.
 import type { CommandDefinition, RunContext, RunOutput } from '../../xmpp/commands/server.ts';
-import type { StanzaError } from '../../xmpp/errors.ts';
-import type { Result } from '../../xmpp/result.ts';
+import type { StanzaError } from '../../core/errors.ts';
+import type { Result } from '../../core/result.ts';
 import { LEVEL_ORDER, type RelationshipLevel } from '../memory/peer-memory.ts';
 
 export type Access =

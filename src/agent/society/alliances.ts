@@ -2,9 +2,9 @@
 // side decides and answers through ours. On acceptance the proposer opens a joint room, makes the other
 // admin an admin there, and each side brings its own members. Both sides record and publish the
 // alliance; either can dissolve it (the joint room's owner destroys it, the other side leaves).
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, first, form } from '../skills/form-builders.ts';
 import type { Observation } from '../autonomy/situation.ts';
@@ -13,7 +13,7 @@ import type { OrgMuc } from './org-muc.ts';
 import { ORG_LIMITS, addUnique, slugRoom, type OrgRecord, type OrgState } from './org-state.ts';
 
 export const ORG_ALLY_NODE = 'org-ally';
-const lc = (s: string) => bareOf(s).toLowerCase();
+const lc = (s: string) => bareOf(s);
 
 export interface AllianceDeps {
   orgs: () => Record<string, OrgRecord>;

@@ -1,11 +1,11 @@
 // Bonds beyond roster friendship (close friend, partner): proposed by one side and accepted by the
 // other through the `relate` skill, remembered by both in peer memory. Either side can end a bond.
 // Only mutual friends can propose; whether to accept is the agent's decision (autonomy or person).
-import { ok, fail, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { ok, fail, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { AgentStore } from '../../store/types.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { Emitter } from '../../core/emitter.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, first, form } from '../skills/form-builders.ts';
 import type { Bond, PeerMemory, RelationshipLevel } from '../memory/peer-memory.ts';
@@ -36,7 +36,7 @@ export async function createBonds(deps: {
 }) {
   const events = new Emitter<BondEvents>();
   const pending = await persisted<PendingBonds>(deps.store, 'bonds:pending', { in: {}, out: {} });
-  const key = (jid: string) => bareOf(jid).toLowerCase();
+  const key = (jid: string) => bareOf(jid);
   const setPending = (side: 'in' | 'out', jid: string, bond: Bond | undefined) => {
     const next = { in: { ...pending.value().in }, out: { ...pending.value().out } };
     if (bond) next[side][key(jid)] = bond;

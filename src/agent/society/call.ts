@@ -1,7 +1,7 @@
 // Calling a peer's skill with known input in one go: execute, then submit each stage the skill asks
 // for with the values we have, until it completes. Used by the autonomy loop and society protocols.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { CommandClient } from '../../xmpp/commands/client.ts';
 import type { CommandResponse } from '../../xmpp/commands/types.ts';
 

@@ -1,7 +1,7 @@
 // The world and the market as the autonomy loop sees them: a view for deciding and one call per
 // economic action. node.ts builds it from the world, the ledger and the market; the loop stays free
 // of their protocols.
-import type { Result } from '../../xmpp/result.ts';
+import type { Result } from '../../core/result.ts';
 import type { EconomyView } from '../autonomy/situation.ts';
 
 export type Outcome = Promise<Result<string, { message: string }>>;

@@ -1,7 +1,7 @@
 // What each autonomy action does, through the same APIs the person uses. The loop has already
 // validated the action and judged it against policy; checks here are the ones only the APIs know
 // (is there such a request, such a room).
-import { fail, ok, type Result } from '../../xmpp/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { Action } from '../autonomy/actions.ts';
 import type { Contacts } from '../contacts.ts';
 import type { Conversations } from '../conversations.ts';

@@ -3,7 +3,7 @@
 // Wiring order: memory and log (stores) -> protocols (bonds, network, orgs; each adds its skill) ->
 // executor and situation -> the loop -> observations from every protocol feed the loop.
 import type { AgentStore } from '../../store/types.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { Contacts } from '../contacts.ts';
 import type { Conversations } from '../conversations.ts';
 import type { SkillRegistry } from '../skills/registry.ts';
@@ -60,7 +60,7 @@ export async function createSociety(d: SocietyDeps) {
   let observe: (o: Observation) => void = () => {};
   const feed = (o: Observation) => observe(o);
 
-  const me = () => bareOf(d.self().jid).toLowerCase();
+  const me = () => bareOf(d.self().jid);
   const friends = () =>
     d.contacts
       .list()
@@ -153,7 +153,7 @@ export async function createSociety(d: SocietyDeps) {
   // mentioned it; learned once per peer per session, bounded by memory's own limits.
   const carded = new Set<string>();
   const learnCard = async (jid: string) => {
-    const key = bareOf(jid).toLowerCase();
+    const key = bareOf(jid);
     if (carded.has(key) || carded.size > 2000) return;
     carded.add(key);
     const card = await d.peers.card(key);

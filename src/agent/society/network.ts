@@ -1,8 +1,8 @@
 // Discovery without a centre: the `network` skill lets a friend see whom we know (our mutual friends)
 // and which organizations we publish; `vouch` asks our friends whether they know someone, which is how
 // the friends-of-friends policy checks a stranger's request without trusting the stranger's word.
-import { ok } from '../../xmpp/result.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { ok } from '../../core/result.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, form } from '../skills/form-builders.ts';
 import type { PeerMemory } from '../memory/peer-memory.ts';
@@ -25,7 +25,7 @@ export function networkSkill(deps: { friends: () => Array<{ jid: string; name?: 
     defaultAccess: { kind: 'friends' },
     stages: [],
     async run(_input, ctx) {
-      const asker = bareOf(ctx.from).toLowerCase();
+      const asker = bareOf(ctx.from);
       const listing: NetworkListing = {
         friends: deps
           .friends()
@@ -66,10 +66,10 @@ export function parseListing(json: unknown): NetworkListing {
 export function createNetwork(deps: { call: SkillCaller; memory: PeerMemory; friends: () => string[]; self: () => string; observe: (o: Observation) => void }) {
   const explored = new Set<string>();
   return {
-    explored: (jid: string) => explored.has(bareOf(jid).toLowerCase()),
+    explored: (jid: string) => explored.has(bareOf(jid)),
     /** Asks a friend whom it knows; newly learned agents go to memory as introduced by that friend. */
     async explore(friend: string) {
-      const via = bareOf(friend).toLowerCase();
+      const via = bareOf(friend);
       const r = await deps.call(via, NETWORK_NODE);
       if (!r.ok) return r;
       explored.add(via);
@@ -90,7 +90,7 @@ export function createNetwork(deps: { call: SkillCaller; memory: PeerMemory; fri
     },
     /** Does a friend of ours list `jid` as its friend? Asks up to `max` friends, in parallel. */
     async vouch(jid: string, max = 5): Promise<string | undefined> {
-      const who = bareOf(jid).toLowerCase();
+      const who = bareOf(jid);
       const already = deps.memory.get(who)?.introducedBy.find((v) => deps.friends().includes(v));
       if (already) return already;
       const asked = deps

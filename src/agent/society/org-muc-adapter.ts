@@ -1,9 +1,9 @@
 // Adapts the XEP-0045 client to the narrow interface organizations use: group messages become
 // OrgRoomMessages (our generated marker and JSON payload picked out of the peer's extra children).
 import type { Element } from '@xmpp/xml';
-import { ok } from '../../xmpp/result.ts';
-import { bareOf } from '../../xmpp/address.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
+import { ok } from '../../core/result.ts';
+import { bareOf } from '../../core/jid.ts';
+import { Emitter } from '../../core/emitter.ts';
 import { NS_GENERATED } from '../../xmpp/chat/chat.ts';
 import { NS_JSON } from '../../xmpp/commands/types.ts';
 import type { Muc } from '../../xmpp/muc/muc.ts';
@@ -25,7 +25,7 @@ export function orgMucFrom(muc: Muc): OrgMuc {
     });
   });
   muc.events.on('occupants', ({ room, occupants }) => {
-    const jids = [...occupants.values()].flatMap((o) => (o.jid ? [bareOf(o.jid).toLowerCase()] : []));
+    const jids = [...occupants.values()].flatMap((o) => (o.jid ? [bareOf(o.jid)] : []));
     events.emit('occupants', { room, jids });
   });
   muc.events.on('invitation', (i) => events.emit('invitation', { room: i.room, from: i.from, reason: i.reason }));

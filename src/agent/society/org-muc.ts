@@ -1,9 +1,9 @@
 // The part of XEP-0045 that organizations use, as a narrow interface: the society layer depends on
 // this, and node.ts adapts the MUC client (src/xmpp/muc) to it.
 import type { Element } from '@xmpp/xml';
-import type { Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import type { Emitter } from '../../xmpp/emitter.ts';
+import type { Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import type { Emitter } from '../../core/emitter.ts';
 
 export interface OrgRoomConfig {
   name: string;

@@ -4,10 +4,10 @@
 // the history), and alliances (alliances.ts). Each founder publishes its organizations on PEP, so
 // others find them without a directory.
 import xml, { type Element } from '@xmpp/xml';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type TidepoolError } from '../../xmpp/errors.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { AgentStore } from '../../store/types.ts';
 import type { Pep } from '../../xmpp/pubsub/pep.ts';
 import { NS_GENERATED } from '../../xmpp/chat/chat.ts';
@@ -28,7 +28,7 @@ export const ORG_JOIN_NODE = 'org-join';
 /** This many generated messages in a row within LOOP_MS, with no person between, is an agent loop. */
 const LOOP_WINDOW = 6;
 const LOOP_MS = 120_000;
-const lc = (s: string) => bareOf(s).toLowerCase();
+const lc = (s: string) => bareOf(s);
 
 export interface OrgsDeps {
   store: AgentStore;

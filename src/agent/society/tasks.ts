@@ -1,9 +1,9 @@
 // An organization's task board, kept in its room: each change is a groupchat message with a readable
 // body and an XEP-0335 JSON payload, so any XMPP client shows it and MUC MAM gives late joiners the board.
 import xml, { type Element } from '@xmpp/xml';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { OrgMuc } from './org-muc.ts';
 
 export type TaskState = 'open' | 'doing' | 'done';
@@ -34,7 +34,7 @@ export function createTaskBoard(d: { muc: OrgMuc; send: (room: string, body: str
   d.muc.events.on('message', (m) => {
     const t = parseTaskPayload(m.json);
     if (!t) return;
-    const room = bareOf(m.room).toLowerCase();
+    const room = bareOf(m.room);
     const board = boards.get(room) ?? new Map<string, Task>();
     boards.set(room, board);
     const known = board.get(t.id);
@@ -44,7 +44,7 @@ export function createTaskBoard(d: { muc: OrgMuc; send: (room: string, body: str
   });
   const payload = (v: object) => xml('json', { xmlns: 'urn:xmpp:json:0' }, JSON.stringify({ tidepool: 'task', ...v }));
   return {
-    list: (room: string): Task[] => [...(boards.get(bareOf(room).toLowerCase())?.values() ?? [])],
+    list: (room: string): Task[] => [...(boards.get(bareOf(room))?.values() ?? [])],
     async add(room: string, title: string): Promise<Result<string, TidepoolError>> {
       const id = Math.random().toString(36).slice(2, 10);
       const clean = title.trim().slice(0, 200);
@@ -53,7 +53,7 @@ export function createTaskBoard(d: { muc: OrgMuc; send: (room: string, body: str
       return r.ok ? ok(id) : r;
     },
     async set(room: string, id: string, state: TaskState): Promise<Result<void, TidepoolError>> {
-      const t = boards.get(bareOf(room).toLowerCase())?.get(id);
+      const t = boards.get(bareOf(room))?.get(id);
       if (!t) return fail({ kind: 'invalid', message: `no task ${id}` });
       const r = await d.send(room, `Task “${t.title}” is ${state}`, [payload({ id, state })]);
       return r.ok ? ok(undefined) : r;

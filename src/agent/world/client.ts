@@ -1,8 +1,8 @@
 // Our side of other agents' places: visiting, exploring and claiming through their skills, with what
 // we learn kept in our store (our visits for the interest ranking, secrets found for the claim).
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { CommandResponse } from '../../xmpp/commands/types.ts';
 import type { PeerMemory } from '../memory/peer-memory.ts';
 import type { SkillCaller } from '../society/call.ts';
@@ -22,7 +22,7 @@ export interface WorldClientDeps {
 type Answer = Promise<Result<Record<string, unknown>, TidepoolError>>;
 
 export function createWorldClient(d: WorldClientDeps) {
-  const lc = (jid: string) => bareOf(jid).toLowerCase();
+  const lc = (jid: string) => bareOf(jid);
   const json = (r: CommandResponse) => (typeof r.json === 'object' && r.json !== null ? (r.json as Record<string, unknown>) : {});
 
   async function callSkill(owner: string, node: string, values: Record<string, string>): Promise<Result<CommandResponse, TidepoolError>> {

@@ -1,7 +1,7 @@
 // Position and look updates, coalesced: a walk is a storm of moves, and a room (and every PEP
 // subscriber) should get at most one update per interval, always the latest position.
-import { fail, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import { fail, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { Look } from './types.ts';
 
 export interface Pending {

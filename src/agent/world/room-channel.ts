@@ -4,9 +4,9 @@
 // the real JID the room recorded. Live events that arrive while the archive is read wait, so handlers
 // see everything in order; a message in both arrives once (by stanza-id, else by author + origin-id).
 import xml from '@xmpp/xml';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import { NS_JSON } from '../../xmpp/commands/types.ts';
 import { RecentSet } from '../../xmpp/muc/pending.ts';
 import type { RoomChannel, RoomEvent } from './types.ts';
@@ -54,7 +54,7 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
 } {
   const handlers = new Set<(e: RoomEvent) => void>();
   const joined = new Map<string, Joined>();
-  const me = () => bareOf(d.self()).toLowerCase();
+  const me = () => bareOf(d.self());
 
   const keysOf = (author: string, stanzaId: string | undefined, originId: string | undefined) => [
     ...(stanzaId ? [`s ${stanzaId}`] : []),
@@ -117,7 +117,7 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
 
   return {
     async join(roomJid, nick) {
-      const room = bareOf(roomJid).toLowerCase();
+      const room = bareOf(roomJid);
       if (joined.has(room)) return ok({ created: false });
       const r: Joined = { nick, syncing: true, waiting: [], seen: new RecentSet(CHANNEL_LIMITS.seen) };
       joined.set(room, r);
@@ -135,13 +135,13 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
       return ok({ created: j.value.created });
     },
     async leave(roomJid) {
-      const room = bareOf(roomJid).toLowerCase();
+      const room = bareOf(roomJid);
       joined.delete(room);
       return d.muc.leave(room);
     },
     rooms: () => [...joined.keys()],
     async post(roomJid, event, body) {
-      const room = bareOf(roomJid).toLowerCase();
+      const room = bareOf(roomJid);
       if (!joined.has(room)) return fail({ kind: 'invalid', message: `not in the room ${room}` });
       if (typeof event.type !== 'string' || !event.type || event.type.length > CHANNEL_LIMITS.typeChars)
         return fail({ kind: 'invalid', message: 'an event needs a short string type' });

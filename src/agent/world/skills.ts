@@ -2,9 +2,9 @@
 // (clues, and after `depth` explorations by the same explorer the treasure's secret and salt) and
 // claim (the reveal is checked against the commitment, the reward paid, then the claim announced).
 // Who is asking is the IQ `from` the server stamped, never a field of the form.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type StanzaError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import type { Skill } from '../skills/types.ts';
 import { field, first, form } from '../skills/form-builders.ts';
 import { createRateLimiter, type RateLimitOptions } from '../skills/rate-limit.ts';
@@ -29,7 +29,7 @@ export interface WorldSkillDeps {
 
 const placeField = () => field('place', 'text-single', { required: true, label: 'Place id' });
 const ratingOptions = ['1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }));
-const who = (from: string) => bareOf(from).toLowerCase();
+const who = (from: string) => bareOf(from);
 
 export function createWorldSkills(d: WorldSkillDeps): Skill[] {
   const limiter = createRateLimiter(d.exploreLimit ?? { burst: 5, perSecond: 0.5 });

@@ -88,7 +88,7 @@ export interface RoomChannel {
     room: string,
     event: { type: string } & Record<string, unknown>,
     body: string,
-  ): Promise<import('../../xmpp/result.ts').Result<unknown, import('../../xmpp/errors.ts').TidepoolError>>;
+  ): Promise<import('../../core/result.ts').Result<unknown, import('../../core/errors.ts').TidepoolError>>;
   /** Subscribes; returns an unsubscribe function. Live and archived events both arrive, each once. */
   on(handler: (e: RoomEvent) => void): () => void;
 }

@@ -2,10 +2,10 @@
 // and its adapter over our MUC and MAM clients. Rooms are joined without discussion history: the
 // archive gives the same messages with their authors' real JIDs, which history does not show us.
 import type { Element } from '@xmpp/xml';
-import { ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { bareOf } from '../../core/jid.ts';
 import { NS_JSON } from '../../xmpp/commands/types.ts';
 import type { Muc } from '../../xmpp/muc/muc.ts';
 import type { Mam } from '../../xmpp/mam/query.ts';
@@ -70,9 +70,9 @@ export function worldMucFrom(muc: Muc, mam: Mam): WorldMuc {
   muc.events.on('message', (m) => {
     const j = json(m.extras);
     events.emit('message', {
-      room: bareOf(m.room).toLowerCase(),
+      room: bareOf(m.room),
       nick: m.nick,
-      ...(m.jid !== undefined && { jid: bareOf(m.jid).toLowerCase() }),
+      ...(m.jid !== undefined && { jid: bareOf(m.jid) }),
       ...(j !== undefined && { json: j }),
       ...(m.stanzaId !== undefined && { stanzaId: m.stanzaId }),
       ...(m.originId !== undefined && { originId: m.originId }),
@@ -83,11 +83,11 @@ export function worldMucFrom(muc: Muc, mam: Mam): WorldMuc {
   });
   const list = (occupants: Iterable<{ nick: string; jid?: string }>) =>
     [...occupants].map((o) => ({ nick: o.nick, ...(o.jid !== undefined && { jid: o.jid }) }));
-  muc.events.on('occupants', ({ room, occupants }) => events.emit('occupants', { room: bareOf(room).toLowerCase(), occupants: list(occupants.values()) }));
-  muc.events.on('joined', ({ room, rejoined }) => rejoined && events.emit('rejoined', { room: bareOf(room).toLowerCase() }));
+  muc.events.on('occupants', ({ room, occupants }) => events.emit('occupants', { room: bareOf(room), occupants: list(occupants.values()) }));
+  muc.events.on('joined', ({ room, rejoined }) => rejoined && events.emit('rejoined', { room: bareOf(room) }));
   /** Rooms we are going out of and into again ourselves (below): not a departure for our users. */
   const reentering = new Set<string>();
-  muc.events.on('left', ({ room }) => !reentering.has(bareOf(room).toLowerCase()) && events.emit('left', { room: bareOf(room).toLowerCase() }));
+  muc.events.on('left', ({ room }) => !reentering.has(bareOf(room)) && events.emit('left', { room: bareOf(room) }));
 
   return {
     events,
@@ -112,7 +112,7 @@ export function worldMucFrom(muc: Muc, mam: Mam): WorldMuc {
       // ejabberd lets others in before the creator has configured a new room: they enter it while it
       // still hides real JIDs, and nobody's presence then shows them theirs. Going out and in again
       // once it is configured gives everyone a presence with the JID.
-      const key = bareOf(room).toLowerCase();
+      const key = bareOf(room);
       for (let attempt = 0; attempt < LOCKED_RETRIES && !j.value.nonAnonymous; attempt++) {
         reentering.add(key);
         await muc.leave(room);

@@ -2,10 +2,10 @@
 // keyed by room), its events through the room channel into a pure reducer, positions and places
 // also on our PEP, and the place/treasure skills this agent serves for what it owns.
 import xml from '@xmpp/xml';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { Emitter } from '../../xmpp/emitter.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { bareOf } from '../../core/jid.ts';
 import { NS_JSON } from '../../xmpp/commands/types.ts';
 import type { Pep } from '../../xmpp/pubsub/pep.ts';
 import type { AgentStore } from '../../store/types.ts';
@@ -65,7 +65,7 @@ type Err = TidepoolError;
 export async function createWorld(d: WorldDeps) {
   const events = new Emitter<WorldEvents>();
   const problem = (m: string) => d.problem?.(m);
-  const me = () => bareOf(d.self().jid).toLowerCase();
+  const me = () => bareOf(d.self().jid);
   const own = await ownWorldData(d.store, (e) => problem(`could not save the world: ${String(e)}`));
   const channel = createRoomChannel({ muc: d.muc, self: () => d.self().jid, problem });
   const rooms = new Map<string, RoomState>();
@@ -103,7 +103,7 @@ export async function createWorld(d: WorldDeps) {
     enqueue(() => {
       const s = rooms.get(room);
       if (!s) return;
-      const present = occupants.flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid).toLowerCase(), nick: o.nick }] : []));
+      const present = occupants.flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid), nick: o.nick }] : []));
       commit(room, applyOccupants(s, present, Date.now()));
     }),
   );
@@ -119,7 +119,7 @@ export async function createWorld(d: WorldDeps) {
   });
 
   const inRoom = (room?: string): Result<string, Err> => {
-    const r = room ? bareOf(room).toLowerCase() : current;
+    const r = room ? bareOf(room) : current;
     return r && rooms.has(r) ? ok(r) : fail({ kind: 'invalid', message: room ? `not in the world ${room}` : 'not in a world; enter one first' });
   };
 
@@ -171,7 +171,7 @@ export async function createWorld(d: WorldDeps) {
     skills,
 
     async enter(room = `world@${d.mucService()}`): Promise<Result<WorldSnapshot, Err>> {
-      const r = bareOf(room).toLowerCase();
+      const r = bareOf(room);
       if (!rooms.has(r)) rooms.set(r, emptyRoom(r));
       current = r;
       const base = (d.self().name || me().split('@')[0]!).slice(0, 48);
@@ -190,7 +190,7 @@ export async function createWorld(d: WorldDeps) {
         r,
         applyOccupants(
           rooms.get(r)!,
-          d.muc.occupants(r).flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid).toLowerCase(), nick: o.nick }] : [])),
+          d.muc.occupants(r).flatMap((o) => (o.jid ? [{ jid: bareOf(o.jid), nick: o.nick }] : [])),
           Date.now(),
         ),
       );
@@ -209,7 +209,7 @@ export async function createWorld(d: WorldDeps) {
       return res;
     },
 
-    snapshot: (room?: string): WorldSnapshot => toSnapshot(rooms.get(room ? bareOf(room).toLowerCase() : (current ?? ''))),
+    snapshot: (room?: string): WorldSnapshot => toSnapshot(rooms.get(room ? bareOf(room) : (current ?? ''))),
     /** Rooms we are in; `current` is the one snapshot() and the client calls use by default. */
     rooms: () => ({ current, all: [...rooms.keys()] }),
 

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { SkillRegistry } from '../../agent/skills/registry.ts';
 import type { DataForm } from '../../xmpp/forms/types.ts';
 import { callLocally } from './local-call.ts';
-import { fail } from '../../xmpp/result.ts';
-import { stanzaError } from '../../xmpp/errors.ts';
+import { fail } from '../../core/result.ts';
+import { stanzaError } from '../../core/errors.ts';
 import { dataPart, message, readCall, textPart } from './wire.ts';
 
 export interface BridgeExecutorOptions {

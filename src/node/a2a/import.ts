@@ -3,8 +3,8 @@
 // of their own. A2A 'working' updates become progress messages; cancel becomes CancelTask.
 import { TaskState, type AgentCard as A2ACard, type AgentSkill, type Part } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type Client } from '@a2a-js/sdk/client';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import { stanzaError, type StanzaError, type TidepoolError } from '../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type StanzaError, type TidepoolError } from '../../core/errors.ts';
 import type { RunOutput, RunContext } from '../../xmpp/commands/server.ts';
 import type { Access, Skill } from '../../agent/skills/types.ts';
 import { field, first, form } from '../../agent/skills/form-builders.ts';

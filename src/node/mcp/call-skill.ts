@@ -1,10 +1,10 @@
 // Running a peer's skill for an MCP client: execute, fill each stage from the given JSON values,
 // forward XEP-0050 progress, and turn an MCP cancellation into an XEP-0050 cancel.
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { CommandClient } from '../../xmpp/commands/client.ts';
 import type { CommandResponse } from '../../xmpp/commands/types.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { bareOf } from '../../core/jid.ts';
 import { effectiveType } from '../../xmpp/forms/fields.ts';
 import { formToJsonSchema, stageSubmission } from './forms-to-json-schema.ts';
 
@@ -27,8 +27,7 @@ export async function callSkill(
   const timeoutMs = o.timeoutMs ?? 60_000;
   let sessionid: string | undefined;
   const off = commands.events.on('progress', (p) => {
-    if (sessionid && p.sessionid === sessionid && p.node === node && bareOf(p.from).toLowerCase() === bareOf(to).toLowerCase())
-      o.onProgress?.(p.text, p.percent);
+    if (sessionid && p.sessionid === sessionid && p.node === node && bareOf(p.from) === bareOf(to)) o.onProgress?.(p.text, p.percent);
   });
   // The peer may be mid-run when we cancel: XEP-0050 allows cancel at any time in a session.
   const cancel = () => {

@@ -3,9 +3,9 @@
 // form a stage sends is the only exact description of it). Skills with no input stage would run on
 // execute, so those are only described, never executed.
 import type { AgentNode } from '../../agent/node.ts';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import { formToJsonSchema, type JsonSchema } from './forms-to-json-schema.ts';
 
 export interface SkillDescription {

@@ -8,9 +8,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { describeAccess, parseAccess, type Skill, type Access } from '../../agent/skills/types.ts';
 import type { SkillRegistry } from '../../agent/skills/registry.ts';
 import { field, form } from '../../agent/skills/form-builders.ts';
-import { stanzaError } from '../../xmpp/errors.ts';
-import { fail, ok, type Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import { stanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import { TIDEPOOL_VERSION } from '../../agent/card.ts';
 import { formValuesToJson, jsonSchemaToForm } from './json-schema-to-form.ts';
 

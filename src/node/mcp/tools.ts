@@ -1,9 +1,9 @@
 // The MCP tools a Tidepool node offers: what each takes (JSON Schema) and what it does with the node.
 // XMPP errors come back as tool results with isError, never as protocol errors: the model reads them.
 import type { AgentNode } from '../../agent/node.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
-import { bareOf } from '../../xmpp/address.ts';
-import { parseBareJid } from '../../xmpp/address.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
+import { parseBareJid } from '../../core/jid.ts';
 import { callSkill } from './call-skill.ts';
 import { describeAgent } from './describe.ts';
 import type { CommandResponse } from '../../xmpp/commands/types.ts';
@@ -91,7 +91,7 @@ export async function resolveAgent(node: AgentNode, jid: string): Promise<string
   const online = node.contacts.onlineResource(jid);
   if (online) return online;
   const card = await node.peers.card(bareOf(jid));
-  return card.ok && card.value?.address && bareOf(card.value.address).toLowerCase() === jid.toLowerCase() ? card.value.address : undefined;
+  return card.ok && card.value?.address && bareOf(card.value.address) === jid.toLowerCase() ? card.value.address : undefined;
 }
 
 function checkJid(v: unknown): { jid: string } | { problem: ToolResult } {

@@ -19,6 +19,7 @@ import {
   type PayForm,
   type ReceiptRow,
 } from './ledger-view.ts';
+import { bareOf } from '../../core/jid.ts';
 
 /** Refusal lines kept: peers decide how many arrive. */
 const REFUSED_KEPT = 50;
@@ -70,7 +71,7 @@ export class LedgerState {
     node.society.memory.events.on('changed', () => this.refresh());
   }
 
-  private self = () => this.node.identity.jid.split('/')[0]!.toLowerCase();
+  private self = () => bareOf(this.node.identity.jid);
 
   /** Re-reads balances and limits (limits have no event of their own: the panel calls this on open). */
   refresh() {

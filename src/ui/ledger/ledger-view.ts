@@ -1,10 +1,11 @@
 // Pure helpers behind the ledger panel: balance rows and their words, receipt rows, the pay and credit
 // limit forms' checks, and readable refusals and verification results. No Svelte, no agent.
-import { parseBareJid } from '../../xmpp/address.ts';
+import { parseBareJid } from '../../core/jid.ts';
 import type { BalanceView, LedgerError, LedgerErrorCode, Receipt } from '../../agent/ledger/types.ts';
 import type { CreditLimitSettings } from '../../agent/ledger/limits.ts';
 import type { VerifiedLedger, VerifyError } from '../../agent/ledger/verify.ts';
-import type { Result } from '../../xmpp/result.ts';
+import type { Result } from '../../core/result.ts';
+import { bareOf } from '../../core/jid.ts';
 
 /** The same bounds the ledger enforces, checked early so the person sees the problem by the field. */
 export const MAX_CREDITS = 1_000_000_000;
@@ -47,7 +48,7 @@ export const shortHash = (h: string): string => h.slice(0, 10);
  * next receipt's `prev`; the head's is given by the caller (it has to be computed).
  */
 export function receiptRows(chain: readonly Receipt[], self: string, max: number, headHash = ''): ReceiptRow[] {
-  const me = self.split('/')[0]!.toLowerCase();
+  const me = bareOf(self);
   const rows: ReceiptRow[] = [];
   for (let i = chain.length - 1; i >= 0 && rows.length < max; i--) {
     const b = chain[i]!.body;
@@ -84,7 +85,7 @@ export const EMPTY_PAY_FORM: PayForm = { to: '', amount: '', memo: '' };
 export function payFromForm(f: PayForm, self: string): Result<{ to: string; amount: number; memo: string }, string> {
   const to = parseBareJid(f.to);
   if (!to || !to.includes('@')) return { ok: false, error: 'Pay to must be an agent address, like name@server' };
-  if (to.toLowerCase() === self.split('/')[0]!.toLowerCase()) return { ok: false, error: 'You cannot pay yourself' };
+  if (to.toLowerCase() === bareOf(self)) return { ok: false, error: 'You cannot pay yourself' };
   const amount = parseCredits(f.amount, 'Amount', 1);
   if (!amount.ok) return amount;
   const memo = f.memo.trim();
@@ -161,6 +162,6 @@ export function verifyText(r: Result<VerifiedLedger, VerifyError>): string {
 
 /** A file name for the export: the agent's bare JID and the day, nothing a filesystem dislikes. */
 export function ledgerFileName(jid: string, at: Date): string {
-  const safe = jid.split('/')[0]!.replace(/[^a-zA-Z0-9@._-]+/g, '_');
+  const safe = bareOf(jid).replace(/[^a-zA-Z0-9@._-]+/g, '_');
   return `${safe}.ledger.${at.toISOString().slice(0, 10)}.json`;
 }

@@ -3,10 +3,11 @@
 // One per agent for the life of the page (`bountiesStateOf`).
 import type { AgentNode } from '../../agent/node.ts';
 import type { Bounty } from '../../agent/market/bounty-state.ts';
-import type { Result } from '../../xmpp/result.ts';
+import type { Result } from '../../core/result.ts';
 import { failureText } from './market-view.ts';
 import { bidFromForm, bountyKey, deliverFromForm, postFromForm, sortBounties, type BidForm, type PostForm } from './bounty-view.ts';
 import type { Outcome } from './market-state.svelte.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export class BountiesState {
   /** Ours and others', in display order. */
@@ -27,7 +28,7 @@ export class BountiesState {
     node.world.events.on('changed', () => (this.room = this.currentRoom()));
   }
 
-  me = () => this.node.identity.jid.split('/')[0]!.toLowerCase();
+  me = () => bareOf(this.node.identity.jid);
   currentRoom = () => this.node.world.rooms().current;
 
   refresh() {

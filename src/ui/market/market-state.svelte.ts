@@ -24,6 +24,7 @@ import {
   type InvoiceRow,
   type PriceForm,
 } from './market-view.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export type Outcome = { ok: true; text: string } | { ok: false; text: string };
 
@@ -74,7 +75,7 @@ export class MarketState {
     node.market.sales.events.on('changed', () => this.refreshSales());
   }
 
-  private self = () => this.node.identity.jid.split('/')[0]!.toLowerCase();
+  private self = () => bareOf(this.node.identity.jid);
 
   /** Budget and sales have no event for every change (time passes, spending): the panel calls this on open. */
   refresh() {

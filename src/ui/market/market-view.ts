@@ -1,14 +1,15 @@
 // Pure helpers behind the marketplace panel and the price control on own skills: the price and budget
 // forms' checks, which peers to ask for a catalog, catalog order, the input fields a seller describes,
 // and purchases and their refusals in words. No Svelte, no agent.
-import type { Result } from '../../xmpp/result.ts';
-import type { TidepoolError } from '../../xmpp/errors.ts';
+import type { Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import { isPaymentRequired } from '../../agent/market/errors.ts';
 import type { BudgetLimits } from '../../agent/market/budget.ts';
 import type { BuyError, CatalogEntry, Purchase } from '../../agent/market/purchases.ts';
 import type { Invoice, Prepaid } from '../../agent/market/sales.ts';
 import { PRICE_LIMITS, type Price } from '../../agent/skills/types.ts';
 import { parseCredits, payErrorText } from '../ledger/ledger-view.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export type PriceMode = 'free' | 'before' | 'after';
 
@@ -56,10 +57,10 @@ export const CATALOG_PEERS = 20;
 
 /** Friends first, then agents present in the world; each once, never ourselves, at most CATALOG_PEERS. */
 export function catalogPeers(friends: readonly string[], world: readonly string[], self: string): string[] {
-  const me = self.split('/')[0]!.toLowerCase();
+  const me = bareOf(self);
   const seen = new Set<string>();
   for (const j of [...friends, ...world]) {
-    const b = j.split('/')[0]!.toLowerCase();
+    const b = bareOf(j);
     if (b && b !== me) seen.add(b);
   }
   return [...seen].slice(0, CATALOG_PEERS);

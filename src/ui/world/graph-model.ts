@@ -2,6 +2,7 @@
 // world) as nodes and links. Pure: the renderers draw it, the tests check it. Ids are stable (derived
 // from JIDs and world keys) so an update keeps every node where the layout put it.
 import type { WorldSnapshot } from '../../agent/world/types.ts';
+import { bareOf } from '../../core/jid.ts';
 
 export type NodeKind = 'self' | 'agent' | 'org' | 'place' | 'treasure';
 export type LinkKind = 'friend' | 'member' | 'ally' | 'owns' | 'talk';
@@ -65,7 +66,7 @@ export const placeId = (owner: string, id: string) => `place:${bareLower(owner)}
 export const treasureId = (owner: string, id: string) => `treasure:${bareLower(owner)}/${id}`;
 
 export function bareLower(jid: string): string {
-  return jid.split('/')[0]!.toLowerCase();
+  return bareOf(jid);
 }
 
 /** Peer text made fit for a label: one line, bounded, never empty. Still text: never HTML. */

@@ -1,10 +1,11 @@
 // XEP-0030 disco#info <query/> with XEP-0128 extended forms: building ours, reading a peer's.
 import xml, { type Element } from '@xmpp/xml';
 import { NS_DATA, FORM_LIMITS, type DataForm, type FieldType, type FormField, type FormType } from '../forms/types.ts';
-import { ok, fail, type Result } from '../result.ts';
+import { ok, fail, type Result } from '../../core/result.ts';
 import { capsError, type CapsError, type DiscoIdentity, type DiscoInfo } from './types.ts';
 
-export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+import { NS_DISCO_INFO } from '../ns.ts';
+export { NS_DISCO_INFO };
 
 /** Hard limits on what we accept from a peer; beyond them the whole answer is refused. */
 export const DISCO_LIMITS = {

@@ -1,5 +1,5 @@
 // XEP-0115 §5.1 generation method: the verification string S and its hash, the 'ver' attribute.
-import { ok, type Result } from '../result.ts';
+import { ok, type Result } from '../../core/result.ts';
 import { octetCompare, octetSorted } from './octet.ts';
 import { checkDiscoInfo } from './wellformed.ts';
 import type { CapsError, CapsHashAlgo, DiscoIdentity, DiscoInfo } from './types.ts';

@@ -1,6 +1,6 @@
 // XEP-0115 §5.4 step 3.3–3.6: which received disco#info is fit to hash, and which forms take part.
 import type { DataForm, FormField } from '../forms/types.ts';
-import { ok, fail, type Result } from '../result.ts';
+import { ok, fail, type Result } from '../../core/result.ts';
 import { capsError, quote, type CapsError, type DiscoInfo } from './types.ts';
 
 export const FORM_TYPE = 'FORM_TYPE';

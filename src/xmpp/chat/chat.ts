@@ -2,10 +2,11 @@
 import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
 import type { XmppConnection } from '../connection/client.ts';
-import { Emitter } from '../emitter.ts';
-import { errorReply, parseStanzaError, stanzaError, type TidepoolError } from '../errors.ts';
-import { parseBareJid } from '../address.ts';
-import { ok, type Result } from '../result.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { errorReply, parseStanzaError } from '../errors.ts';
+import { parseBareJid } from '../../core/jid.ts';
+import { ok, type Result } from '../../core/result.ts';
 
 export const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
 /** Marks a message written by an agent's brain, so other agents do not answer it automatically. */

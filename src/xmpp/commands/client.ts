@@ -1,9 +1,9 @@
 // XEP-0050 caller: execute a peer's command through all its stages, cancel, and hear its progress.
 import xml, { type Element } from '@xmpp/xml';
 import type { XmppConnection } from '../connection/client.ts';
-import { Emitter } from '../emitter.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { DataForm } from '../forms/types.ts';
 import { findForm, formElement, parseForm, submitForm } from '../forms/index.ts';
 import {

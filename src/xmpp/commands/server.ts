@@ -4,8 +4,8 @@
 import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
 import type { IqRouter } from '../iq/router.ts';
-import { stanzaError, type StanzaError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { DataForm } from '../forms/types.ts';
 import { findForm, formElement, parseForm, validateSubmission } from '../forms/index.ts';
 import { NS_COMMANDS, NS_JSON, NS_PROGRESS, type CommandAction, type CommandErrorCondition, type Note } from './types.ts';

@@ -1,8 +1,8 @@
 // One login attempt: open the socket and stream, negotiate, and settle on the first of online,
 // an error, the socket closing, or the time limit. Errors come back classified as values.
 import type { Client } from '@xmpp/client-core';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 
 /** Thrown inside SASL negotiation when our policy refuses the server's offer. */
 export class InsecureError extends Error {

@@ -16,13 +16,15 @@ import { chooseMechanism } from './sasl-policy.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { createIqCaller, type IqCaller } from '../iq/caller.ts';
 import { createIqRouter, type IqRouter } from '../iq/router.ts';
-import { Emitter } from '../emitter.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import { startKeepalive } from './keepalive.ts';
 import { makeXmlSafe } from '../xml-safe.ts';
 import { InsecureError, loginAttempt } from './attempt.ts';
-import { errorReply, stanzaError } from '../errors.ts';
+import { stanzaError } from '../../core/errors.ts';
+import { errorReply } from '../errors.ts';
+import { NS_STREAM } from '../ns.ts';
 
 /** Below Prosody's default c2s_stanza_size_limit (256 KiB), with room for the server's own stamps. */
 export const MAX_OUTGOING_BYTES = 240 * 1024;
@@ -48,7 +50,6 @@ const REPLACED: TidepoolError = {
 };
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const NS_STREAM = 'http://etherx.jabber.org/streams';
 const NS_CSI = 'urn:xmpp:csi:0';
 
 export type ConnectionStatus =

@@ -1,6 +1,6 @@
 // XEP-0199 keepalive: after a quiet spell, ping the server; no answer means the link is dead
 // even if the socket has not noticed (sleeping laptops, NAT timeouts).
-import type { Result } from '../result.ts';
+import type { Result } from '../../core/result.ts';
 
 export interface KeepaliveOptions {
   intervalMs: number;

@@ -2,13 +2,13 @@
 // depend on who asks, e.g. the commands a caller may use), and we query peers.
 import xml from '@xmpp/xml';
 import type { XmppConnection } from '../connection/client.ts';
-import { fail, ok, type Result } from '../result.ts';
-import { stanzaError, type TidepoolError } from '../errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
 import type { DiscoInfo } from '../caps/types.ts';
 import { discoInfoElement, parseDiscoInfo } from '../caps/disco-info.ts';
 
-export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+import { NS_DISCO_INFO, NS_DISCO_ITEMS } from '../ns.ts';
+export { NS_DISCO_INFO, NS_DISCO_ITEMS };
 const MAX_ITEMS = 1000;
 
 export interface DiscoItem {

@@ -1,5 +1,5 @@
 // Refusals for peer input that is malformed (bad-request) or over FORM_LIMITS (policy-violation, never truncated).
-import { stanzaError, type StanzaError } from '../errors.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
 import { FORM_LIMITS } from './types.ts';
 
 export const malformed = (text: string): StanzaError => stanzaError('bad-request', text);

@@ -1,7 +1,7 @@
 // One XEP-0004 <field/> element -> FormField, refusing what §3.2 forbids.
 import type { Element } from '@xmpp/xml';
-import type { StanzaError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
+import type { StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isFieldType, isListType, isMultiValued, localName, quote } from './fields.ts';
 import { malformed, tooLong, tooMany } from './limits.ts';
 import { parseValidation } from './parse-validate.ts';

@@ -1,7 +1,7 @@
 // XEP-0122 <validate/> element -> Validation.
 import type { Element } from '@xmpp/xml';
-import type { StanzaError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
+import type { StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { datatypeOf, isKnownDatatype } from './datatypes.ts';
 import { localName, quote } from './fields.ts';
 import { malformed, tooLong } from './limits.ts';

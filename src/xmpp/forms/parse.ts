@@ -1,8 +1,8 @@
 // XEP-0004 <x xmlns='jabber:x:data'/> -> DataForm. Peer input: malformed -> bad-request, oversized ->
 // policy-violation; nothing is truncated, since a silently shortened form would mean something else.
 import type { Element } from '@xmpp/xml';
-import type { StanzaError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
+import type { StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isFormType, localName, quote } from './fields.ts';
 import { malformed, tooLong, tooMany } from './limits.ts';
 import { parseField, type FieldContext } from './parse-field.ts';

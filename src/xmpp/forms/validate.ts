@@ -1,7 +1,7 @@
 // A submitted form checked against the form we sent (XEP-0004 §3, XEP-0122). Every refusal is a bad-request
 // whose text names the field, so a person or an agent can correct that one field and resubmit.
-import type { StanzaError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
+import type { StanzaError } from '../../core/errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { effectiveType, fieldName, isMultiValued, quote } from './fields.ts';
 import { formTypeOf } from './form-type.ts';
 import { malformed } from './limits.ts';

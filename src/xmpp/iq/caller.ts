@@ -2,9 +2,10 @@
 // cannot answer in someone else's name (xmpp.js's own caller matches by id only).
 import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
-import { parseStanzaError, type TidepoolError } from '../errors.ts';
-import { fail, ok, type Result } from '../result.ts';
-import { bareOf, resourceOf } from '../address.ts';
+import { type TidepoolError } from '../../core/errors.ts';
+import { parseStanzaError } from '../errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { bareOf, resourceOf } from '../../core/jid.ts';
 
 export interface IqCaller {
   request(type: 'get' | 'set', payload: Element, opts?: { to?: string; timeoutMs?: number }): Promise<Result<Element, TidepoolError>>;

@@ -1,8 +1,9 @@
 // Incoming IQ requests routed like HTTP: by (type, namespace, element name).
 // No handler -> service-unavailable; handler throws -> internal-server-error; malformed -> bad-request.
 import xml, { type Element } from '@xmpp/xml';
-import { errorReply, stanzaError, type StanzaError } from '../errors.ts';
-import type { Result } from '../result.ts';
+import { stanzaError, type StanzaError } from '../../core/errors.ts';
+import { errorReply } from '../errors.ts';
+import type { Result } from '../../core/result.ts';
 
 export interface IqRequest {
   stanza: Element;

@@ -1,10 +1,10 @@
 // A room's archived groupchat message (XEP-0313 §5 on a MUC): who wrote it and what it carried.
 import type { Element } from '@xmpp/xml';
-import { bareOf, parseBareJid, resourceOf } from '../address.ts';
+import { bareOf, parseBareJid, resourceOf } from '../../core/jid.ts';
 import type { ArchivedMessage } from './parse.ts';
 
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-const NS_SID = 'urn:xmpp:sid:0';
+import { NS_MUC_USER } from '../muc/ns.ts';
+import { NS_SID } from '../ns.ts';
 
 export interface ArchivedRoomMessage {
   room: string;
@@ -28,7 +28,7 @@ export interface ArchivedRoomMessage {
 export function mucArchived(a: ArchivedMessage, room: string): ArchivedRoomMessage | undefined {
   const m = a.message;
   const from = m.attrs.from ?? '';
-  if ((m.attrs.type ?? 'normal') !== 'groupchat' || parseBareJid(from) !== bareOf(room).toLowerCase()) return undefined;
+  if ((m.attrs.type ?? 'normal') !== 'groupchat' || parseBareJid(from) !== bareOf(room)) return undefined;
   const nick = resourceOf(from);
   if (!nick || nick.length > 1023) return undefined;
   const items = m.getChildren('x', NS_MUC_USER).flatMap((x) => x.getChildren('item'));
@@ -39,7 +39,7 @@ export function mucArchived(a: ArchivedMessage, room: string): ArchivedRoomMessa
     .getChildElements()
     .filter((c) => !(c.name === 'body' || (c.name === 'x' && c.attrs.xmlns === NS_MUC_USER) || c.attrs.xmlns === NS_SID || c.attrs.xmlns === 'urn:xmpp:delay'));
   return {
-    room: bareOf(room).toLowerCase(),
+    room: bareOf(room),
     nick,
     ...(real !== undefined && { jid: real }),
     ...(body !== undefined && { body }),

@@ -1,7 +1,7 @@
 // Archive answers picked apart: <result/> messages carrying a forwarded message, and the <fin/> that
 // ends a page. Network data: anything malformed or not from the archive we asked is ignored.
 import type { Element } from '@xmpp/xml';
-import { bareOf, parseBareJid } from '../address.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { MAM_LIMITS, NS_FORWARD, NS_MAM, NS_RSM } from './ns.ts';
 
 export interface ArchivedMessage {
@@ -35,8 +35,7 @@ export function parseResult(s: Element, queryid: string, archive: string | undef
   if (!result || result.attrs.queryid !== queryid) return undefined;
   const from = s.attrs.from ? parseBareJid(s.attrs.from) : undefined;
   if (s.attrs.from && !from) return undefined;
-  if (archive !== undefined ? from !== bareOf(archive).toLowerCase() || (s.attrs.from ?? '').includes('/') : from !== undefined && from !== ownBare)
-    return undefined;
+  if (archive !== undefined ? from !== bareOf(archive) || (s.attrs.from ?? '').includes('/') : from !== undefined && from !== ownBare) return undefined;
   const id = cursor(result.attrs.id);
   const forwarded = result.getChild('forwarded', NS_FORWARD);
   const message = forwarded?.getChild('message');

@@ -3,9 +3,9 @@
 import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
 import type { XmppConnection } from '../connection/client.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
-import { bareOf } from '../address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
 import { MAM_LIMITS, NS_MAM, NS_RSM } from './ns.ts';
 import { parseFin, parseResult, type ArchivedMessage } from './parse.ts';
 
@@ -66,10 +66,10 @@ export function createMam({ connection }: { connection: XmppConnection }) {
     before?: string,
   ): Promise<Result<{ messages: ArchivedMessage[]; complete: boolean; overflow: boolean; last?: string; first?: string }, TidepoolError>> {
     const queryid = xid();
-    const archive = q.archive === undefined ? undefined : bareOf(q.archive).toLowerCase();
+    const archive = q.archive === undefined ? undefined : bareOf(q.archive);
     const own = () => {
       const j = connection.jid();
-      return j ? bareOf(j).toLowerCase() : undefined;
+      return j ? bareOf(j) : undefined;
     };
     const messages: ArchivedMessage[] = [];
     let extra = 0;

@@ -2,9 +2,9 @@
 // Each is one IQ to the room with a timeout; refusals come back as stanza errors with what we tried.
 import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '../iq/caller.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
-import { bareOf, parseBareJid } from '../address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { findForm, formElement, parseForm, type DataForm } from '../forms/index.ts';
 import { MUC_LIMITS, NS_MUC_ADMIN, NS_MUC_OWNER } from './ns.ts';
 import { parseItem } from './parse-presence.ts';

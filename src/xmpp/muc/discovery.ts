@@ -2,9 +2,9 @@
 // disco#info with the muc#roominfo form (§15.5.4) and features (§15.2).
 import xml from '@xmpp/xml';
 import type { IqCaller } from '../iq/caller.ts';
-import { fail, ok, type Result } from '../result.ts';
-import { stanzaError, type TidepoolError } from '../errors.ts';
-import { bareOf, parseBareJid } from '../address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { parseDiscoInfo } from '../caps/disco-info.ts';
 import type { DiscoInfo } from '../caps/types.ts';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from '../disco/disco.ts';

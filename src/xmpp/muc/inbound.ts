@@ -1,9 +1,9 @@
 // What rooms send us: occupant presence (joins, leaves, nick changes, our own self-presence that
 // completes a join), groupchat/private/subject/status messages, invitations and declines -> events.
 import type { Element } from '@xmpp/xml';
-import type { Emitter } from '../emitter.ts';
-import { fail, ok } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import type { Emitter } from '../../core/emitter.ts';
+import { fail, ok } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import { STATUS } from './ns.ts';
 import { parseMucPresence, type MucPresence } from './parse-presence.ts';
 import { parseRoomMessage, type RoomMessage } from './parse-message.ts';

@@ -2,7 +2,7 @@
 // mediated (<invite/> relayed by the room), plus §7.8.2 declines. A mediated invitation may also carry
 // the XEP-0249 element (Prosody adds it for old clients), so the mediated form is read first.
 import xml, { type Element } from '@xmpp/xml';
-import { bareOf, parseBareJid } from '../address.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { MUC_LIMITS, NS_CONFERENCE, NS_MUC_USER } from './ns.ts';
 import type { Decline, Invitation } from './types.ts';
 

@@ -1,5 +1,5 @@
 // XEP-0045 §7.2 join refusals -> a refusal kind and a sentence a person (or an agent) can act on.
-import type { StanzaError } from '../errors.ts';
+import type { StanzaError } from '../../core/errors.ts';
 import type { JoinError, JoinRefusal } from './types.ts';
 
 const REFUSALS: Partial<Record<StanzaError['condition'], JoinRefusal>> = {

@@ -3,9 +3,9 @@
 import xml, { type Element } from '@xmpp/xml';
 import xid from '@xmpp/id';
 import type { XmppConnection } from '../connection/client.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { StanzaError, TidepoolError } from '../errors.ts';
-import { bareOf, parseBareJid, resourceOf } from '../address.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { StanzaError, TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid, resourceOf } from '../../core/jid.ts';
 import { MUC_LIMITS, NS_MUC_USER, NS_SID } from './ns.ts';
 import { pending, RecentSet, type Pending } from './pending.ts';
 import type { Room } from './room.ts';

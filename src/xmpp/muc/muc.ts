@@ -3,10 +3,10 @@
 import xml from '@xmpp/xml';
 import xid from '@xmpp/id';
 import type { XmppConnection } from '../connection/client.ts';
-import { Emitter } from '../emitter.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
-import { bareOf, parseBareJid } from '../address.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { MUC_LIMITS } from './ns.ts';
 import { directInvitation, mediatedInvitation, mediatedDecline, type InviteOptions } from './invitation.ts';
 import { joinPresence, joinResult, newRoom, type HistoryRequest, type JoinResult, type Room } from './room.ts';

@@ -10,7 +10,7 @@ export const NS_ROOMINFO = 'http://jabber.org/protocol/muc#roominfo';
 /** XEP-0249 direct invitations. */
 export const NS_CONFERENCE = 'jabber:x:conference';
 /** XEP-0359 unique and stable stanza ids. */
-export const NS_SID = 'urn:xmpp:sid:0';
+export { NS_SID } from '../ns.ts';
 /** XEP-0421 anonymous unique occupant identifiers. */
 export const NS_OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
 /** XEP-0203 delayed delivery. */

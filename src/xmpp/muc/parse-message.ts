@@ -1,8 +1,9 @@
 // Messages from a room (XEP-0045 §7.4 groupchat, §7.5 private, §8.1 subject, §10.2 status notices)
 // sorted into typed values. Network data: anything malformed or oversized is reported, never thrown.
 import type { Element } from '@xmpp/xml';
-import { parseBareJid, resourceOf } from '../address.ts';
-import { parseStanzaError, type StanzaError } from '../errors.ts';
+import { parseBareJid, resourceOf } from '../../core/jid.ts';
+import { type StanzaError } from '../../core/errors.ts';
+import { parseStanzaError } from '../errors.ts';
 import { MUC_LIMITS, NS_DELAY, NS_MUC_USER, NS_OCCUPANT_ID, NS_SID } from './ns.ts';
 import { statusCodes } from './parse-presence.ts';
 

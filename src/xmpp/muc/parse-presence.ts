@@ -1,8 +1,9 @@
 // A presence from a room occupant (XEP-0045 §7.2-§9): who, which status codes, the <item/> and any
 // <destroy/>. Network data: odd values fall back to safe defaults, nothing here throws.
 import type { Element } from '@xmpp/xml';
-import { bareOf, parseBareJid, resourceOf } from '../address.ts';
-import { parseStanzaError, type StanzaError } from '../errors.ts';
+import { bareOf, parseBareJid, resourceOf } from '../../core/jid.ts';
+import { type StanzaError } from '../../core/errors.ts';
+import { parseStanzaError } from '../errors.ts';
 import type { Show } from '../presence/presence.ts';
 import { MUC_LIMITS, NS_MUC_USER } from './ns.ts';
 import { isAffiliation, isRole, type Affiliation, type Because, type Role } from './types.ts';

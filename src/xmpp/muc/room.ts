@@ -2,8 +2,8 @@
 import xml, { type Element } from '@xmpp/xml';
 import { NS_MUC } from './ns.ts';
 import { RecentSet, type Pending } from './pending.ts';
-import type { Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import type { Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 import type { Occupant } from './types.ts';
 import type { RoomInfo } from './discovery.ts';
 

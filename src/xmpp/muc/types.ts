@@ -1,6 +1,6 @@
 // The values the MUC module hands out: occupants, room events and typed refusals.
 import type { Element } from '@xmpp/xml';
-import type { StanzaError, TidepoolError } from '../errors.ts';
+import type { StanzaError, TidepoolError } from '../../core/errors.ts';
 import type { Show } from '../presence/presence.ts';
 
 export type Affiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';

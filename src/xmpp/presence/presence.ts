@@ -1,10 +1,10 @@
 // RFC 6121 presence: our own availability, peers' availability per resource, subscription requests.
 import xml, { type Element } from '@xmpp/xml';
 import type { XmppConnection } from '../connection/client.ts';
-import { Emitter } from '../emitter.ts';
-import { bareOf, resourceOf, parseBareJid } from '../address.ts';
-import type { Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { bareOf, resourceOf, parseBareJid } from '../../core/jid.ts';
+import type { Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 
 export type Show = 'chat' | 'away' | 'xa' | 'dnd';
 

@@ -1,8 +1,8 @@
 // XEP-0163 PEP: publish one item to a node on our own account, read a peer's latest item.
 import xml, { type Element } from '@xmpp/xml';
 import type { XmppConnection } from '../connection/client.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 

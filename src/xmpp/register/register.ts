@@ -3,12 +3,12 @@
 import xml, { type Element } from '@xmpp/xml';
 import { createEntity } from '../connection/socket.ts';
 import { createIqCaller } from '../iq/caller.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { TidepoolError } from '../errors.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { NS_STREAM } from '../ns.ts';
 
 export const NS_REGISTER = 'jabber:iq:register';
 const NS_FEATURE = 'http://jabber.org/features/iq-register';
-const NS_STREAM = 'http://etherx.jabber.org/streams';
 
 export interface RegisterOptions {
   service: string;

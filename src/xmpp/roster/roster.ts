@@ -1,10 +1,10 @@
 // RFC 6121 roster: fetch, pushes, add/remove. Subscriptions themselves are presence (presence/presence.ts).
 import xml, { type Element } from '@xmpp/xml';
 import type { XmppConnection } from '../connection/client.ts';
-import { Emitter } from '../emitter.ts';
-import { ok, fail, type Result } from '../result.ts';
-import { stanzaError, type TidepoolError } from '../errors.ts';
-import { bareOf, parseBareJid } from '../address.ts';
+import { Emitter } from '../../core/emitter.ts';
+import { ok, fail, type Result } from '../../core/result.ts';
+import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { bareOf, parseBareJid } from '../../core/jid.ts';
 
 export const NS_ROSTER = 'jabber:iq:roster';
 

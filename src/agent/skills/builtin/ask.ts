@@ -1,7 +1,7 @@
 // `ask`: a free-text question answered by the agent's brain. The question is data for the brain;
 // it never grants the asker anything (policy decides what runs, see docs/SECURITY.md).
-import { fail, ok, type Result } from '../../../xmpp/result.ts';
-import { stanzaError, type StanzaError } from '../../../xmpp/errors.ts';
+import { fail, ok, type Result } from '../../../core/result.ts';
+import { stanzaError, type StanzaError } from '../../../core/errors.ts';
 import type { LlmErrorKind } from '../../../llm/types.ts';
 import type { Skill } from '../types.ts';
 import { field, first, form } from '../form-builders.ts';

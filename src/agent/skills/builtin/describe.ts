@@ -1,5 +1,5 @@
 // `describe`: the agent card, as a form for people and JSON for agents.
-import { ok } from '../../../xmpp/result.ts';
+import { ok } from '../../../core/result.ts';
 import type { Skill } from '../types.ts';
 import { cardForm, type AgentCard } from '../../card.ts';
 

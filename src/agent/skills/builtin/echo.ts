@@ -1,6 +1,6 @@
 // `echo`: returns what it was given, optionally several times with progress between repeats.
 // For tests and demos of progress and cancel.
-import { ok } from '../../../xmpp/result.ts';
+import { ok } from '../../../core/result.ts';
 import type { Skill } from '../types.ts';
 import { field, first, form, integerRange } from '../form-builders.ts';
 

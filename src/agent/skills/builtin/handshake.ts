@@ -1,8 +1,8 @@
 // `handshake`: first contact in two stages. The caller says who it is and what it offers; then picks
 // which of our skills it wants to use. Both sides keep the agreement (we store it in memory).
-import { ok } from '../../../xmpp/result.ts';
+import { ok } from '../../../core/result.ts';
 import type { AgentStore } from '../../../store/types.ts';
-import { bareOf } from '../../../xmpp/address.ts';
+import { bareOf } from '../../../core/jid.ts';
 import type { Skill } from '../types.ts';
 import { field, first, form } from '../form-builders.ts';
 

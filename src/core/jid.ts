@@ -1,9 +1,17 @@
-// JID string helpers that never throw (peer-supplied addresses may be garbage).
+// JID string helpers that never throw (peer-supplied addresses may be garbage), and the one bare-JID type.
 import jid from '@xmpp/jid';
 
-export function bareOf(address: string): string {
+/**
+ * A bare JID, lower-cased: the key under which we know a peer (roster, memory, ledger chains). Branded so
+ * that a full JID or a peer's unnormalised text cannot be passed where one is expected by accident; only
+ * bareOf and parseBareJid make one. It is still a string wherever a string is wanted.
+ */
+export type BareJid = string & { readonly __bareJid: unique symbol };
+
+/** The bare part of an address, lower-cased. Already normalised: never lower-case its result again. */
+export function bareOf(address: string): BareJid {
   const slash = address.indexOf('/');
-  return (slash === -1 ? address : address.slice(0, slash)).toLowerCase();
+  return (slash === -1 ? address : address.slice(0, slash)).toLowerCase() as BareJid;
 }
 
 export function domainOf(address: string): string {
@@ -24,7 +32,7 @@ export function resourceOf(address: string): string {
 }
 
 /** A normalised bare JID, or undefined when the text is not a usable JID. */
-export function parseBareJid(text: string): string | undefined {
+export function parseBareJid(text: string): BareJid | undefined {
   const t = text.trim();
   if (!t || t.length > 3071 || /\s/.test(t)) return undefined;
   // RFC 7622: at most one '@', and a localpart, if the '@' is there, is not empty.
@@ -35,7 +43,7 @@ export function parseBareJid(text: string): string | undefined {
   try {
     const j = jid(t);
     if (!j.domain || j.domain.includes('@')) return undefined;
-    return j.bare().toString().toLowerCase();
+    return j.bare().toString().toLowerCase() as BareJid;
   } catch {
     return undefined;
   }
