@@ -1,7 +1,9 @@
 // A local OpenAI-compatible server (GET /v1/models, POST /v1/chat/completions) doing REAL inference with
 // node-llama-cpp on a GGUF file, on 127.0.0.1 only. Agents use it through the 'openai' brain backend.
-// Usage: npx tsx scripts/llm-server.ts [--model FILE.gguf] [--port N] [--api-key KEY] [--timeout MS]
-// Without --model it serves the tiny generated test model, writing it first if needed.
+// Usage: npx tsx scripts/llm-server.ts [--model FILE.gguf] [--port N] [--api-key KEY] [--timeout MS] [--context TOKENS]
+// Without --model it serves the tiny generated test model, writing it first if needed. --context sizes the
+// model's context window (default: the model's own, at most 4096); agent frameworks such as OpenClaw send
+// prompts of 15k+ tokens, which the tiny model can serve with a larger context (it has no real limit).
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,8 @@ export interface LlmServerOptions {
   modelPath?: string;
   /** An already loaded model to serve (tests share one); the server then leaves unloading to the caller. */
   model?: NodeLlamaCppModel;
+  /** Tokens of context for a model loaded from modelPath (see NodeLlamaCppOptions.contextSize). */
+  contextSize?: number;
   /** 0 or absent: any free port. */
   port?: number;
   /** When set, every request must carry `Authorization: Bearer <apiKey>`. */
@@ -38,7 +42,7 @@ const HOST = '127.0.0.1';
 export async function startLlmServer(opts: LlmServerOptions): Promise<LlmServer> {
   const path = opts.model ? undefined : opts.modelPath;
   if (!opts.model && !path) throw new Error('startLlmServer needs modelPath or model');
-  const model = opts.model ?? new NodeLlamaCppModel({ modelPath: path! });
+  const model = opts.model ?? new NodeLlamaCppModel({ modelPath: path!, contextSize: opts.contextSize });
   const loaded = await model.load();
   if (!loaded.ok) throw new Error(`cannot load ${opts.modelPath ?? model.model}: ${loaded.error.kind}: ${loaded.error.message}`);
   const modelId = model.model.replace(/\.gguf$/i, '');
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'api-key': { type: 'string' },
       timeout: { type: 'string' },
+      context: { type: 'string' },
     },
   });
   let modelPath = values.model;
@@ -108,7 +113,10 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const timeoutMs = values.timeout ? Number(values.timeout) : undefined;
-  const server = await startLlmServer({ modelPath, port, apiKey: values['api-key'], timeoutMs, log: (l) => console.error(l) });
+  const contextSize = values.context ? Number(values.context) : undefined;
+  if (contextSize !== undefined && (!Number.isInteger(contextSize) || contextSize < 64))
+    throw new Error(`--context must be a number of tokens (64 or more), got ${values.context}`);
+  const server = await startLlmServer({ modelPath, port, apiKey: values['api-key'], timeoutMs, contextSize, log: (l) => console.error(l) });
   console.error(`serving ${basename(modelPath)} as "${server.modelId}"${values['api-key'] ? ' (API key required)' : ''}`);
   console.log(`listening ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));

@@ -35,6 +35,21 @@ function contentText(c: unknown): string | undefined {
   return parts.join('');
 }
 
+/**
+ * An assistant turn that called tools, as text: a text model has no tool-call channel, but a client that
+ * sends its history back (OpenClaw, LangChain…) must not be refused for it, so the calls become readable text.
+ */
+function toolCallsText(calls: unknown): string | undefined {
+  if (!Array.isArray(calls)) return undefined;
+  const out: string[] = [];
+  for (const c of calls) {
+    if (!isObject(c) || !isObject(c.function) || typeof c.function.name !== 'string') return undefined;
+    const args = typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments ?? {});
+    out.push(`[called tool ${c.function.name} with ${args}]`);
+  }
+  return out.join('\n');
+}
+
 function parseMessages(v: unknown): Result<ChatMessage[], BadRequest> {
   if (!Array.isArray(v) || v.length === 0) return bad('messages must be a non-empty array', 'messages');
   const out: ChatMessage[] = [];
@@ -42,12 +57,23 @@ function parseMessages(v: unknown): Result<ChatMessage[], BadRequest> {
     if (!isObject(m)) return bad(`messages[${i}] must be an object`, 'messages');
     // 'developer' is OpenAI's newer name for the system role.
     const role = m.role === 'developer' ? 'system' : m.role;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
-      return bad(`messages[${i}].role must be system, developer, user or assistant`, 'messages');
+    if (role === 'tool') {
+      // A tool's result goes back to the model as what it is: data the model asked for, in the user's turn.
+      const content = contentText(m.content);
+      if (content === undefined) return bad(`messages[${i}].content must be a string or text parts`, 'messages');
+      const id = typeof m.tool_call_id === 'string' ? ` ${m.tool_call_id.slice(0, 64)}` : '';
+      out.push({ role: 'user', content: `[tool result${id}]\n${content}` });
+      continue;
     }
-    const content = contentText(m.content);
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      return bad(`messages[${i}].role must be system, developer, user, assistant or tool`, 'messages');
+    }
+    const calls = role === 'assistant' && m.tool_calls !== undefined && m.tool_calls !== null ? toolCallsText(m.tool_calls) : '';
+    if (calls === undefined) return bad(`messages[${i}].tool_calls must be a list of function calls`, 'messages');
+    // With tool calls, OpenAI allows the assistant's content to be null.
+    const content = calls && (m.content === null || m.content === undefined) ? '' : contentText(m.content);
     if (content === undefined) return bad(`messages[${i}].content must be a string or text parts`, 'messages');
-    out.push({ role, content });
+    out.push({ role, content: [content, calls].filter(Boolean).join('\n') });
   }
   return ok(out);
 }
