@@ -22,6 +22,8 @@ export interface NodeArgs {
   a2a?: { port: number; access: { kind: 'public' } | { kind: 'token'; token: string } };
   /** A2A agents (card URLs) to import as owner-only skills. */
   a2aImport?: string[];
+  /** Bearer token for the imported agent (TIDEPOOL_A2A_IMPORT_TOKEN): sent only to the one origin imported. */
+  a2aImportToken?: string;
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
@@ -31,7 +33,8 @@ export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PO
                      [--mcp-mount NAME=COMMAND… | NAME=URL]…
                      [--a2a-port N [--a2a-access public|token]] [--a2a-import URL[,URL…]]
   The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).
-  The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN.`;
+  The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN; the one sent to the
+  agent of --a2a-import (its origin only) from TIDEPOOL_A2A_IMPORT_TOKEN.`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
@@ -96,6 +99,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     .map((u) => u.trim())
     .filter(Boolean);
   if (a2aImport.some((u) => !/^https?:\/\//.test(u))) return { ok: false, error: '--a2a-import takes http:// or https:// card URLs' };
+  const a2aImportToken = env.TIDEPOOL_A2A_IMPORT_TOKEN || undefined;
+  // One token, one origin: sent to agents of several origins, it would reach those it is not for.
+  if (a2aImportToken && new Set(a2aImport.map((u) => new URL(u).origin)).size > 1)
+    return { ok: false, error: 'TIDEPOOL_A2A_IMPORT_TOKEN is sent to one origin only: import agents of other origins from another node' };
   const service = flags.get('service') ?? env.TIDEPOOL_SERVICE ?? 'ws://127.0.0.1:5280/xmpp-websocket';
   const llmUrl = flags.get('llm-url');
   const llmModel = flags.get('llm-model');
@@ -131,6 +138,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       ...(mcpMounts.length ? { mcpMounts } : {}),
       ...(a2a ? { a2a } : {}),
       ...(a2aImport.length ? { a2aImport } : {}),
+      ...(a2aImport.length && a2aImportToken ? { a2aImportToken } : {}),
     },
   };
 }

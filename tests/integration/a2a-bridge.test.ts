@@ -82,8 +82,8 @@ describe('A2A bridge: an @a2a-js/sdk client calls a Tidepool skill', () => {
     expect(ids).not.toContain('secret');
   });
 
-  test('a plain text message goes to the default skill (echo) and completes with a DataPart', async () => {
-    const task = asTask(await within(client.sendMessage(send([textPart('hello bridge')])), 20_000, 'sendMessage'));
+  test('a text message for echo completes with a DataPart', async () => {
+    const task = asTask(await within(client.sendMessage(send([textPart('hello bridge')], 'echo')), 20_000, 'sendMessage'));
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(artifactData(task)[0]).toMatchObject({ text: 'hello bridge', echoed: ['hello bridge'] });
   });

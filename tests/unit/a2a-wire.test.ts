@@ -9,16 +9,19 @@ import { dataPart, message, readCall, SKILL_KEY, textPart } from '../../src/node
 import { parseArgs } from '../../src/node/args.ts';
 
 describe('readCall', () => {
-  test('plain text goes to the default skill as the text field', () => {
-    expect(readCall(message('user', [textPart('hi'), textPart('there')]))).toEqual({ skill: 'echo', values: { text: 'hi\nthere' } });
+  test('plain text (what OpenClaw and most A2A agents send) is a question for the brain: ask, as its question field', () => {
+    expect(readCall(message('user', [textPart('hi'), textPart('there')]))).toEqual({ skill: 'ask', values: { question: 'hi\nthere' } });
+  });
+  test('text for a named skill other than ask fills its text field', () => {
+    expect(readCall(message('user', [textPart('hi')], { metadata: { [SKILL_KEY]: 'echo' } }))).toEqual({ skill: 'echo', values: { text: 'hi' } });
   });
   test('metadata names the skill; a DataPart object gives form values, scalars as strings', () => {
     const m = message('user', [dataPart({ text: 'x', repeat: 3, flag: true, tags: ['a', 1], nested: { no: 1 } })], { metadata: { [SKILL_KEY]: 'echo2' } });
     expect(readCall(m)).toEqual({ skill: 'echo2', values: { text: 'x', repeat: '3', flag: 'true', tags: ['a', '1'] } });
   });
   test('the skill may also be named inside the DataPart; data text wins over message text', () => {
-    const m = message('user', [textPart('ignored'), dataPart({ [SKILL_KEY]: 'ask', text: 'question' })]);
-    expect(readCall(m)).toEqual({ skill: 'ask', values: { text: 'question' } });
+    const m = message('user', [textPart('ignored'), dataPart({ [SKILL_KEY]: 'ask', question: 'the question' })]);
+    expect(readCall(m)).toEqual({ skill: 'ask', values: { question: 'the question' } });
   });
 });
 

@@ -9,6 +9,9 @@ import type { RunOutput, RunContext } from '../../xmpp/commands/server.ts';
 import type { Access, Skill } from '../../agent/skills/types.ts';
 import { field, first, form } from '../../agent/skills/form-builders.ts';
 import { dataOf, dataPart, message, SKILL_KEY, textOf, textPart } from './wire.ts';
+import { sendAndPoll } from './poll.ts';
+import { createHash } from 'node:crypto';
+import { bareOf } from '../../core/jid.ts';
 
 export interface ImportOptions {
   /** The agent's base URL or the full URL of its card (…/.well-known/agent-card.json). */
@@ -34,6 +37,11 @@ const slug = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) ||
 
 function outcome(state: TaskState | undefined, text: string, parts: Part[]): Result<RunOutput, StanzaError> {
   const why = text || 'no reason given';
+  const size = textOf(parts).length + JSON.stringify(dataOf(parts)).length;
+  if (size > MAX_RESULT_CHARS)
+    return fail(
+      stanzaError('resource-constraint', `the A2A agent's reply has ${size} characters, more than the ${MAX_RESULT_CHARS} one XMPP result carries`, 'cancel'),
+    );
   switch (state) {
     case TaskState.TASK_STATE_COMPLETED:
     case undefined: {
@@ -58,7 +66,10 @@ function outcome(state: TaskState | undefined, text: string, parts: Part[]): Res
   }
 }
 
-/** One A2A call as a command run: streamed when the agent streams, else one blocking SendMessage. */
+/** An A2A reply longer than this does not fit one XMPP command result (form text + JSON, under the server's stanza limit). */
+export const MAX_RESULT_CHARS = 60_000;
+
+/** One A2A call as a command run: streamed when the agent streams, else SendMessage and GetTask (poll.ts). */
 async function call(
   client: Client,
   card: A2ACard,
@@ -80,7 +91,18 @@ async function call(
   const parts = [...(text ? [textPart(text)] : []), ...(data !== undefined ? [dataPart(data)] : [])];
   if (parts.length === 0) return fail(stanzaError('bad-request', 'give a text or data'));
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
-  const request = { tenant: '', message: message('user', parts, { metadata: { [SKILL_KEY]: skill.id } }), configuration: undefined, metadata: undefined };
+  // One A2A conversation per XMPP caller and skill (agents such as OpenClaw keep a session per contextId);
+  // hashed, so the caller's address does not travel to the A2A agent.
+  const contextId = `tp-${createHash('sha256')
+    .update(`${bareOf(ctx.from)} ${skill.id}`)
+    .digest('hex')
+    .slice(0, 32)}`;
+  const request = {
+    tenant: '',
+    message: message('user', parts, { contextId, metadata: { [SKILL_KEY]: skill.id } }),
+    configuration: undefined,
+    metadata: undefined,
+  };
   let taskId = '';
   let state: TaskState | undefined;
   let statusText = '';
@@ -107,13 +129,14 @@ async function call(
         }
       }
     } else {
-      const r = await client.sendMessage(request, { signal });
-      if ('status' in r) {
-        taskId = r.id;
-        state = r.status?.state;
-        statusText = textOf(r.status?.message?.parts);
-        results.push(...r.artifacts.flatMap((a) => a.parts));
-      } else results.push(...r.parts);
+      const r = await sendAndPoll(client, request, ctx, signal);
+      ({ taskId, state, statusText } = r);
+      results.push(...r.parts);
+      if (ctx.signal.aborted)
+        return fail(
+          stanzaError('not-allowed', r.cancelRefused ? `canceled; the A2A agent refused to cancel (${r.cancelRefused}) and may still be working` : 'canceled'),
+        );
+      if (signal.aborted) return fail(stanzaError('remote-server-timeout', `the A2A agent did not finish within ${Math.round(timeoutMs / 1000)} s`));
     }
   } catch (e) {
     if (ctx.signal.aborted && taskId) {

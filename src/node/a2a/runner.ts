@@ -5,9 +5,12 @@ import type { NodeArgs } from '../args.ts';
 import { importInto } from './import.ts';
 import { serveA2a } from './serve.ts';
 
-export async function startA2a(node: AgentNode, a: Pick<NodeArgs, 'a2a' | 'a2aImport'>): Promise<{ close(): Promise<void> }> {
+export async function startA2a(node: AgentNode, a: Pick<NodeArgs, 'a2a' | 'a2aImport' | 'a2aImportToken'>): Promise<{ close(): Promise<void> }> {
+  // The token goes in every request of the import, which sameOriginFetch keeps on the configured origin.
+  const headers = a.a2aImportToken ? { authorization: `Bearer ${a.a2aImportToken}` } : undefined;
   for (const url of a.a2aImport ?? []) {
-    const r = await importInto(node.skills, { url, timeoutMs: 30_000 });
+    // A call may take a model's whole answer (OpenClaw on a small machine: a minute and more).
+    const r = await importInto(node.skills, { url, timeoutMs: 120_000, ...(headers ? { headers } : {}) });
     if (!r.ok) console.error(`A2A import failed: ${r.error.message}`);
     else
       console.error(

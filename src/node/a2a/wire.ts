@@ -5,8 +5,13 @@ import { Role, type Message, type Part } from '@a2a-js/sdk';
 
 /** Message/DataPart metadata key naming the skill (the XEP-0050 node) a message is for. */
 export const SKILL_KEY = 'tidepool.skill';
-/** The skill a message without a `tidepool.skill` goes to, with its text as the `text` field. */
-export const DEFAULT_SKILL = 'echo';
+/**
+ * The skill a message without a `tidepool.skill` goes to: what OpenClaw and most A2A agents send is plain
+ * text meant for the agent, so it is a question for the node's brain (`ask`, its text as `question`).
+ */
+export const DEFAULT_SKILL = 'ask';
+/** The form field a message's text fills: `ask` calls it `question`, every other skill `text`. */
+const textField = (skill: string) => (skill === 'ask' ? 'question' : 'text');
 
 export const textPart = (text: string): Part => ({ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' });
 export const dataPart = (value: unknown): Part => ({ content: { $case: 'data', value }, metadata: undefined, filename: '', mediaType: 'application/json' });
@@ -50,7 +55,7 @@ function valuesFrom(data: Record<string, unknown>): FormValues {
 /**
  * Which skill, with which form values: `metadata["tidepool.skill"]` on the message (or a key of the same
  * name in its first DataPart) names the skill; the first DataPart object gives the form values; the
- * message's text fills `text` unless the data already does. No skill named: the default skill.
+ * message's text fills `text` (`question` for ask) unless the data already does. No skill named: `ask`.
  */
 export function readCall(m: Message): { skill: string; values: FormValues } {
   const data = dataOf(m.parts).find(isRecord);
@@ -58,6 +63,6 @@ export function readCall(m: Message): { skill: string; values: FormValues } {
   const skill = typeof named === 'string' && named ? named : DEFAULT_SKILL;
   const values = data ? valuesFrom(data) : {};
   const text = textOf(m.parts);
-  if (text && values.text === undefined) values.text = text;
+  if (text && values[textField(skill)] === undefined) values[textField(skill)] = text;
   return { skill, values };
 }

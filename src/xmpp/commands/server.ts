@@ -147,7 +147,11 @@ export function createCommandServer(o: CommandServerOptions) {
       s.running = undefined;
       sessions.delete(s.id);
     }
-    if (ctrl.signal.aborted) return ok(reply(s, 'canceled', { notes: [{ type: 'info', text: 'canceled' }] }));
+    if (ctrl.signal.aborted) {
+      // What the skill knew about its cancel (a remote agent that refused to stop) is worth telling.
+      const why = !out.ok && out.error.text && out.error.text !== 'canceled' ? [{ type: 'warn' as const, text: out.error.text.slice(0, 4096) }] : [];
+      return ok(reply(s, 'canceled', { notes: [{ type: 'info', text: 'canceled' }, ...why] }));
+    }
     if (!out.ok) return out;
     return ok(reply(s, 'completed', { form: out.value.form, notes: out.value.notes, json: out.value.json }));
   }
