@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit (no server), integration (real Prosody), ejabberd (a subset of integration on a real
-// ejabberd), e2e (real Prosody + Debian Chromium).
+// Five projects: unit (no server), integration (real Prosody), ejabberd (a subset of integration on a real
+// ejabberd), openclaw (real Prosody + the real OpenClaw gateway with our XMPP plugin), e2e (real Prosody +
+// Debian Chromium).
 // scripts/test.mjs runs them all and prints the one summary line CI reads.
 export default defineConfig({
   test: {
@@ -47,6 +48,19 @@ export default defineConfig({
           globalSetup: ['tests/helpers/ejabberd-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          // One OpenClaw gateway for every file (it takes half a minute and more to start); its first run
+          // installs OpenClaw into .tidepool/cache/openclaw. Files one after another: they share the
+          // gateway's single model, and its turns queue anyway.
+          name: 'openclaw',
+          include: ['tests/openclaw/**/*.test.ts'],
+          globalSetup: ['tests/helpers/openclaw-setup.ts'],
+          testTimeout: 200_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -1,4 +1,5 @@
-// `npm test`: every suite (unit, integration against a real Prosody, e2e in Debian's Chromium),
+// `npm test`: every suite (unit, integration against a real Prosody, ejabberd, OpenClaw with our plugin,
+// e2e in Debian's Chromium),
 // then one plain summary line over all of them: `N passed, N failed[, N skipped]`.
 // The projects run one after another: on CI's two cores, Chromium beside the integration suite's
 // servers and nodes would starve timing-sensitive tests.
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSystemPackages } from './lib/system-packages.mjs';
 
-const projects = ['unit', 'integration', 'ejabberd', 'e2e'];
+const projects = ['unit', 'integration', 'ejabberd', 'openclaw', 'e2e'];
 const extra = process.argv.slice(2);
 
 const missing = ensureSystemPackages('test');
