@@ -17,8 +17,9 @@ export interface RpcReply {
   body: string;
 }
 
-export async function a2aRpc(base: string, token: string, method: string, params: unknown, timeoutMs = 180_000): Promise<RpcReply> {
-  const res = await fetch(`${base}/a2a/v1`, {
+/** One JSON-RPC request to an A2A endpoint (OpenClaw's: `${gateway}/a2a/v1`; a Tidepool bridge's: `${base}/a2a`). */
+export async function a2aRpc(endpoint: string, token: string, method: string, params: unknown, timeoutMs = 180_000): Promise<RpcReply> {
+  const res = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ jsonrpc: '2.0', id: randomUUID(), method, params }),
@@ -34,10 +35,10 @@ export async function a2aRpc(base: string, token: string, method: string, params
   return { status: res.status, body, ...(parsed.result ? { result: parsed.result } : {}), ...(parsed.error ? { error: parsed.error } : {}) };
 }
 
-/** A blocking SendMessage with one text part; the task it returns (OpenClaw answers with a task). */
+/** A blocking SendMessage with one text part to an OpenClaw gateway; the task it returns (OpenClaw answers with a task). */
 export async function sendText(base: string, token: string, text: string, contextId?: string, timeoutMs?: number): Promise<RpcReply & { task?: A2aTask }> {
   const r = await a2aRpc(
-    base,
+    `${base}/a2a/v1`,
     token,
     'SendMessage',
     { message: { messageId: randomUUID(), role: 'ROLE_USER', ...(contextId ? { contextId } : {}), parts: [{ text }] } },

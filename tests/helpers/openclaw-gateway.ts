@@ -1,7 +1,7 @@
 // A real OpenClaw gateway for tests and the bench: its own HOME (config, state) and temp directory (its
 // JSON log) under one scratch directory, loopback ports, the model server given to it as its only model,
 // our XMPP plugin loaded from integrations/openclaw, and its process group stopped afterwards.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OpenClawInstall } from './openclaw-install.ts';
 import { spawnGroup, type GroupProcess } from './process-group.ts';
@@ -31,6 +31,8 @@ export interface GatewayOptions {
 export function gatewayConfig(o: GatewayOptions): Record<string, unknown> {
   return {
     update: { checkOnStart: false },
+    // Its own JSON log (by default every gateway of the machine writes one shared file in /tmp/openclaw).
+    logging: { file: join(o.dir, 'openclaw.log') },
     gateway: { mode: 'local', bind: 'loopback', port: o.port, auth: { mode: 'token', token: o.token } },
     agents: {
       defaults: {
@@ -85,7 +87,7 @@ export interface Gateway {
   process: GroupProcess;
   /** Environment for running OpenClaw's CLI against this gateway's config (`openclaw pairing approve …`). */
   env: NodeJS.ProcessEnv;
-  /** The gateway's JSON log lines (agent and provider errors are only there). */
+  /** The gateway's JSON log (agent and provider errors are only there). */
   log(): string;
   stop(): Promise<void>;
 }
@@ -106,12 +108,8 @@ export async function startGateway(o: GatewayOptions, readyMs = 300_000): Promis
   const env = gatewayEnv(o);
   const p = spawnGroup(o.install.node, [o.install.cli, 'gateway', 'run'], { env, cwd: o.dir });
   const log = () => {
-    const dir = join(o.dir, 'tmp', 'openclaw');
     try {
-      return readdirSync(dir)
-        .filter((f) => f.endsWith('.log'))
-        .map((f) => readFileSync(join(dir, f), 'utf8'))
-        .join('');
+      return readFileSync(join(o.dir, 'openclaw.log'), 'utf8');
     } catch {
       return '';
     }

@@ -85,6 +85,27 @@ describe('A2A bridge: a text-only message is a question for the brain', () => {
     expect(textOf(task.status?.message?.parts)).toContain('no brain configured');
   });
 
+  test('a 1.0 request without an A2A-Version header (what OpenClaw sends) is served as 1.0', async () => {
+    const bridge = await serve(blank, TOKEN);
+    const res = await fetch(`${bridge.url}/a2a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'r1',
+        method: 'SendMessage',
+        params: {
+          message: { messageId: 'm1', role: 'ROLE_USER', contextId: 'ctx-oc-tidepool', parts: [{ text: 'ping' }] },
+          configuration: { returnImmediately: true },
+        },
+      }),
+    });
+    const body = (await res.json()) as { result?: { task?: { id?: string } }; error?: unknown };
+    expect(res.status).toBe(200);
+    expect(body.error, JSON.stringify(body)).toBeUndefined();
+    expect(body.result?.task?.id).toBeTruthy();
+  });
+
   test('a stranger on a public bridge is refused: ask is for friends', async () => {
     const bridge = await serve(thinker);
     const client = await clientFor(bridge.url);

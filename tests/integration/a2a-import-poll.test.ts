@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Server } from 'node:http';
 import { AGENT_CARD_PATH, TaskState, type AgentCard } from '@a2a-js/sdk';
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor, type ExecutionEventBus } from '@a2a-js/sdk/server';
-import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import { jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { Progress } from '../../src/xmpp/commands/types.ts';
 import { createApp } from '../../src/node/a2a/express-app.ts';
@@ -83,7 +83,19 @@ function executor(): AgentExecutor {
 beforeAll(async () => {
   const app = createApp();
   let card: AgentCard | undefined;
-  app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: async () => card! }));
+  // The card as a remote agent writes it (OpenClaw's, say): plain JSON with only the fields it cares about.
+  app.use(`/${AGENT_CARD_PATH}`, (_req, res) => {
+    res.json({
+      name: card!.name,
+      description: card!.description,
+      supportedInterfaces: card!.supportedInterfaces,
+      version: '1.0.0',
+      capabilities: { streaming: false, pushNotifications: false },
+      defaultInputModes: ['text/plain'],
+      defaultOutputModes: ['text/plain'],
+      skills: [{ id: 'main', name: 'main', description: 'The agent' }, { name: 'no id: left out' }],
+    });
+  });
   http = app.listen(0, '127.0.0.1');
   await new Promise((r) => http.once('listening', r));
   agentUrl = `http://127.0.0.1:${(http.address() as { port: number }).port}`;

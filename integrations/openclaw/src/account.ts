@@ -116,7 +116,7 @@ export async function startXmppAccount(ctx: OcGatewayContext<AccountConfig>): Pr
     log,
     async send(to, text) {
       const parts = splitReply(text);
-      if (!parts.ok) return { ok: false, message: parts.error.message };
+      if (!parts.ok) return { ok: false, message: parts.error.message, rejected: true };
       const room = rooms.isRoom(to);
       const ids: string[] = [];
       for (const part of parts.value) {

@@ -3,6 +3,7 @@
 // outbound adapter so OpenClaw's `message` tool and CLI can write first. Outbound runs inside the gateway
 // ("gateway" delivery), where the live XMPP stream is.
 import { buildChannelOutboundSessionRoute, createChatChannelPlugin } from 'openclaw/plugin-sdk/channel-core';
+import { PlatformMessageNotDispatchedError } from 'openclaw/plugin-sdk/error-runtime';
 import { resolveXmppAccount } from './config.ts';
 import { startXmppAccount, type AccountConfig } from './account.ts';
 import { REPLY_LIMITS } from './limits.ts';
@@ -26,10 +27,11 @@ async function sendText(o: { to: string; text: string; accountId?: string | null
   const running = shared().accounts.get(o.accountId ?? DEFAULT_ACCOUNT) ?? [...shared().accounts.values()][0];
   if (!running) throw new Error('the XMPP account is not running');
   const to = normalizeTarget(o.to);
-  if (!to) throw new Error(`"${o.to.slice(0, 80)}" is not an XMPP address`);
+  if (!to) throw new PlatformMessageNotDispatchedError(`"${o.to.slice(0, 80)}" is not an XMPP address`, { retryable: false });
   const r = await running.send(to, o.text);
-  // OpenClaw reports a thrown error to whoever sent (the message tool's result, the CLI).
-  if (!r.ok) throw new Error(r.message);
+  // OpenClaw reports a thrown error to whoever sent (the message tool's result, the CLI) and retries it
+  // later, unless it is a rejection: a text too long for XMPP stays too long.
+  if (!r.ok) throw r.rejected ? new PlatformMessageNotDispatchedError(r.message, { retryable: false }) : new Error(r.message);
   return { channel: CHANNEL, messageId: r.ids[0] ?? '' };
 }
 

@@ -129,3 +129,10 @@ declare module 'openclaw/plugin-sdk/channel-pairing' {
 declare module 'openclaw/plugin-sdk/channel-outbound' {
   export function waitUntilAbort(signal: AbortSignal): Promise<void>;
 }
+
+declare module 'openclaw/plugin-sdk/error-runtime' {
+  /** A send that never began: with `retryable: false` the gateway gives up instead of retrying it. */
+  export class PlatformMessageNotDispatchedError extends Error {
+    constructor(message: string, options: { retryable?: boolean; cause?: unknown });
+  }
+}

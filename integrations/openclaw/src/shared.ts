@@ -10,7 +10,10 @@ export interface RunningAccount {
   account: XmppAccount;
   node: AgentNode;
   /** Sends a reply to a peer (chat) or a room we are in (groupchat), split to our stanza limit. */
-  send(to: string, text: string): Promise<{ ok: true; ids: string[] } | { ok: false; message: string }>;
+  send(
+    to: string,
+    text: string,
+  ): Promise<{ ok: true; ids: string[] } | { ok: false; message: string; /** nothing was sent, and never will be */ rejected?: boolean }>;
   /** Owner-facing notes (the tool's refusals, failed deliveries) go to the gateway log. */
   log(message: string): void;
 }

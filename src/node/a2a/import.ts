@@ -144,7 +144,10 @@ async function call(
       await client.cancelTask({ tenant: '', id: taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
       return fail(stanzaError('not-allowed', 'canceled'));
     }
-    return fail(stanzaError(signal.aborted ? 'remote-server-timeout' : 'service-unavailable', `the A2A call failed: ${(e as Error).message}`));
+    const why = (e as Error).message;
+    // The agent refused our credentials (a wrong or missing token): the owner's to fix, not a retry.
+    if (/\b(401|403)\b/.test(why)) return fail(stanzaError('not-authorized', `the A2A agent refused the credentials: ${why}`.slice(0, 1000)));
+    return fail(stanzaError(signal.aborted ? 'remote-server-timeout' : 'service-unavailable', `the A2A call failed: ${why}`));
   }
   if (ctx.signal.aborted && taskId && state === TaskState.TASK_STATE_WORKING) {
     await client.cancelTask({ tenant: '', id: taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
@@ -157,7 +160,7 @@ export function skillFromA2a(client: Client, card: A2ACard, s: AgentSkill, o: Pi
   return {
     node: `${o.prefix ?? 'a2a-'}${slug(s.id)}`,
     name: `${s.name || s.id} (A2A: ${card.name})`.slice(0, 200),
-    description: `${s.description}`.slice(0, 2000) || `A2A skill ${s.id} of ${card.name}`,
+    description: `${s.description ?? ''}`.slice(0, 2000) || `A2A skill ${s.id} of ${card.name}`,
     defaultAccess: o.access ?? { kind: 'owner' },
     stages: [
       () =>
@@ -165,7 +168,8 @@ export function skillFromA2a(client: Client, card: A2ACard, s: AgentSkill, o: Pi
           'form',
           s.name || s.id,
           [field('text', 'text-multi', { label: 'Message' }), field('data', 'text-single', { label: 'Data (JSON, optional)' })],
-          s.examples.slice(0, 3).map((x) => `e.g. ${x}`),
+          // A card is the remote agent's JSON, not the SDK's full shape: OpenClaw's skills have no examples.
+          (Array.isArray(s.examples) ? s.examples : []).slice(0, 3).map((x) => `e.g. ${String(x)}`),
         ),
     ],
     run: (input, ctx) => call(client, card, s, input, ctx, timeoutMs),
@@ -210,7 +214,9 @@ export async function importA2a(o: ImportOptions): Promise<Result<Imported, Tide
   } catch (e) {
     return fail({ kind: 'network', message: `cannot import the A2A agent at ${o.url.slice(0, 200)}: ${(e as Error).message}` });
   }
-  const skills = card.skills.slice(0, 50).map((s) => skillFromA2a(client, card, s, o));
+  // The card is the remote agent's word: skills without an id are left out rather than trusted to be whole.
+  const listed = (Array.isArray(card.skills) ? card.skills : []).filter((s) => s && typeof s.id === 'string' && s.id !== '');
+  const skills = listed.slice(0, 50).map((s) => skillFromA2a(client, card, s, o));
   return ok({ card, skills });
 }
 

@@ -49,7 +49,8 @@ async function cancel(client: Client, taskId: string): Promise<string | undefine
     await client.cancelTask({ tenant: '', id: taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) });
     return undefined;
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
+    // The SDK's JSON-RPC errors carry the wire code as envelopeCode (OpenClaw: -32004, unsupported operation).
+    const code = (e as { envelopeCode?: unknown; code?: unknown }).envelopeCode ?? (e as { code?: unknown }).code;
     return `${typeof code === 'number' ? `${code} ` : ''}${(e as Error).message}`.slice(0, 300);
   }
 }

@@ -62,6 +62,12 @@ export async function serveA2a(o: A2aServeOptions): Promise<Result<A2aServer, Ti
   const app = createApp();
   app.disable('x-powered-by');
   app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: async () => card(), cache: { maxAge: 10 } }));
+  // A2A 1.0 requests that carry no A2A-Version header (OpenClaw 2026.9.6 sends none) are 1.0: the SDK would
+  // take them for 0.3, which this bridge does not speak, and refuse them.
+  app.use('/a2a', (req, _res, next) => {
+    req.headers['a2a-version'] ??= '1.0';
+    next();
+  });
   if (access.kind === 'token') {
     app.use('/a2a', (req, res, next) => {
       const got = /^Bearer (.+)$/.exec(req.header('authorization') ?? '')?.[1];

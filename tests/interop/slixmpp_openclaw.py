@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""A third-party XMPP client (slixmpp, nothing of Tidepool's) and an OpenClaw agent on XMPP (our channel plugin).
+
+    /usr/bin/python3 slixmpp_openclaw.py JID PASSWORD HOST C2S_PORT AGENT_FULL_JID TIMEOUT_SECONDS
+
+The account must exist and be in the agent's allowFrom. The client logs in over plain c2s on loopback, asks
+the agent for a mutual subscription (RFC 6121; it approves the agent's request back), then:
+  - chat: sends a chat message to the agent's bare JID and waits for its reply (real inference);
+  - ask:  runs the agent's 'ask' command (XEP-0050 through xep_0050's flow API, the form filled with
+          xep_0004) and waits for the answer form and its <json xmlns='urn:xmpp:json:0'/> payload.
+Prints one JSON object per line on stdout; exits 0 when both came back, 1 otherwise.
+"""
+
+import asyncio
+import json
+import sys
+
+import slixmpp
+
+NS_JSON = 'urn:xmpp:json:0'
+
+
+def emit(event, **fields):
+    print(json.dumps({'event': event, **fields}, default=str), flush=True)
+
+
+class Peer(slixmpp.ClientXMPP):
+    def __init__(self, jid, password, agent, timeout):
+        super().__init__(jid, password)
+        self.agent = slixmpp.JID(agent)
+        self.timeout = timeout
+        self.done = self.loop.create_future()
+        self.replies = asyncio.Queue()
+        self.friends = self.loop.create_future()
+        self.auto_authorize = True
+        self.auto_subscribe = True
+        self.register_plugin('xep_0030')
+        self.register_plugin('xep_0004')
+        self.register_plugin('xep_0050')
+        # Loopback test server without TLS (see FACTS: slixmpp refuses PLAIN over plain streams otherwise).
+        self['feature_mechanisms'].unencrypted_plain = True
+        self.add_event_handler('session_start', self.on_start)
+        self.add_event_handler('message', self.on_message)
+        self.add_event_handler('roster_update', self.on_roster)
+        self.add_event_handler('failed_auth', lambda e: self.finish(False, 'auth failed'))
+        self.add_event_handler('connection_failed', lambda e: self.finish(False, f'connection failed: {e}'))
+
+    def finish(self, ok, why=''):
+        if why:
+            emit('failed', reason=why)
+        if not self.done.done():
+            self.done.set_result(ok)
+
+    def on_roster(self, _iq):
+        item = self.client_roster[self.agent.bare]
+        if item['subscription'] == 'both' and not self.friends.done():
+            self.friends.set_result(True)
+
+    def on_message(self, msg):
+        if msg['type'] in ('chat', 'normal') and msg['from'].bare == self.agent.bare and msg['body']:
+            self.replies.put_nowait(msg['body'])
+
+    async def on_start(self, _event):
+        try:
+            self.send_presence()
+            await self.get_roster()
+            self.send_presence(pto=self.agent.bare, ptype='subscribe')
+            await asyncio.wait_for(self.friends, self.timeout)
+            emit('friends', agent=self.agent.bare)
+            self.send_message(mto=self.agent.bare, mbody='Hello from slixmpp. What is the tide doing?', mtype='chat')
+            body = await asyncio.wait_for(self.replies.get(), self.timeout)
+            emit('chat_reply', body=body)
+            answer = await self.ask('What lives in a tide pool?')
+            emit('ask_answer', **answer)
+            self.finish(answer.get('status') == 'completed' and bool(body.strip()))
+        except Exception as e:  # report, do not hang until the timeout
+            self.finish(False, repr(e))
+
+    async def ask(self, question):
+        adhoc = self['xep_0050']
+        fut = self.loop.create_future()
+
+        def answered(iq, _session):
+            if not fut.done():
+                fut.set_result(iq)
+
+        session = {'next': answered, 'error': answered}
+        adhoc.start_command(self.agent, 'ask', session)
+        iq = await asyncio.wait_for(fut, self.timeout)
+        if iq['type'] == 'error':
+            return {'status': 'error', 'condition': iq['error']['condition'], 'text': iq['error']['text']}
+        form = iq['command']['form']
+        fields = list(form.get_fields().keys())
+        submit = self['xep_0004'].make_form(ftype='submit')
+        submit.add_field(var='question', ftype='text-multi', value=question.split('\n'))
+        session['payload'] = submit
+        fut = self.loop.create_future()
+        session['next'] = answered
+        session['error'] = answered
+        adhoc.complete_command(session)
+        iq = await asyncio.wait_for(fut, self.timeout)
+        if iq['type'] == 'error':
+            return {'status': 'error', 'condition': iq['error']['condition'], 'text': iq['error']['text']}
+        result = iq['command']['form'].get_values() if iq['command'].xml.find('{jabber:x:data}x') is not None else {}
+        el = iq['command'].xml.find('{%s}json' % NS_JSON)
+        return {'status': iq['command']['status'], 'asked': fields, 'result': result, 'json': json.loads(el.text) if el is not None else None}
+
+
+def main(argv):
+    if len(argv) != 7:
+        print(__doc__, file=sys.stderr)
+        return 2
+    jid, password, host, port, agent, timeout = argv[1:]
+    peer = Peer(jid, password, agent, float(timeout))
+    loop = peer.loop
+
+    # xep_0050's flow API drops the future iq.send returns; an error answer reaches our handler anyway.
+    def on_loop_exception(loop, context):
+        if isinstance(context.get('exception'), slixmpp.exceptions.IqError):
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(on_loop_exception)
+    peer.connect((host, int(port)), disable_starttls=True, force_starttls=False)
+    try:
+        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(peer.done), float(timeout) * 3))
+    except asyncio.TimeoutError:
+        emit('timeout')
+        ok = False
+    loop.run_until_complete(peer.disconnect(wait=2.0))
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for t in pending:
+        t.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    emit('exit', ok=ok)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
