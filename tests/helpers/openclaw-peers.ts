@@ -1,5 +1,6 @@
 // Peers of the OpenClaw agent in tests: Tidepool nodes on accounts the setup registered (their JIDs are
 // in the agent's allowFrom), befriending the agent the XMPP way, and the messages it sends them.
+import { inject } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
 import { identityFromExport } from '../../src/agent/identity.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
@@ -32,4 +33,12 @@ export function nextFrom(node: AgentNode, peer: string, ms: number, pred: (m: Ch
     (m) => m.direction === 'in' && m.peer === bare(peer) && pred(m),
     ms,
   );
+}
+
+/** A node on the account the setup put in the agent's allowFrom (oc.friend), already its friend. */
+export async function agentFriend(): Promise<AgentNode> {
+  const oc = inject('oc');
+  const node = await accountNode(inject('service'), inject('domain'), oc.friend);
+  await befriend(node, oc.jid);
+  return node;
 }

@@ -18,12 +18,9 @@ import { warmUp } from './openclaw-a2a.ts';
 /** Tokens of context for the tiny model: OpenClaw's lean prompt is ~15k. */
 const LLM_CONTEXT = 32_768;
 
+// service, domain, c2sPort and prosodyDir: as declared in prosody-setup.ts.
 declare module 'vitest' {
   export interface ProvidedContext {
-    service: string;
-    domain: string;
-    c2sPort: number;
-    prosodyDir: string;
     llmUrl: string;
     oc: {
       url: string;

@@ -5,13 +5,14 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Server } from 'node:http';
 import { AGENT_CARD_PATH, TaskState, type AgentCard } from '@a2a-js/sdk';
-import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor, type ExecutionEventBus } from '@a2a-js/sdk/server';
+import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { Progress } from '../../src/xmpp/commands/types.ts';
 import { createApp } from '../../src/node/a2a/express-app.ts';
 import { importInto } from '../../src/node/a2a/import.ts';
-import { dataPart, message, textOf, textPart } from '../../src/node/a2a/wire.ts';
+import { dataPart, textOf, textPart } from '../../src/node/a2a/wire.ts';
+import { taskEvents } from '../helpers/a2a-events.ts';
 import { makeNode, startNode, until, within } from '../helpers/nodes.ts';
 
 const service = inject('service');
@@ -39,61 +40,28 @@ const skill = (id: string, description: string) => ({
 /** A small A2A agent: `upper` uppercases (one progress step), `slow` works until canceled, `broken` fails. */
 function agentExecutor(): AgentExecutor {
   const waiting = new Map<string, () => void>();
-  const status = (bus: ExecutionEventBus, taskId: string, contextId: string, state: TaskState, text?: string) =>
-    bus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId,
-        status: { state, message: text ? message('agent', [textPart(text)], { taskId, contextId }) : undefined, timestamp: new Date().toISOString() },
-        metadata: undefined,
-      }),
-    );
   return {
     async execute(ctx, bus) {
       const { taskId, contextId } = ctx;
       const which = String(ctx.userMessage.metadata?.['tidepool.skill'] ?? '');
       seenSkills.push(which);
-      bus.publish(
-        AgentEvent.task({
-          id: taskId,
-          contextId,
-          status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: undefined },
-          artifacts: [],
-          history: [],
-          metadata: undefined,
-        }),
-      );
+      const events = taskEvents(bus, taskId, contextId);
+      events.submitted();
       const text = textOf(ctx.userMessage.parts);
       if (which === 'upper') {
-        status(bus, taskId, contextId, TaskState.TASK_STATE_WORKING, 'uppercasing');
+        events.status(TaskState.TASK_STATE_WORKING, 'uppercasing');
         await new Promise((r) => setTimeout(r, 50));
-        bus.publish(
-          AgentEvent.artifactUpdate({
-            taskId,
-            contextId,
-            artifact: {
-              artifactId: 'a1',
-              name: 'upper',
-              description: '',
-              parts: [dataPart({ upper: text.toUpperCase() }), textPart(text.toUpperCase())],
-              metadata: undefined,
-              extensions: [],
-            },
-            append: false,
-            lastChunk: true,
-            metadata: undefined,
-          }),
-        );
-        status(bus, taskId, contextId, TaskState.TASK_STATE_COMPLETED);
+        events.artifact('upper', [dataPart({ upper: text.toUpperCase() }), textPart(text.toUpperCase())]);
+        events.status(TaskState.TASK_STATE_COMPLETED);
       } else if (which === 'slow') {
-        status(bus, taskId, contextId, TaskState.TASK_STATE_WORKING, 'started');
+        events.status(TaskState.TASK_STATE_WORKING, 'started');
         await new Promise<void>((r) => {
           waiting.set(taskId, r);
           setTimeout(r, 15_000);
         });
-        status(bus, taskId, contextId, TaskState.TASK_STATE_CANCELED, 'stopped');
+        events.status(TaskState.TASK_STATE_CANCELED, 'stopped');
       } else {
-        status(bus, taskId, contextId, TaskState.TASK_STATE_FAILED, 'broken on purpose');
+        events.status(TaskState.TASK_STATE_FAILED, 'broken on purpose');
       }
       bus.finished();
     },

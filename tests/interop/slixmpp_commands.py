@@ -35,12 +35,10 @@ import sys
 import slixmpp
 from slixmpp.plugins.xep_0004 import Form
 
+from slix_common import emit, run
+
 NS_COMMANDS = 'http://jabber.org/protocol/commands'
 NS_JSON = 'urn:xmpp:json:0'
-
-
-def emit(event, **fields):
-    print(json.dumps({'event': event, **fields}, default=str), flush=True)
 
 
 def form_of(iq):
@@ -301,29 +299,7 @@ def main(argv):
         return 2
     jid, password, host, port, target, timeout, mode = argv[1:]
     client = Commands(jid, password, target, float(timeout), mode)
-    loop = client.loop
-    # xep_0050's flow API sends with a callback and drops the future iq.send returns; for an error answer
-    # that future holds an IqError nobody retrieves. The error reaches our 'error' handler; keep stderr quiet.
-    def on_loop_exception(loop, context):
-        if isinstance(context.get('exception'), slixmpp.exceptions.IqError):
-            return
-        loop.default_exception_handler(context)
-    loop.set_exception_handler(on_loop_exception)
-    client['feature_mechanisms'].unencrypted_plain = True
-    client.connect((host, int(port)), disable_starttls=True, force_starttls=False)
-    try:
-        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(client.done), float(timeout)))
-    except asyncio.TimeoutError:
-        emit('timeout')
-        ok = False
-    loop.run_until_complete(client.disconnect(wait=2.0))
-    # slixmpp leaves its stanza-filter task running; end it so the interpreter exits quietly.
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    emit('exit', ok=ok)
-    return 0 if ok else 1
+    return run(client, host, port, timeout, quiet_iq_errors=True)
 
 
 if __name__ == '__main__':

@@ -19,15 +19,12 @@ Prints one JSON object per line; exits 0 when the reply came back and one addres
 """
 
 import asyncio
-import json
 import re
 import sys
 
 import slixmpp
 
-
-def emit(event, **fields):
-    print(json.dumps({'event': event, **fields}, default=str), flush=True)
+from slix_common import emit, run
 
 
 class HermesSide(slixmpp.ClientXMPP):
@@ -46,8 +43,7 @@ class HermesSide(slixmpp.ClientXMPP):
         self.auto_subscribe = True
         for p in ('xep_0030', 'xep_0045', 'xep_0085'):
             self.register_plugin(p)
-        # Loopback test server without TLS; the real adapter insists on TLS with certificate checks.
-        self['feature_mechanisms'].unencrypted_plain = True
+        # (run() allows PLAIN on the loopback test server without TLS; the real adapter insists on TLS.)
         self.add_event_handler('session_start', self.on_start)
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('groupchat_message', self.on_groupchat)
@@ -116,20 +112,7 @@ def main(argv):
         return 2
     jid, password, host, port, agent, room, nick, timeout = argv[1:]
     client = HermesSide(jid, password, agent, room, nick, float(timeout))
-    loop = client.loop
-    client.connect((host, int(port)), disable_starttls=True, force_starttls=False)
-    try:
-        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(client.done), float(timeout) * 3))
-    except asyncio.TimeoutError:
-        emit('timeout')
-        ok = False
-    loop.run_until_complete(client.disconnect(wait=2.0))
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    emit('exit', ok=ok)
-    return 0 if ok else 1
+    return run(client, host, port, float(timeout) * 3)
 
 
 if __name__ == '__main__':

@@ -17,11 +17,9 @@ import sys
 
 import slixmpp
 
+from slix_common import emit, run
+
 NS_JSON = 'urn:xmpp:json:0'
-
-
-def emit(event, **fields):
-    print(json.dumps({'event': event, **fields}, default=str), flush=True)
 
 
 class Peer(slixmpp.ClientXMPP):
@@ -37,8 +35,6 @@ class Peer(slixmpp.ClientXMPP):
         self.register_plugin('xep_0030')
         self.register_plugin('xep_0004')
         self.register_plugin('xep_0050')
-        # Loopback test server without TLS (see FACTS: slixmpp refuses PLAIN over plain streams otherwise).
-        self['feature_mechanisms'].unencrypted_plain = True
         self.add_event_handler('session_start', self.on_start)
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('roster_update', self.on_roster)
@@ -112,28 +108,7 @@ def main(argv):
         return 2
     jid, password, host, port, agent, timeout = argv[1:]
     peer = Peer(jid, password, agent, float(timeout))
-    loop = peer.loop
-
-    # xep_0050's flow API drops the future iq.send returns; an error answer reaches our handler anyway.
-    def on_loop_exception(loop, context):
-        if isinstance(context.get('exception'), slixmpp.exceptions.IqError):
-            return
-        loop.default_exception_handler(context)
-
-    loop.set_exception_handler(on_loop_exception)
-    peer.connect((host, int(port)), disable_starttls=True, force_starttls=False)
-    try:
-        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(peer.done), float(timeout) * 3))
-    except asyncio.TimeoutError:
-        emit('timeout')
-        ok = False
-    loop.run_until_complete(peer.disconnect(wait=2.0))
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    emit('exit', ok=ok)
-    return 0 if ok else 1
+    return run(peer, host, port, float(timeout) * 3, quiet_iq_errors=True)
 
 
 if __name__ == '__main__':

@@ -8,18 +8,15 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
 import { MAX_BODY_CHARS } from '../../src/xmpp/chat/chat.ts';
-import { accountNode, befriend } from '../helpers/openclaw-peers.ts';
+import { agentFriend } from '../helpers/openclaw-peers.ts';
 import { invokeTool } from '../helpers/openclaw-a2a.ts';
 import { bare, until } from '../helpers/nodes.ts';
 
-const service = inject('service');
-const domain = inject('domain');
 const oc = inject('oc');
 let friend: AgentNode;
 
 beforeAll(async () => {
-  friend = await accountNode(service, domain, oc.friend);
-  await befriend(friend, oc.jid);
+  friend = await agentFriend();
 });
 
 afterAll(async () => {

@@ -7,18 +7,15 @@ import type { AgentNode } from '../../src/agent/node.ts';
 import { createMuc } from '../../src/xmpp/muc/muc.ts';
 import type { GroupMessage } from '../../src/xmpp/muc/types.ts';
 import { NS_COMMANDS } from '../../src/xmpp/commands/types.ts';
-import { accountNode, befriend, nextFrom } from '../helpers/openclaw-peers.ts';
+import { agentFriend, nextFrom } from '../helpers/openclaw-peers.ts';
 import { bare, until, within } from '../helpers/nodes.ts';
 
-const service = inject('service');
-const domain = inject('domain');
 const oc = inject('oc');
 const TURN_MS = 150_000;
 let friend: AgentNode;
 
 beforeAll(async () => {
-  friend = await accountNode(service, domain, oc.friend);
-  await befriend(friend, oc.jid);
+  friend = await agentFriend();
 });
 
 afterAll(async () => {

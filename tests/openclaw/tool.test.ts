@@ -5,7 +5,7 @@
 // first contact only with friends or agents a friend introduced (the default).
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { AgentNode } from '../../src/agent/node.ts';
-import { accountNode, befriend } from '../helpers/openclaw-peers.ts';
+import { agentFriend } from '../helpers/openclaw-peers.ts';
 import { invokeTool } from '../helpers/openclaw-a2a.ts';
 import { bare, makeNode, startNode } from '../helpers/nodes.ts';
 
@@ -18,8 +18,7 @@ let stranger: AgentNode;
 const tool = (args: Record<string, unknown>) => invokeTool(oc.url, oc.token, 'tidepool', args);
 
 beforeAll(async () => {
-  friend = await accountNode(service, domain, oc.friend);
-  await befriend(friend, oc.jid);
+  friend = await agentFriend();
   stranger = await makeNode(service, domain, `oc-tool-stranger-${Date.now()}`);
   await startNode(stranger);
 });

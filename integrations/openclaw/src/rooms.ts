@@ -15,7 +15,13 @@ const ROOM_TURN_MS = 10 * 60_000;
 /** XEP-0461 Message Replies. */
 export const NS_REPLY = 'urn:xmpp:reply:0';
 
-export type Rooms = ReturnType<typeof serveRooms>;
+export interface Rooms {
+  /** Joins (creating the room if it does not exist yet) every configured room. */
+  joinAll(): Promise<void>;
+  isRoom(jid: string): boolean;
+  send(room: string, text: string, extra?: Element[]): Promise<{ ok: true; id: string } | { ok: false; message: string }>;
+  stop(): void;
+}
 
 export function serveRooms(o: {
   env: () => TurnEnv;
@@ -23,7 +29,7 @@ export function serveRooms(o: {
   node: AgentNode;
   mentions: (text: string, agentId: string) => boolean;
   log(message: string): void;
-}) {
+}): Rooms {
   const { account, node } = o;
   // Our own MUC client on the node's connection: what a room says here is conversation for OpenClaw,
   // kept apart from the world's and organizations' rooms.
@@ -72,7 +78,6 @@ export function serveRooms(o: {
   );
 
   return {
-    /** Joins (creating the room if it does not exist yet) every configured room. */
     async joinAll(): Promise<void> {
       for (const room of account.rooms) {
         const r = await muc.create(room, nick, {});
