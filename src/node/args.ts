@@ -34,7 +34,7 @@ export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PO
                      [--a2a-port N [--a2a-access public|token]] [--a2a-import URL[,URL…]]
   The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).
   The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN; the one sent to the
-  agent of --a2a-import (its origin only) from TIDEPOOL_A2A_IMPORT_TOKEN.`;
+  agent of --a2a-import, to its origin only, from TIDEPOOL_A2A_IMPORT_TOKEN.`;
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
