@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProsody } from '../scripts/lib/prosody.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
-import type { AgentNode } from '../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { pool, rssOf, startSwarmNode, type SwarmNode } from './fixtures/swarm.ts';
 import { cpuMeter } from './cpu.ts';
 import { runSuite } from './scope.ts';

@@ -1,8 +1,7 @@
 // The world view's model: who and what the page knows (ourselves, contacts, organizations, the shared
 // world) as nodes and links. Pure: the renderers draw it, the tests check it. Ids are stable (derived
 // from JIDs and world keys) so an update keeps every node where the layout put it.
-import type { WorldSnapshot } from '../../agent/world/types.ts';
-import { bareOf } from '../../core/jid.ts';
+import { bareOf, type WorldSnapshot } from '../../agent/index.ts';
 
 export type NodeKind = 'self' | 'agent' | 'org' | 'place' | 'treasure';
 export type LinkKind = 'friend' | 'member' | 'ally' | 'owns' | 'talk';

@@ -1,9 +1,6 @@
 // Pure helpers behind the society panels: form text <-> policy and goals, the friend-request policy
 // explanations, bounded lists. No Svelte, no agent: unit-tested on their own.
-import type { AutonomyPolicy } from '../agent/autonomy/policy.ts';
-import type { SubscriptionPolicy } from '../agent/contacts.ts';
-import type { RelationshipLevel } from '../agent/memory/peer-memory.ts';
-import type { TaskState } from '../agent/society/tasks.ts';
+import type { AutonomyPolicy, RelationshipLevel, SubscriptionPolicy, TaskState } from '../../agent/index.ts';
 
 export const FRIEND_POLICY_TEXT: Record<SubscriptionPolicy, { label: string; help: string }> = {
   ask: { label: 'Ask me', help: 'Every friend request waits here for you to accept or decline.' },

@@ -1,10 +1,11 @@
 // The world and the market as the autonomy loop sees them: a view for deciding and one call per
-// economic action. node.ts builds it from the world, the ledger and the market; the loop stays free
+// economic action. economy/compose.ts builds it (loop-economy.ts) from the world, the ledger and the market; the loop stays free
 // of their protocols.
 import type { Result } from '../../core/result.ts';
 import type { EconomyView } from '../autonomy/situation.ts';
+import type { ActionError } from '../../core/errors.ts';
 
-export type Outcome = Promise<Result<string, { message: string }>>;
+export type Outcome = Promise<Result<string, ActionError>>;
 
 export interface Economy {
   view(): EconomyView;

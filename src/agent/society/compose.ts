@@ -4,6 +4,7 @@
 // executor and situation -> the loop -> observations from every protocol feed the loop.
 import type { AgentStore } from '../../store/types.ts';
 import { bareOf } from '../../core/jid.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 import type { Contacts } from '../contacts.ts';
 import type { Conversations } from '../conversations.ts';
 import type { SkillRegistry } from '../skills/registry.ts';
@@ -26,7 +27,13 @@ import { createNetwork, networkSkill } from './network.ts';
 import { createOrgs } from './orgs.ts';
 import { createExecutor } from './execute.ts';
 import { parseGoal } from './goals.ts';
-import type { Economy } from './economy.ts';
+import type { Economy } from '../economy/port.ts';
+import type { ActivityLog } from '../autonomy/activity-log.ts';
+import type { Autonomy } from '../autonomy/loop.ts';
+import type { Bonds } from './bonds.ts';
+import type { Network } from './network.ts';
+import type { Orgs } from './orgs.ts';
+import type { PeerMemory } from '../memory/peer-memory.ts';
 
 export type DeciderKind = 'rules' | 'llm';
 
@@ -45,15 +52,14 @@ export interface SocietyDeps {
   /** Whether friend requests are the brain's to decide (subscription policy 'brain'). */
   brainDecidesRequests: () => boolean;
   mucService: () => string;
-  problem: (message: string) => void;
+  problem: ProblemReporter;
 }
 
-export async function createSociety(d: SocietyDeps) {
-  const onError = (e: unknown) => d.problem(`could not save: ${(e as Error)?.message ?? String(e)}`);
-  const memory = await createPeerMemory({ store: d.store, onError });
-  const log = await createActivityLog({ store: d.store, onError });
-  const goals = await persisted<Goal[]>(d.store, 'autonomy:goals', [], 0, onError);
-  const deciderKind = await persisted<DeciderKind>(d.store, 'autonomy:decider', 'rules', 0, onError);
+export async function createSociety(d: SocietyDeps): Promise<Society> {
+  const memory = await createPeerMemory({ store: d.store, problem: d.problem });
+  const log = await createActivityLog({ store: d.store, problem: d.problem });
+  const goals = await persisted<Goal[]>(d.store, 'autonomy:goals', [], 0, d.problem, 'the goals');
+  const deciderKind = await persisted<DeciderKind>(d.store, 'autonomy:decider', 'rules', 0, d.problem, 'the decider choice');
   const savedPolicy = (await d.store.getSetting<AutonomyPolicy>('autonomy:policy')) ?? DEFAULT_POLICY;
 
   // Observations may arrive before the loop exists (skills are served at once): buffer through this.
@@ -223,4 +229,22 @@ export async function createSociety(d: SocietyDeps) {
   };
 }
 
-export type Society = Awaited<ReturnType<typeof createSociety>>;
+export interface Society {
+  readonly memory: PeerMemory;
+  readonly log: ActivityLog;
+  readonly bonds: Bonds;
+  readonly network: Network;
+  readonly orgs: Orgs;
+  readonly autonomy: Autonomy;
+  deciderKind(): DeciderKind;
+  deciderLabel(): string;
+  setDecider(kind: DeciderKind | Decider): void;
+  goals(): Goal[];
+  setGoals(list: unknown[]): string[];
+  /** Friend requests under policy 'brain' go to the loop. */
+  friendRequest(from: string, nick?: string): void;
+  /** What the world and market saw (places, treasures, bounties, payments) reaches memory and the loop here. */
+  observe(o: Observation): void;
+  attachEconomy(e: Economy): void;
+  stop(): Promise<void>;
+}

@@ -2,25 +2,25 @@
 // Wiring order: the market (it installs its charges hook in the registry; the ledger's accepted
 // receipts reach it) -> the world (its own MUC client and MAM, so world events never look like
 // conversation to organizations) -> bounties on the world's room channel -> the loop's Economy.
-import type { AgentStore } from '../store/types.ts';
-import type { XmppConnection } from '../xmpp/connection/client.ts';
-import type { Pep } from '../xmpp/pubsub/pep.ts';
-import type { TidepoolError } from '../core/errors.ts';
-import { bareOf } from '../core/jid.ts';
-import { createMuc } from '../xmpp/muc/muc.ts';
-import { createMam } from '../xmpp/mam/query.ts';
-import type { SkillRegistry } from './skills/registry.ts';
-import type { Peers } from './peers.ts';
-import type { LedgerApi, Pay } from './ledger/types.ts';
-import type { SkillCaller } from './society/call.ts';
-import type { Society } from './society/index.ts';
-import type { Observation } from './autonomy/situation.ts';
-import { createMarket } from './market/market.ts';
-import { createBounties } from './market/bounties.ts';
-import { createWorld } from './world/world.ts';
-import { worldMucFrom } from './world/world-muc.ts';
-import type { Look } from './world/types.ts';
-import { createEconomy } from './economy.ts';
+import type { AgentStore } from '../../store/types.ts';
+import type { XmppConnection } from '../../xmpp/connection/client.ts';
+import type { Pep } from '../../xmpp/pubsub/pep.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import { bareOf } from '../../core/jid.ts';
+import { createMuc } from '../../xmpp/muc/muc.ts';
+import { createMam } from '../../xmpp/mam/query.ts';
+import type { SkillRegistry } from '../skills/registry.ts';
+import type { Peers } from '../peers.ts';
+import type { LedgerApi, Pay } from '../ledger/types.ts';
+import type { SkillCaller } from '../society/call.ts';
+import type { Society } from '../society/compose.ts';
+import type { Observation } from '../autonomy/situation.ts';
+import { createMarket } from '../market/market.ts';
+import { createBounties } from '../market/bounties.ts';
+import { createWorld } from '../world/world.ts';
+import { worldMucFrom } from '../world/world-muc.ts';
+import type { Look } from '../world/types.ts';
+import { createEconomy } from './loop-economy.ts';
 
 export interface EconomyLayerDeps {
   store: AgentStore;
@@ -51,7 +51,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     resolve: d.resolve,
     memory: d.society.memory,
     invoiceTimeoutMs: d.invoiceTimeoutMs,
-    onError: (e) => d.problem({ kind: 'storage', message: `market: ${(e as Error)?.message ?? String(e)}` }),
+    problem: d.problem,
   });
   // Payments reach the seller's side as our ledger commits them (prepay:NODE, invoice:ID).
   d.ledger.events.on('receipt', ({ receipt, direction }) => {
@@ -88,7 +88,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
         if (t) d.society.observe({ kind: 'treasure', from: entry.from, place: t.place, id: t.id, reward: t.reward });
       }
     },
-    problem: (message) => d.problem({ kind: 'invalid', message }),
+    problem: d.problem,
   });
   for (const s of world.skills) d.skills.add(s);
   // The look chosen at onboarding (or later) goes with us into every world we enter.
@@ -116,7 +116,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
         return autoJudge() ? (_b: unknown, d: { result: string }) => d.result.trim().length > 0 : undefined;
       },
     },
-    onError: (e) => d.problem({ kind: 'invalid', message: `bounty: ${(e as { message?: string })?.message ?? String(e)}` }),
+    problem: d.problem,
   });
   for (const s of bounties.skills) d.skills.add(s);
   bounties.events.on('observation', (ob) => {
@@ -145,7 +145,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     market,
     skills: d.skills,
     self: () => bareOf(d.identity().jid),
-    onError: (e) => d.problem({ kind: 'storage', message: `could not save: ${String(e)}` }),
+    problem: d.problem,
   });
   d.society.attachEconomy(economy);
   return { market, world, bounties, economy };
