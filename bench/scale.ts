@@ -22,7 +22,7 @@ const START_WIDTH = 16;
 const IDLE_MS = 2_000;
 export const SCALE_GOAL = { nodes: 1000, p99Ms: 50 };
 /** Time kept from the suite's budget for the knee on Prosody, ejabberd and the cluster (bench/scale-servers.ts). */
-const KNEE_RESERVE_MS = { quick: 18_000, full: 130_000 };
+const KNEE_RESERVE_MS = { quick: 18_000, full: 115_000 };
 
 /**
  * Prosody tuning for this run only (the dev config stays as scripts/lib/prosody.ts writes it): nothing
