@@ -19,7 +19,7 @@ import { keptUp, KEPT_UP_P50_MS, kneeRows, type Goal, type Ramp, type Step } fro
 // and 100 nodes on three servers another 10 s: more than a quick run (2 minutes for every suite) can spare.
 const PLAN = {
   quick: { nodes: 50, rates: [100, 500], windowMs: 1_500, missesToStop: 1, servers: 2 },
-  full: { nodes: 100, rates: [50, 100, 200, 300, 500, 700, 1000], windowMs: 3_000, missesToStop: 2, servers: 3 },
+  full: { nodes: 100, rates: [100, 200, 300, 500, 700, 1000], windowMs: 3_000, missesToStop: 2, servers: 3 },
 };
 /** A call slower than this counts as failed: the step has missed anyway, and its drain stays short. */
 const STEP_TIMEOUT_MS = 3_000;

@@ -95,12 +95,12 @@ export function kneeRows(ramps: Ramp[], g: Goal): Row[] {
   const same = Number.isFinite(common) ? common : ramps[0]!.steps[0]?.rate;
   const kneeNote = (r: Ramp) => {
     const s = knee(r);
-    const next = r.steps.find((x) => !x.keptUp && x.rate > (s?.rate ?? 0));
-    return s
-      ? next
-        ? `kept up with ${s.rate}, not with ${stepReason(next)}`
-        : `kept up with every rate it ran (up to ${r.steps.at(-1)!.rate} calls/s)`
-      : `kept up with none of the rates${r.steps[0] ? `: ${stepReason(r.steps[0])}` : r.error ? `: ${r.error}` : ''}`;
+    if (!s) return `kept up with none of the rates${r.steps[0] ? `: ${stepReason(r.steps[0])}` : r.error ? `: ${r.error}` : ''}`;
+    const after = r.steps.find((x) => !x.keptUp && x.rate > s.rate);
+    // A step below the knee that fell behind was a passing disturbance: the next rate was kept up again.
+    const blips = r.steps.filter((x) => !x.keptUp && x.rate < s.rate).map((x) => x.rate);
+    const blip = blips.length ? ` (it fell behind at ${blips.join(', ')} calls/s, then kept up again)` : '';
+    return after ? `kept up with ${s.rate}${blip}, not with ${stepReason(after)}` : `kept up with ${s.rate}, the highest rate it ran${blip}`;
   };
   const best = (r: Ramp) => (r.steps.length ? Math.max(...r.steps.map((s) => s.answeredPerS)) : null);
   const cpu = (r: Ramp) => at(r, same)?.serverCpuPerCallUs ?? null;

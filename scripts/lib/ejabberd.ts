@@ -104,7 +104,7 @@ export async function startEjabberd(opts: EjabberdOptions): Promise<EjabberdServ
     pid: vm.child.pid,
     stop: () => vm.stop(),
     register(user, password) {
-      ejabberdCtl(ctl, ['register', user, domain, password]);
+      ejabberdCtl(ctl, ['register', user, domain, password], 30_000);
     },
   };
 }

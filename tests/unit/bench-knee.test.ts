@@ -45,6 +45,9 @@ describe('the knee', () => {
     const r = ramp('x', [step(50, 3, 20), step(100, 15, 300), step(200, 4, 30), step(300, 40, 900), step(500, 60, 1200)]);
     expect(knee(r)?.rate).toBe(200);
     expect(knee(ramp('y', [step(50, 30, 900, 3)]))).toBeUndefined();
+    // The row says so, and why the ramp ended.
+    const [row] = kneeRows([r, r], goal);
+    expect(row?.note).toMatch(/^kept up with 200 \(it fell behind at 100 calls\/s, then kept up again\), not with at 300 calls\/s describe p50 40/);
   });
 });
 
