@@ -110,6 +110,12 @@ export async function serverKnees(o: {
   const title = `Scale past one server: the knee on Prosody, ejabberd${plan.servers > 2 ? ' and a two-node ejabberd cluster' : ''} (${plan.nodes} nodes)`;
   return runSuite('scale-servers', title, async ({ scope, rows, notes }) => {
     const dir = scope.add(tempDir('tidepool-bench-servers-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
+    // Too little left to start the servers and run two steps on each: say so rather than start them for nothing.
+    const needMs = o.quick ? 12_000 : 45_000;
+    if (until.left() < needMs) {
+      notes.push(`not run: ${(until.left() / 1000).toFixed(0)} s of the run's time left, the servers and two steps on each need about ${needMs / 1000} s.`);
+      return;
+    }
     const list = targets(o.prosodyTuning).slice(0, plan.servers);
     const ramps: Ramp[] = list.map((t) => ({ label: t.label, steps: [], notes: [] }));
     // All servers start at once (nothing is measured yet): the cluster alone takes 8-12 s to start and join.

@@ -197,7 +197,10 @@ export async function scale(o: { quick: boolean; budgetMs: number; log: (line: s
   const until = deadline(o.budgetMs);
   // When the run is short of time (earlier suites ran long on a busy machine) both parts shrink, the levels less.
   const reserve = Math.min(o.quick ? KNEE_RESERVE_MS.quick : KNEE_RESERVE_MS.full, 0.45 * o.budgetMs);
-  const onProsody = await levels({ ...o, budgetMs: Math.max(10_000, o.budgetMs - reserve) });
+  // The first level is never given up for the knee: it is the suite's baseline (its guard below needs this much).
+  const plan = o.quick ? PLAN.quick : PLAN.full;
+  const firstLevelMs = 2 * plan.windowMs + 10_000 + plan.levels[0]! * 20 + 4_000;
+  const onProsody = await levels({ ...o, budgetMs: Math.max(10_000, o.budgetMs - reserve, Math.min(o.budgetMs, firstLevelMs)) });
   const goal = { callsPerS: SCALE_GOAL.nodes * PER_NODE_RATE, p99Ms: SCALE_GOAL.p99Ms };
   const knees = await serverKnees({ quick: o.quick, budgetMs: Math.max(10_000, until.left()), goal, prosodyTuning: PROSODY_TUNING, log: o.log });
   return [onProsody, knees];
