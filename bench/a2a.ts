@@ -11,7 +11,7 @@ import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/serve
 import { ClientFactory, type Client } from '@a2a-js/sdk/client';
 import { startProsody } from '../scripts/lib/prosody.ts';
 import { makeNode, startNode, tempDir } from '../tests/helpers/nodes.ts';
-import type { AgentNode } from '../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { createApp } from '../src/node/a2a/express-app.ts';
 import { serveA2a } from '../src/node/a2a/serve.ts';
 import { dataPart, message, readCall, SKILL_KEY } from '../src/node/a2a/wire.ts';

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProsody } from '../scripts/lib/prosody.ts';
 import { tempDir } from '../tests/helpers/nodes.ts';
-import type { AgentNode } from '../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { pool, startSwarmNode, type SwarmNode } from './fixtures/swarm.ts';
 import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type SuiteResult } from './stats.ts';

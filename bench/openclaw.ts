@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { freePort, startProsody } from '../scripts/lib/prosody.ts';
 import { randomSecret } from '../src/agent/identity.ts';
-import type { AgentNode } from '../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { makeNode, startNode } from '../tests/helpers/nodes.ts';
 import { ensureOpenClaw } from '../tests/helpers/openclaw-install.ts';
 import { PLUGIN_DIR, startGateway } from '../tests/helpers/openclaw-gateway.ts';

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProsody } from '../scripts/lib/prosody.ts';
 import { makeNode, startNode, tempDir } from '../tests/helpers/nodes.ts';
-import type { AgentNode } from '../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { cpuMeter, type CpuSpent } from './cpu.ts';
 import { runSuite } from './scope.ts';
 import { deadline, now, row, summarize, type Deadline, type Row, type SuiteResult, type Summary } from './stats.ts';

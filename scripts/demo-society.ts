@@ -6,7 +6,7 @@
 //   --no-page      agents only (no page server)
 //   --check        exit 0 once every milestone was reached (1 after --timeout seconds), for CI
 import { join } from 'node:path';
-import { createAgentNode, type AgentNode } from '../src/agent/node.ts';
+import { createAgentNode, type AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { createFileStore } from '../src/store/file-store.ts';
 import type { SubscriptionPolicy } from '../src/agent/contacts.ts';
 import type { Goal } from '../src/agent/autonomy/situation.ts';

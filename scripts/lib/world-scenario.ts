@@ -7,7 +7,7 @@
 //   Eve awards the first bidder, who does the work with its own echo and is paid on delivery.
 // Every payment is a receipt signed by the payer and countersigned by the payee, kept by both.
 import { join } from 'node:path';
-import { createAgentNode, type AgentNode } from '../../src/agent/node.ts';
+import { createAgentNode, type AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { field, first, form } from '../../src/agent/skills/form-builders.ts';

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../core/result.ts';
 import type { AgentStore } from '../store/types.ts';
 import type { LanguageModel, LlmBackend, LlmError, LoadProgress } from '../llm/types.ts';
 import { llmError } from '../llm/types.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export interface BrainConfig {
   backend: LlmBackend | 'none';
@@ -47,7 +48,7 @@ export function defaultBackend(cfg: BrainConfig, hasWebGpu: boolean): BrainConfi
 }
 export const NO_BRAIN: BrainConfig = { backend: 'none', autoReply: false };
 
-export async function createBrain(deps: { store: AgentStore; factories: Partial<Record<LlmBackend, ModelFactory>> }) {
+export async function createBrain(deps: { store: AgentStore; factories: Partial<Record<LlmBackend, ModelFactory>> }): Promise<Brain> {
   const events = new Emitter<BrainEvents>();
   let config: BrainConfig = (await deps.store.getSetting<BrainConfig>(KEY)) ?? NO_BRAIN;
   let state: BrainState = { status: 'none' };
@@ -101,7 +102,7 @@ export async function createBrain(deps: { store: AgentStore; factories: Partial<
       try {
         m = await factory(config, extra);
       } catch (e) {
-        const error = llmError('load-failed', `could not start the ${backend} backend: ${(e as Error).message}`);
+        const error = llmError('load-failed', `could not start the ${backend} backend: ${errorMessage(e)}`);
         set({ status: 'error', backend, error });
         return fail(error);
       }
@@ -121,4 +122,14 @@ export async function createBrain(deps: { store: AgentStore; factories: Partial<
   };
 }
 
-export type Brain = Awaited<ReturnType<typeof createBrain>>;
+export interface Brain {
+  readonly events: Emitter<BrainEvents>;
+  state(): BrainState;
+  config(): BrainConfig;
+  /** The loaded model, if any. */
+  model(): LanguageModel | undefined;
+  available(): LlmBackend[];
+  configure(next: BrainConfig): Promise<void>;
+  load(extra?: { file?: Blob }): Promise<Result<void, LlmError>>;
+  unload(): Promise<void>;
+}

@@ -14,6 +14,9 @@ import { NS_DATA, NS_VALIDATE } from '../xmpp/forms/types.ts';
 import { formElement } from '../xmpp/forms/index.ts';
 import type { Pep } from '../xmpp/pubsub/pep.ts';
 import { cardForm, TIDEPOOL_VERSION, type AgentCard } from './card.ts';
+import type { Result } from '../core/result.ts';
+import type { TidepoolError } from '../core/errors.ts';
+import type { Element } from '@xmpp/xml';
 
 /** XEP-0115 node: identifies the software, not the agent. */
 export const CAPS_NODE = 'urn:xmpp:tidepool';
@@ -68,7 +71,7 @@ export function skillSetFromInfo(info: DiscoInfo): string[] | undefined {
   return form ? (form.fields.find((x) => x.var === 'skills')?.values ?? []).slice(0, MAX_PEER_SKILLS) : undefined;
 }
 
-export function createCapabilities(deps: { card: () => AgentCard; pep: Pep }) {
+export function createCapabilities(deps: { card: () => AgentCard; pep: Pep }): Capabilities {
   let info = agentInfo(deps.card().skills);
   let ver: string | undefined;
 
@@ -92,4 +95,13 @@ export function createCapabilities(deps: { card: () => AgentCard; pep: Pep }) {
   };
 }
 
-export type Capabilities = ReturnType<typeof createCapabilities>;
+export interface Capabilities {
+  info(): DiscoInfo;
+  ver(): string | undefined;
+  caps(): { node: string; ver: string } | undefined;
+  /** Recompute after the skills changed; returns the presence child to announce. */
+  refresh(): Promise<Element | undefined>;
+  element(): Element | undefined;
+  /** Open access so anyone can read the card, even with no subscription and while we are offline. */
+  publishCard(address?: string): Promise<Result<void, TidepoolError>>;
+}

@@ -11,6 +11,7 @@ import { fail, ok, type Result } from '../core/result.ts';
 import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, ChatRecord } from '../store/types.ts';
 import { NS_SID } from '../xmpp/ns.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export const CHAT_ARCHIVE_LIMITS = {
   /** A store holding this many messages with the peer does not ask the archive. */
@@ -106,7 +107,7 @@ export function createChatArchive(deps: {
   store: AgentStore;
   ownJid: () => string | undefined;
   limits?: Partial<Record<keyof typeof CHAT_ARCHIVE_LIMITS, number>>;
-}) {
+}): ChatArchive {
   const limits = { ...CHAT_ARCHIVE_LIMITS, ...deps.limits };
   const done = new Set<string>();
   const running = new Map<string, Promise<Result<Backfill, TidepoolError>>>();
@@ -122,7 +123,7 @@ export function createChatArchive(deps: {
     try {
       local = await deps.store.messages(peer, limits.enough);
     } catch (e) {
-      return fail({ kind: 'storage', message: `could not read the history with ${peer}: ${(e as Error).message}` });
+      return fail({ kind: 'storage', message: `could not read the history with ${peer}: ${errorMessage(e)}` });
     }
     if (local.length >= limits.enough) {
       remember(peer);
@@ -163,7 +164,7 @@ export function createChatArchive(deps: {
       remember(peer);
       return ok({ added, retimed, source: 'archive', more: !r.value.complete });
     } catch (e) {
-      return fail({ kind: 'storage', message: `could not save the archived history with ${peer}: ${(e as Error).message}` });
+      return fail({ kind: 'storage', message: `could not save the archived history with ${peer}: ${errorMessage(e)}` });
     }
   }
 
@@ -188,4 +189,7 @@ export function createChatArchive(deps: {
   };
 }
 
-export type ChatArchive = ReturnType<typeof createChatArchive>;
+export interface ChatArchive {
+  /** Fill in the history with `peer` from our archive when the store holds fewer than `enough` messages. Once per peer per node; concurrent calls share one query; a failure (offline, timeout) is not remembered, so opening the conversation again retries. */
+  backfill(peerJid: string): Promise<Result<Backfill, TidepoolError>>;
+}

@@ -46,7 +46,7 @@ export function createContacts(deps: {
   vouch?: (jid: string) => Promise<string | undefined>;
   /** brain: a request for the autonomy loop to decide. */
   onRequest?: (r: FriendRequest) => void;
-}) {
+}): Contacts {
   const { roster, presence } = deps;
   const events = new Emitter<ContactsEvents>();
   const requests = new Map<string, FriendRequest>();
@@ -130,4 +130,13 @@ export function createContacts(deps: {
   };
 }
 
-export type Contacts = ReturnType<typeof createContacts>;
+export interface Contacts {
+  readonly events: Emitter<ContactsEvents>;
+  list(): Contact[];
+  requests(): FriendRequest[];
+  onlineResource(jid: string): string | undefined;
+  add(text: string, name?: string): Promise<Result<string, TidepoolError>>;
+  accept(jid: string): Promise<Result<void, TidepoolError>>;
+  decline(jid: string): Promise<Result<void, TidepoolError>>;
+  remove(jid: string): Promise<Result<void, TidepoolError>>;
+}

@@ -37,7 +37,7 @@ export function createConversations(deps: {
   /** Our account's archive (XEP-0313) and our JID: without them, history is only what the store has. */
   mam?: Pick<Mam, 'query'>;
   ownJid?: () => string | undefined;
-}) {
+}): Conversations {
   const { chat, store } = deps;
   const archive = deps.mam && deps.ownJid ? createChatArchive({ mam: deps.mam, store, ownJid: deps.ownJid }) : undefined;
   const events = new Emitter<ConversationEvents>();
@@ -79,6 +79,8 @@ export function createConversations(deps: {
     await storing;
   });
   chat.events.on('state', (s) => events.emit('typing', { peer: s.from, state: s.state }));
+  // Lost with a stream that could not be resumed: back to the outbox, sent again when online.
+  chat.events.on('lost', (l) => void requeue(l.id, l.to));
   chat.events.on('bounced', async (b) => {
     const history = await store.messages(b.from, 50);
     const rec = history.find((m) => m.id === b.id && m.direction === 'out');
@@ -122,6 +124,16 @@ export function createConversations(deps: {
     return flushing;
   }
 
+  /** A message the server never acknowledged goes back to the outbox (sent again by flush()). */
+  async function requeue(id: string, peer: string): Promise<void> {
+    const rec = (await store.messages(peer, 200)).find((m) => m.id === id && m.direction === 'out');
+    if (!rec || rec.status === 'queued') return;
+    const back: ChatRecord = { ...rec, status: 'queued' };
+    await store.putMessage(back);
+    events.emit('message', back);
+    if (deps.isOnline()) void flush();
+  }
+
   return {
     events,
     history: (peer: string, limit?: number) => store.messages(peer, limit),
@@ -140,15 +152,7 @@ export function createConversations(deps: {
     draft(peer: string, text: string | undefined): void {
       events.emit('draft', text === undefined ? { peer } : { peer, text });
     },
-    /** A message the server never acknowledged goes back to the outbox (sent again by flush()). */
-    async requeue(id: string, peer: string): Promise<void> {
-      const rec = (await store.messages(peer, 200)).find((m) => m.id === id && m.direction === 'out');
-      if (!rec || rec.status === 'queued') return;
-      const back: ChatRecord = { ...rec, status: 'queued' };
-      await store.putMessage(back);
-      events.emit('message', back);
-      if (deps.isOnline()) void flush();
-    },
+    requeue,
     async send(to: string, body: string, opts: { generated?: boolean } = {}): Promise<Result<ChatRecord, TidepoolError>> {
       const peer = parseBareJid(to);
       if (!peer) return fail({ kind: 'invalid', message: `"${to.slice(0, 80)}" is not a valid JID` });
@@ -172,4 +176,15 @@ export function createConversations(deps: {
   };
 }
 
-export type Conversations = ReturnType<typeof createConversations>;
+export interface Conversations {
+  readonly events: Emitter<ConversationEvents>;
+  history(peer: string, limit?: number): Promise<ChatRecord[]>;
+  /** Fill in the history with a peer from the server archive when the store holds little (see chat-archive.ts); what was added is announced as `history`. Call it when a conversation is opened. */
+  backfill(peer: string): Promise<Result<Backfill, TidepoolError>>;
+  /** Show (or, with undefined, clear) the text our brain is writing to `peer`. */
+  draft(peer: string, text: string | undefined): void;
+  /** A message the server never acknowledged goes back to the outbox (sent again by flush()). */
+  requeue(id: string, peer: string): Promise<void>;
+  send(to: string, body: string, opts?: { generated?: boolean }): Promise<Result<ChatRecord, TidepoolError>>;
+  flush(): Promise<void>;
+}

@@ -16,7 +16,8 @@ import { createConversations } from './conversations.ts';
 import xml, { type Element } from '@xmpp/xml';
 import { createDisco } from '../xmpp/disco/disco.ts';
 import { createPep } from '../xmpp/pubsub/pep.ts';
-import { createCommandClient } from '../xmpp/commands/client.ts';
+import { createCommandClient, type CommandClient } from '../xmpp/commands/client.ts';
+import type { AgentEvents, AgentNode } from './api.ts';
 import { bareOf } from '../core/jid.ts';
 import { createCapabilities } from './capabilities.ts';
 import { createPeers } from './peers.ts';
@@ -33,9 +34,10 @@ import { answerWith } from './thinking.ts';
 import type { LlmBackend } from '../llm/types.ts';
 import { handshakeSkill } from './skills/builtin/handshake.ts';
 import { createMuc } from '../xmpp/muc/muc.ts';
+import { createRooms } from './rooms.ts';
 import { orgMucFrom } from './society/org-muc-adapter.ts';
 import { createSkillCaller } from './society/call.ts';
-import { createSociety, type Society } from './society/index.ts';
+import { createSociety, type Society } from './society/compose.ts';
 import { SUBSCRIPTION_POLICIES } from './contacts.ts';
 import { createLedger } from './ledger/ledger.ts';
 import { createPay, ledgerPaySkill } from './ledger/pay.ts';
@@ -45,7 +47,7 @@ import type { Market } from './market/market.ts';
 import type { Bounties } from './market/bounties.ts';
 import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
-import { createEconomyLayer } from './economy-layer.ts';
+import { createEconomyLayer } from './economy/compose.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -69,50 +71,19 @@ export interface AgentOptions {
   invoiceTimeoutMs?: number;
 }
 
-export interface AgentEvents extends Record<string, unknown> {
-  status: ConnectionStatus;
-  identity: Identity;
-  problem: TidepoolError;
-  listenerError: unknown;
-}
-
-export interface AgentNode {
-  readonly events: Emitter<AgentEvents>;
-  readonly identity: Identity;
+/**
+ * The node with its protocol parts: what the composition root built, for tests and benchmarks that
+ * drive the wire directly. The page, the runner, bridges and integrations get `AgentNode` (./api.ts).
+ */
+export interface AgentNodeInternals extends AgentNode {
+  /** The raw XMPP session. */
   readonly connection: XmppConnection;
-  readonly contacts: ReturnType<typeof createContacts>;
-  readonly conversations: ReturnType<typeof createConversations>;
-  readonly skills: Awaited<ReturnType<typeof createSkillRegistry>>;
-  readonly peers: ReturnType<typeof createPeers>;
-  readonly commands: ReturnType<typeof createCommandClient>;
-  readonly brain: Awaited<ReturnType<typeof createBrain>>;
-  /** Memory, bonds, organizations, alliances and the autonomy loop. */
-  readonly society: Society;
-  /** Signed mutual credit with each peer (receipts in a hash chain per pair). */
-  readonly ledger: LedgerApi;
-  /** How far each peer may go into debt with us. */
-  readonly creditLimits: CreditLimits;
-  /** Pays a peer through its `ledger-pay` skill; refusals come back as typed errors. */
-  readonly pay: Pay;
-  /** Paid skills: what we sell (prices enforced on our skills) and buy (within the owner's budget). */
-  readonly market: Market;
-  /** The shared world: rooms we are in, positions, places, treasures. */
-  readonly world: World;
-  /** Bounties posted and bid on in the world's rooms (contract net, paid through the ledger). */
-  readonly bounties: Bounties;
-  subscriptionPolicy(): SubscriptionPolicy;
-  card(): AgentCard;
-  status(): ConnectionStatus;
-  /** Resolves once online for the first time (or with the fatal error). */
-  start(): Promise<Result<string, TidepoolError>>;
-  stop(): Promise<void>;
-  setProfile(p: { name?: string; persona?: string }): Promise<void>;
-  setSubscriptionPolicy(p: SubscriptionPolicy): void;
-  exportIdentity(): IdentityExport;
+  /** The raw XEP-0050 client (the same object as `calls`). */
+  readonly commands: CommandClient;
 }
 
 /** Registers if needed, then builds the node. Does not connect until start(). */
-export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode, TidepoolError>> {
+export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNodeInternals, TidepoolError>> {
   const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
   if (!ensured.ok) return ensured;
   const withResource = await ensureResource(o.store, ensured.value, o.resource);
@@ -179,7 +150,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     store: o.store,
     isFriend,
     defaults: o.creditLimits,
-    onError: (e) => events.emit('problem', { kind: 'storage', message: `could not save credit limits: ${(e as Error)?.message ?? String(e)}` }),
+    problem: (e) => events.emit('problem', e),
   });
   const ledgerMade = await createLedger({ store: o.store, self: () => bareOf(identity.jid), limitFor: (peer) => creditLimits.limitFor(peer) });
   if (!ledgerMade.ok) return ledgerMade;
@@ -238,8 +209,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
 
   const announce = async () => {
     const caps = await capabilities.refresh();
-    const children = [identity.name ? xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, identity.name) : null, caps ?? null].filter((c) => c !== null);
-    return presence.announce({ children });
+    return presence.announce({ nick: identity.name || undefined, children: caps ? [caps] : [] });
   };
   const publishCard = async () => {
     const r = await capabilities.publishCard(connection.jid());
@@ -268,7 +238,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     isFriend,
     brainDecidesRequests: () => policy === 'brain',
     mucService: () => `muc.${identity.domain}`,
-    problem: (message) => events.emit('problem', { kind: 'invalid', message }),
+    problem: (e) => events.emit('problem', e),
   });
   society = societyLayer;
   // Market, world, bounties and the loop's economy: built on the society (they use its memory).
@@ -304,27 +274,19 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     if (s.state === 'online') void conversations.flush();
   });
   connection.events.on('problem', (p) => events.emit('problem', p));
-  // Stanzas lost with a stream that could not be resumed: chat goes back to the outbox; subscription
-  // changes are sent again once the new session is up. IQs already failed for their callers.
-  let lostPresence: Element[] = [];
-  connection.events.on('unacked', (s) => {
-    const to = s.attrs.to;
-    if (s.name === 'message' && s.attrs.id && to && s.getChild('body')) void conversations.requeue(s.attrs.id, bareOf(to));
-    else if (s.name === 'presence' && to && /^(un)?subscribed?$/.test(s.attrs.type ?? '')) lostPresence.push(s);
-  });
+  // Stanzas lost with a stream that could not be resumed: chat goes back to the outbox (conversations),
+  // subscription changes are sent again after the new session's presence (presence). IQs already failed.
   connection.events.on('session', async () => {
     // RFC 6121: fetch the roster before the initial presence, so pushes and probes find it.
     const r = await roster.fetch();
     if (!r.ok) events.emit('problem', r.error);
     await announce();
-    const resend = lostPresence;
-    lostPresence = [];
-    for (const p of resend) await connection.send(xml('presence', { to: p.attrs.to, type: p.attrs.type }, ...p.getChildElements()));
+    await presence.resendLost();
     await publishCard();
     await societyLayer.orgs.resume();
   });
 
-  const node: AgentNode = {
+  const node: AgentNodeInternals = {
     events,
     get identity() {
       return identity;
@@ -335,9 +297,12 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     skills,
     peers,
     commands,
+    calls: commands,
     brain,
     card,
     status: () => connection.status,
+    ownJid: () => connection.jid(),
+    setActive: (active) => connection.setActive(active),
     start: () => {
       // A returning agent thinks again without being asked; a failure only shows in the brain state.
       if (brain.config().backend !== 'none' && brain.state().status === 'none') void brain.load();
@@ -350,6 +315,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     market,
     world,
     bounties,
+    rooms: createRooms({ connection }),
     subscriptionPolicy: () => policy,
     async stop() {
       commandServer.stop();

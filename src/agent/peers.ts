@@ -28,7 +28,7 @@ export interface PeerSkillInfo extends PeerSkill {
   price?: string;
 }
 
-export function createPeers(deps: { disco: Disco; presence: Presence; pep: Pep; cache?: CapsCache }) {
+export function createPeers(deps: { disco: Disco; presence: Presence; pep: Pep; cache?: CapsCache }): Peers {
   const cache = deps.cache ?? createCapsCache();
   let discoQueries = 0;
   let pepQueries = 0;
@@ -103,4 +103,14 @@ export function createPeers(deps: { disco: Disco; presence: Presence; pep: Pep; 
   };
 }
 
-export type Peers = ReturnType<typeof createPeers>;
+export interface Peers {
+  readonly cache: CapsCache;
+  stats(): { hits: number; misses: number; discoQueries: number; pepQueries: number };
+  info(jid: string): Promise<Result<DiscoInfo, TidepoolError>>;
+  /** An agent's card, from PEP on its bare JID (one request per agent: the card is per agent, so caps cannot share it). For a full JID with no PEP card, an older agent's disco#info may carry one. */
+  card(jid: string): Promise<Result<AgentCard | undefined, TidepoolError>>;
+  /** The command nodes an online agent (full JID) offers, from its disco#info: free when its caps ver is known. Undefined for an entity without Tidepool's skill-set form. Access applies per caller: `skills(jid)` lists what we may use. */
+  skillSet(jid: string): Promise<Result<string[] | undefined, TidepoolError>>;
+  skills(jid: string): Promise<Result<PeerSkill[], TidepoolError>>;
+  skillInfo(jid: string, node: string): Promise<Result<PeerSkillInfo, TidepoolError>>;
+}

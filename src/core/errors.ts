@@ -88,6 +88,23 @@ export function errorMessage(e: unknown): string {
   return typeof m === 'string' && m ? m : String(e);
 }
 
+/**
+ * How an action fails (a payment, a purchase, a bounty step, an autonomy action, an organization call):
+ * a kind a program can switch on and a message a person can read. Every error type of the agent layer
+ * (TidepoolError, LedgerError, market refusals) is one, so a caller that only shows or logs needs no more.
+ */
+export interface ActionError {
+  kind: string;
+  message: string;
+}
+
+const TIDEPOOL_KINDS = new Set(['stanza', 'timeout', 'offline', 'auth', 'registration', 'insecure', 'replaced', 'network', 'storage', 'invalid']);
+
+/** An action's error, reported in the background: its own kind if it is a TidepoolError's, else `invalid`. */
+export function asProblem(e: ActionError): TidepoolError {
+  return TIDEPOOL_KINDS.has(e.kind) ? (e as TidepoolError) : { kind: 'invalid', message: e.message };
+}
+
 /** How a background part reports a problem it cannot return to a caller (a failed save, a failed publish). */
 export type ProblemReporter = (e: TidepoolError) => void;
 

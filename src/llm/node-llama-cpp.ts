@@ -8,6 +8,7 @@ import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import type { ChatHistoryItem, GbnfJsonSchema, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import { errorMessage } from '../core/errors.ts';
 
 export interface NodeLlamaCppOptions {
   modelPath: string;
@@ -78,7 +79,7 @@ function promptTokens(loaded: Loaded, history: ChatHistoryItem[]): number {
   }
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const messageOf = (e: unknown) => errorMessage(e);
 
 function loadError(e: unknown): LlmError {
   const msg = messageOf(e);

@@ -4,6 +4,7 @@
 import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export interface OpenAiConfig {
   /** e.g. http://127.0.0.1:8080/v1 */
@@ -90,7 +91,7 @@ export function createOpenAiModel(cfg: OpenAiConfig): LanguageModel {
       // Node's fetch (undici) names HTTP parse errors HPE_*: something answered, but not in HTTP.
       const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
       if (code.startsWith('HPE_')) return fail(llmError('invalid-output', `${base} did not answer in HTTP (${code})`));
-      return fail(llmError('network', `cannot reach ${base}: ${(e as Error).message}`));
+      return fail(llmError('network', `cannot reach ${base}: ${errorMessage(e)}`));
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);

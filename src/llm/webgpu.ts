@@ -1,5 +1,6 @@
 // WebGPU detection for the web-llm brain. TypeScript's DOM lib has no WebGPU types, so the few
 // members used here are typed locally.
+import { errorMessage } from '../core/errors.ts';
 
 export interface WebGpuInfo {
   available: boolean;
@@ -41,7 +42,7 @@ export async function detectWebGpu(): Promise<WebGpuInfo> {
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
-    return { available: false, shaderF16: false, reason: `WebGPU failed to give an adapter (${(e as Error).message}). ${HINT}` };
+    return { available: false, shaderF16: false, reason: `WebGPU failed to give an adapter (${errorMessage(e)}). ${HINT}` };
   }
   if (!adapter) {
     return {

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../core/result.ts';
 import { schemaToGbnf } from './gbnf.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export interface WllamaModelOptions {
   /** A GGUF file URL (must end in .gguf); downloaded once, then kept in the browser's model cache. */
@@ -37,7 +38,7 @@ function absolute(url: string): string {
   return base ? new URL(url, base).href : url;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown) => errorMessage(e);
 
 export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
   let wllama: Wllama | undefined;

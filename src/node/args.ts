@@ -1,5 +1,6 @@
 // Command-line options of the headless node.
-import { SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../agent/contacts.ts';
+import { SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../agent/index.ts';
+import { errorMessage } from '../agent/index.ts';
 
 export interface NodeArgs {
   name: string;
@@ -89,7 +90,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       if (!Array.isArray(parsed)) throw new Error('not a list');
       goals = parsed;
     } catch (e) {
-      return { ok: false, error: `--goals must be a JSON list of goals: ${(e as Error).message}` };
+      return { ok: false, error: `--goals must be a JSON list of goals: ${errorMessage(e)}` };
     }
   }
   const a2a = parseA2a(flags, env);

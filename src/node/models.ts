@@ -1,7 +1,7 @@
 // Brain backends for headless nodes: an OpenAI-compatible API, or a GGUF run in-process by
 // node-llama-cpp (imported only when chosen: it is a large native package).
-import type { ModelFactory } from '../agent/brain.ts';
-import type { LlmBackend } from '../llm/types.ts';
+import type { ModelFactory } from '../agent/index.ts';
+import type { LlmBackend } from '../llm/index.ts';
 import { createOpenAiModel } from '../llm/openai.ts';
 
 export const nodeModels: Partial<Record<LlmBackend, ModelFactory>> = {

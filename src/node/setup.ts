@@ -2,7 +2,7 @@
 // store, build the node, and apply the runner's brain and autonomy flags.
 import { createFileStore } from '../store/file-store.ts';
 import type { AgentStore } from '../store/types.ts';
-import { createAgentNode, type AgentNode } from '../agent/node.ts';
+import { createAgentNode, type AgentNode } from '../agent/index.ts';
 import { nodeModels } from './models.ts';
 import type { NodeArgs } from './args.ts';
 

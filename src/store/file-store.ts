@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, writeFile, appendFile, readdir, open, unlink }
 import { join } from 'node:path';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
 import { StorageError } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 
 const SCHEMA_VERSION = 1;
 
@@ -23,7 +24,7 @@ const REASONS: Record<string, string> = {
 /** A failed write as a StorageError that says what, where and why, and that older data is intact. */
 function writeError(what: string, path: string, e: unknown): StorageError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = (code && REASONS[code]) ?? (e as Error).message;
+  const why = (code && REASONS[code]) ?? errorMessage(e);
   return new StorageError(`could not save ${what} (${path}): ${why}${code ? ` (${code})` : ''}. What was saved before is unchanged.`, code);
 }
 
@@ -32,7 +33,7 @@ async function readJson<T>(path: string): Promise<T | undefined> {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${errorMessage(e)}`);
   }
 }
 

@@ -3,6 +3,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AgentStore, ChatRecord, ContactRecord, Identity } from './types.ts';
 import { StorageError } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export const DB_NAME = 'tidepool';
 export const DB_VERSION = 2;
@@ -18,7 +19,7 @@ const BLOCKED =
 export function storageFailure(what: string, e: unknown, closedWhy?: string): StorageError {
   if (e instanceof StorageError) return e;
   const name = (e as { name?: string })?.name ?? 'Error';
-  const detail = (e as { message?: string })?.message ?? String(e);
+  const detail = errorMessage(e);
   if (name === 'QuotaExceededError') {
     return new StorageError(
       `could not ${what}: the browser's storage for this site is full. ${UNCHANGED} Free some space (site data of other pages, or old chats) and try again.`,

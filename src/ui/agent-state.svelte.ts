@@ -1,19 +1,24 @@
 // Reactive view of the agent for the components. Components read this and call its methods;
 // they never touch the XMPP layer directly.
-import type { AgentNode } from '../agent/node.ts';
-import type { Contact, FriendRequest } from '../agent/contacts.ts';
-import type { ChatRecord, Identity } from '../store/types.ts';
-import type { ConnectionStatus } from '../xmpp/connection/client.ts';
-import { parseIdentityExport } from '../store/types.ts';
-import { createIdbStore } from '../store/idb-store.ts';
-import { identityFromExport } from '../agent/identity.ts';
+import {
+  createIdbStore,
+  identityFromExport,
+  parseIdentityExport,
+  type Access,
+  type AgentNode,
+  type BrainState,
+  type ChatRecord,
+  type ConnectionStatus,
+  type Contact,
+  type FriendRequest,
+  type Identity,
+  type PeerSkill,
+  type SkillView,
+} from '../agent/index.ts';
 import { rememberAgentId } from './tab-claim.ts';
 import { getContext, setContext } from 'svelte';
-import type { SkillView } from '../agent/skills/registry.ts';
-import type { Access } from '../agent/skills/types.ts';
-import type { PeerSkill } from '../agent/peers.ts';
-import type { BrainState } from '../agent/brain.ts';
-import { SocietyState } from './society-state.svelte.ts';
+import { SocietyState } from './society/society-state.svelte.ts';
+import { errorMessage } from '../agent/index.ts';
 
 export class AgentState {
   status = $state<ConnectionStatus>({ state: 'offline' });
@@ -107,7 +112,7 @@ export class AgentState {
       return this.report(await this.node.conversations.send(this.selected, body));
     } catch (e) {
       // The store could not save it (quota, storage closed): say so; the draft stays in the box.
-      return this.report({ ok: false, error: { message: (e as Error).message } });
+      return this.report({ ok: false, error: { message: errorMessage(e) } });
     }
   }
 

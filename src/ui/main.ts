@@ -2,15 +2,13 @@
 import { mount, unmount } from 'svelte';
 import { claimAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
-import { createIdbStore } from '../store/idb-store.ts';
-import { isStorageError } from '../core/errors.ts';
-import { createAgentNode } from '../agent/node.ts';
+import { createAgentNode, createIdbStore, isStorageError, type AgentStore } from '../agent/index.ts';
 import { AgentState } from './agent-state.svelte.ts';
 import { pageModels } from './brains.ts';
 import { agentFromHash } from './share.ts';
 import { startPlan, LOOK_SETTING, type OnboardingChoice } from './onboarding.ts';
 import type { ServiceConfig } from './config.ts';
-import type { AgentStore } from '../store/types.ts';
+import { errorMessage } from '../agent/index.ts';
 
 const target = document.getElementById('app')!;
 
@@ -78,8 +76,8 @@ async function boot() {
     const state = new AgentState(node);
     const introduced = agentFromHash(location.hash);
     if (introduced && introduced !== node.identity.jid) state.introduced = introduced;
-    document.addEventListener('visibilitychange', () => node.connection.setActive(!document.hidden));
-    node.connection.setActive(!document.hidden);
+    document.addEventListener('visibilitychange', () => node.setActive(!document.hidden));
+    node.setActive(!document.hidden);
     addEventListener('pagehide', () => void node.stop());
     // Storage failures elsewhere (saving a setting, an incoming message) still reach the person.
     addEventListener('unhandledrejection', (ev) => {
@@ -99,7 +97,7 @@ async function boot() {
       });
     }
   } catch (e) {
-    say(`Could not start: ${(e as Error).message}`);
+    say(`Could not start: ${errorMessage(e)}`);
   }
 }
 

@@ -1,7 +1,5 @@
 // One run of a peer's skill, as the UI sees it: the current stage form, progress, the result.
-import type { AgentNode } from '../agent/node.ts';
-import type { CommandResponse, Progress } from '../xmpp/commands/types.ts';
-import type { DataForm } from '../xmpp/forms/types.ts';
+import type { CommandResponse, DataForm, Progress, Result, SkillCalls, TidepoolError } from '../agent/index.ts';
 
 export class SkillRun {
   response = $state<CommandResponse | undefined>();
@@ -11,11 +9,11 @@ export class SkillRun {
   private off: () => void;
 
   constructor(
-    private readonly node: AgentNode,
+    private readonly calls: SkillCalls,
     readonly jid: string,
     readonly skill: { node: string; name: string },
   ) {
-    this.off = node.commands.events.on('progress', (p) => {
+    this.off = calls.events.on('progress', (p) => {
       if (p.from === jid && p.sessionid === this.response?.sessionid) this.progress = [...this.progress, p];
     });
   }
@@ -24,7 +22,7 @@ export class SkillRun {
     return this.response?.status === 'completed' || this.response?.status === 'canceled';
   }
 
-  private async step(call: () => ReturnType<AgentNode['commands']['execute']>) {
+  private async step(call: () => Promise<Result<CommandResponse, TidepoolError>>) {
     this.busy = true;
     this.error = undefined;
     const r = await call();
@@ -33,23 +31,23 @@ export class SkillRun {
     else this.error = r.error.message;
   }
 
-  start = () => this.step(() => this.node.commands.execute(this.jid, this.skill.node));
+  start = () => this.step(() => this.calls.execute(this.jid, this.skill.node));
 
   submit = (form: DataForm, action: 'next' | 'complete') => {
     const sid = this.response?.sessionid;
     if (!sid) return Promise.resolve();
-    return this.step(() => this.node.commands.submit(this.jid, this.skill.node, sid, form, action));
+    return this.step(() => this.calls.submit(this.jid, this.skill.node, sid, form, action));
   };
 
   prev = () => {
     const sid = this.response?.sessionid;
-    return sid ? this.step(() => this.node.commands.prev(this.jid, this.skill.node, sid)) : Promise.resolve();
+    return sid ? this.step(() => this.calls.prev(this.jid, this.skill.node, sid)) : Promise.resolve();
   };
 
   cancel = async () => {
     const sid = this.response?.sessionid;
     if (!sid) return;
-    const r = await this.node.commands.cancel(this.jid, this.skill.node, sid);
+    const r = await this.calls.cancel(this.jid, this.skill.node, sid);
     if (r.ok) this.response = r.value;
     else this.error = r.error.message;
   };

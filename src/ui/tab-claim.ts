@@ -2,7 +2,7 @@
 // so two tabs never log in as the same agent. Reload: sessionStorage remembers which identity this
 // tab had, and the lock is released as the old page goes. New tab: it takes a stored identity that
 // no tab holds (your agent from last time), or starts a new one.
-import { listIdentities } from '../store/idb-store.ts';
+import { listIdentities } from '../agent/index.ts';
 
 const SESSION_KEY = 'tidepool.agent';
 const LOCK_PREFIX = 'tidepool-agent:';

@@ -1,7 +1,7 @@
 // A browser tab and a headless Node node are the same kind of agent: they befriend and chat.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until, waitFor } from '../helpers/nodes.ts';
 

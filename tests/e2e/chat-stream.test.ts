@@ -3,7 +3,7 @@
 // "writing…" draft, which the sent message then replaces.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
 import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until, waitFor } from '../helpers/nodes.ts';

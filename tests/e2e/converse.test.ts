@@ -10,7 +10,7 @@ import { listCommandsInConverse, openConverse, runCommandInConverse, type Conver
 import { screenshot } from '../helpers/screenshots.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 
 const service = inject('service');
 const domain = inject('domain');

@@ -2,7 +2,7 @@
 // while a peer is in the middle of a multi-stage skill with it.
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { DB_NAME, DB_VERSION } from '../../src/store/idb-store.ts';
 import { launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createConnection, MAX_OUTGOING_BYTES_PAGE, type XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';

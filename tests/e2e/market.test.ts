@@ -5,7 +5,7 @@
 // bounty from the panel, Bob bids, the tab awards it, Bob delivers, the tab accepts: Bob is paid.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { field, first, form } from '../../src/agent/skills/form-builders.ts';
 import { NS_LEDGER } from '../../src/agent/market/errors.ts';

@@ -2,7 +2,7 @@
 // with that name and persona; a reload lands on the agent without the form.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { collectErrors, launchProfile, waitOnline } from '../helpers/browser.ts';
 import { bare } from '../helpers/nodes.ts';
 import { screenshot } from '../helpers/screenshots.ts';

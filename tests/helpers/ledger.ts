@@ -1,6 +1,6 @@
 // The ledger of a test node as the node wires it (node.ledger, node.pay), plus a raw skill caller for
 // sending hand-made receipts, and a credit limit set the way an owner would.
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { LedgerApi, Pay } from '../../src/agent/ledger/types.ts';
 import { createSkillCaller, type SkillCaller } from '../../src/agent/society/call.ts';
 

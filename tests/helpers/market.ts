@@ -1,6 +1,6 @@
 // Attaches bounties to an existing test node on a room channel of the test's choosing, plus a small RoomChannel over our MUC client for the bounty room.
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createMuc } from '../../src/xmpp/muc/muc.ts';
 import { NS_JSON } from '../../src/xmpp/commands/types.ts';

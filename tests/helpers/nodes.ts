@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installWebSocket } from '../../src/node/websocket.ts';
-import { createAgentNode, type AgentNode, type AgentOptions } from '../../src/agent/node.ts';
+import { createAgentNode, type AgentNodeInternals as AgentNode, type AgentOptions } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import { bareOf } from '../../src/core/jid.ts';
 

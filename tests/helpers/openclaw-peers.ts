@@ -1,7 +1,7 @@
 // Peers of the OpenClaw agent in tests: Tidepool nodes on accounts the setup registered (their JIDs are
 // in the agent's allowFrom), befriending the agent the XMPP way, and the messages it sends them.
 import { inject } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { identityFromExport } from '../../src/agent/identity.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import type { ChatRecord } from '../../src/store/types.ts';

@@ -1,6 +1,6 @@
 // Helpers for society scenarios: friendships set up by the owners (as a person would in the UI), and
 // autonomy switched on with a fast tick so scenarios run in seconds.
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { AutonomyPolicy } from '../../src/agent/autonomy/policy.ts';
 import { bare, until } from './nodes.ts';
 

@@ -1,5 +1,5 @@
 // Helpers for world scenarios: a node's own world, with the payments its ledger made recorded.
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { bareOf } from '../../src/core/jid.ts';
 import type { World } from '../../src/agent/world/world.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { join } from 'node:path';
 import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { TaskState, type Task } from '@a2a-js/sdk';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { nodeModels } from '../../src/node/models.ts';
 import { serveA2a, type A2aServer } from '../../src/node/a2a/serve.ts';
 import { message, textOf, textPart } from '../../src/node/a2a/wire.ts';

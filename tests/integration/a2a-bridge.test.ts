@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { TaskState, type Task, type StreamResponse } from '@a2a-js/sdk';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { ok } from '../../src/core/result.ts';
 import { field, form } from '../../src/agent/skills/form-builders.ts';
 import { serveA2a, type A2aServer } from '../../src/node/a2a/serve.ts';

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { AGENT_CARD_PATH, TaskState, type AgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Progress } from '../../src/xmpp/commands/types.ts';
 import { createApp } from '../../src/node/a2a/express-app.ts';
 import { importInto } from '../../src/node/a2a/import.ts';

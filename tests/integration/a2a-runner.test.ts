@@ -3,7 +3,7 @@
 // in-test node, calls B's `a2a-echo` over XMPP -> B's A2A client -> A's bridge -> A's echo skill.
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 
 const service = inject('service');

@@ -6,7 +6,7 @@
 // the test, so every new built-in skill has to be placed in the matrix by whoever adds it.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Access } from '../../src/agent/skills/types.ts';
 import { createConnection, type XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { createCommandClient } from '../../src/xmpp/commands/client.ts';

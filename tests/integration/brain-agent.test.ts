@@ -4,7 +4,7 @@
 // and failures that leave the node running.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { join } from 'node:path';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { nodeModels } from '../../src/node/models.ts';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf.ts';
 import { startLlmServer } from '../../scripts/llm-server.ts';

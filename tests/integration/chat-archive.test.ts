@@ -3,7 +3,7 @@
 // with an empty store, comes online, gets that message live, opens the conversation and reads the
 // rest from the archive: every message once, in order, ours and theirs, and the archive asked once.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import { bare, makeNode, startNode, tempDir, until, waitFor } from '../helpers/nodes.ts';

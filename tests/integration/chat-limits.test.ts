@@ -1,6 +1,6 @@
 // Chat from strangers is bounded (a flood is dropped, unstored); friends are not limited.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { STRANGER_CHAT_LIMITS } from '../../src/agent/conversations.ts';
 import { makeNode, startNode, until } from '../helpers/nodes.ts';
 import { jidOf, makeFriends } from '../helpers/society.ts';

@@ -2,7 +2,7 @@
 // unimportant traffic (presence) but still delivers chat messages at once.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { startProsody, type ProsodyServer } from '../../scripts/lib/prosody.ts';
 import { makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 

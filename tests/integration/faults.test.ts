@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { freePort, startProsody, type ProsodyServer } from '../../scripts/lib/prosody.ts';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Skill } from '../../src/agent/skills/types.ts';
 import { createConnection, type ConnectionStatus, type XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { NS_COMMANDS } from '../../src/xmpp/commands/types.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { rmSync } from 'node:fs';
 import xml, { type Element } from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { NS_COMMANDS, type Progress } from '../../src/xmpp/commands/types.ts';
 import { startFederation, type Federation } from '../../scripts/lib/federation.ts';
 import { TYPE } from '../../scripts/lib/dns-server.ts';

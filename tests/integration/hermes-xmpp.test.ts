@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { createMuc } from '../../src/xmpp/muc/muc.ts';

@@ -2,7 +2,7 @@
 // malformed -> bad-request, ping -> result; and a wrong password is a typed, final error.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createConnection, type XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { makeNode, startNode } from '../helpers/nodes.ts';

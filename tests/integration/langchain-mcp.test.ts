@@ -5,7 +5,7 @@
 // errors), which is the same whichever model later picks the calls.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { loadLangchainMcp, type LangchainMcpClient, type LangchainTool } from '../helpers/langchain-js.ts';
 import { makeNode, startNode, tempDir } from '../helpers/nodes.ts';
 

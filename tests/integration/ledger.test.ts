@@ -2,7 +2,7 @@
 // `ledger-pay` command, then hand-made bad receipts sent through that same command, each refused with
 // its XMPP condition and ledger application condition, with both sides' balances unchanged.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { loadOrCreateKey, type SigningKey } from '../../src/agent/ledger/keys.ts';
 import { receiptHash, signReceipt } from '../../src/agent/ledger/receipt.ts';

@@ -4,7 +4,7 @@
 // bounty in a room (two bids, award, deliveries, payments with receipts on both sides) and a competition
 // in which only the winner is paid.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import { ok } from '../../src/core/result.ts';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createToolServer } from '../helpers/mcp-tools.ts';
 import { rmSync } from 'node:fs';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { mcpSkillNode, mountMcpServer, type MountedServer } from '../../src/node/mcp/mount.ts';
 import { callSkill } from '../../src/node/mcp/call-skill.ts';
 import { bare, makeNode, startNode, tempDir, until, within } from '../helpers/nodes.ts';

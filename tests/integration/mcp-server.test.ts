@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { AgentStore } from '../../src/store/types.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import { ok } from '../../src/core/result.ts';

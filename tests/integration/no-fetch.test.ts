@@ -6,7 +6,7 @@
 // The static half (every call site that can open a URL is reviewed) is tests/unit/no-peer-urls.test.ts.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { nodeModels } from '../../src/node/models.ts';
 import { bareOf } from '../../src/core/jid.ts';
 import { makeNode, startNode, until, within } from '../helpers/nodes.ts';

@@ -1,6 +1,6 @@
 // Two headless nodes on a real Prosody: register, befriend by policy, presence, chat, history, outbox.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import type { ConnectionStatus } from '../../src/xmpp/connection/client.ts';
 import { bare, makeNode, startNode, tempDir, until, waitFor } from '../helpers/nodes.ts';

@@ -3,7 +3,7 @@
 // a `replaced` error instead of reconnecting and knocking the new one off in turn.
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { ConnectionStatus } from '../../src/xmpp/connection/client.ts';
 import { bare, makeNode, startNode, waitFor } from '../helpers/nodes.ts';
 

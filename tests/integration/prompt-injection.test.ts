@@ -3,7 +3,7 @@
 // message says, labelled as such); the owner's policy, enforced in code, must still refuse every action
 // it does not allow for that peer, and allow exactly what it does allow.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Decider } from '../../src/agent/autonomy/decider.ts';
 import { action, type Action } from '../../src/agent/autonomy/actions.ts';
 import { ok } from '../../src/core/result.ts';

@@ -2,7 +2,7 @@
 // of them. Each agent answers at most its room budget, agents never answer each other's generated
 // text, and once the person stops the room goes quiet.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createConnection, type XmppConnection } from '../../src/xmpp/connection/client.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { createMuc, type Muc } from '../../src/xmpp/muc/muc.ts';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xml from '@xmpp/xml';
 import { WebSocket as WsWebSocket } from 'ws';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { nodeModels } from '../../src/node/models.ts';
 import { bareOf } from '../../src/core/jid.ts';

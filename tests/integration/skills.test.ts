@@ -2,7 +2,7 @@
 // commands, progress, cancel, and every refusal the policy and the protocol layer make.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { capsHash, parseDiscoInfo, NS_DISCO_INFO } from '../../src/xmpp/caps/index.ts';
 import { cardFromInfo } from '../../src/agent/card.ts';

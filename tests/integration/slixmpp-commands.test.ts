@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { installWebSocket } from '../../src/node/websocket.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { createAgentNode, type AgentNode } from '../../src/agent/node.ts';
+import { createAgentNode, type AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import type { AgentStore } from '../../src/store/types.ts';

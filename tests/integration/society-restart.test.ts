@@ -1,7 +1,7 @@
 // What a node agreed to survives a restart: bonds and memberships are in its store, and on its first
 // session it enters its organizations' rooms again (the MUC layer of a fresh process knows none).
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 import { jidOf, makeFriends } from '../helpers/society.ts';
 

@@ -4,7 +4,7 @@
 // to join and is admitted, two organizations ally and the joint room works; an agent with autonomy
 // off does nothing; an action budget stops an agent.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { makeNode, startNode, until } from '../helpers/nodes.ts';
 import { autonomyOn, isFriendOf, jidOf, logText, makeFriends } from '../helpers/society.ts';
 

@@ -2,7 +2,7 @@
 // what we sent without an ack is sent again on the new session, and the receiver shows each once.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, startProsody, type ProsodyServer } from '../../scripts/lib/prosody.ts';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { ConnectionStatus } from '../../src/xmpp/connection/client.ts';
 import { makeNode, startNode, tempDir, until, waitFor } from '../helpers/nodes.ts';
 

@@ -4,7 +4,7 @@
 // wrong reveal are refused and change nothing; an event from someone who does not own the treasure
 // is ignored by everyone.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { World } from '../../src/agent/world/world.ts';
 import type { RoomEvent } from '../../src/agent/world/types.ts';
 import { makeNode, startNode, until } from '../helpers/nodes.ts';

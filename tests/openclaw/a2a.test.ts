@@ -5,7 +5,7 @@
 //   OpenClaw sends (text only) reaches the node's brain as `ask`, and its answer is the task's artifact.
 // Bad input: the gateway down, a wrong token, OpenClaw's refusal to cancel (-32004): typed errors, no hang.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { Progress } from '../../src/xmpp/commands/types.ts';
 import { freePort } from '../../scripts/lib/prosody.ts';
 import { importInto } from '../../src/node/a2a/import.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import type { ChatRecord } from '../../src/store/types.ts';
 import { MAX_BODY_CHARS } from '../../src/xmpp/chat/chat.ts';
 import { agentFriend } from '../helpers/openclaw-peers.ts';

@@ -3,9 +3,10 @@
 // reply comes back, its `ask` skill is answered by it, and in a room it answers only when addressed. Every
 // answer is real inference on the tiny model (gibberish by design: we check where text goes, not what it says).
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { createMuc } from '../../src/xmpp/muc/muc.ts';
 import type { GroupMessage } from '../../src/xmpp/muc/types.ts';
+import { repliedId } from '../../src/xmpp/reply/reply.ts';
 import { NS_COMMANDS } from '../../src/xmpp/commands/types.ts';
 import { agentFriend, nextFrom } from '../helpers/openclaw-peers.ts';
 import { bare, until, within } from '../helpers/nodes.ts';
@@ -70,7 +71,7 @@ describe('an OpenClaw agent as a Tidepool node', () => {
     const addressed = await muc.send(oc.room, `${oc.name}: what do you make of the tide?`);
     expect(unaddressed.ok && addressed.ok).toBe(true);
     const ids = (r: typeof addressed) => (r.ok ? [r.value.id, r.value.stanzaId].filter(Boolean) : []);
-    const replyTo = (m: GroupMessage) => m.extras.find((e) => e.name === 'reply' && e.attrs.xmlns === 'urn:xmpp:reply:0')?.attrs.id;
+    const replyTo = (m: GroupMessage) => repliedId(m.extras);
     await until(() => seen.some((m) => ids(addressed).includes(replyTo(m))), TURN_MS, 'the answer to the addressed message');
     // The room's turns run in order: an answer to the earlier, unaddressed message would have come first.
     expect(seen.filter((m) => ids(unaddressed).includes(replyTo(m)))).toEqual([]);

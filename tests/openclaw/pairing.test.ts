@@ -4,7 +4,7 @@
 // the agent lets friends use (ask) opens up.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { nextFrom } from '../helpers/openclaw-peers.ts';
 import { bare, makeNode, startNode, until } from '../helpers/nodes.ts';
 

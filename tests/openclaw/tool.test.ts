@@ -4,7 +4,7 @@
 // tool may do is the node's policy: here `allowedSkills: [describe, echo]` from channels.xmpp.policy, and
 // first contact only with friends or agents a friend introduced (the default).
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { AgentNode } from '../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { agentFriend } from '../helpers/openclaw-peers.ts';
 import { invokeTool } from '../helpers/openclaw-a2a.ts';
 import { bare, makeNode, startNode } from '../helpers/nodes.ts';

@@ -16,7 +16,7 @@ import {
   policyFromForm,
   policyToForm,
   tasksByState,
-} from '../../src/ui/society-view.ts';
+} from '../../src/ui/society/society-view.ts';
 
 describe('policy form', () => {
   test('round trip: the form of a policy gives back the same policy', () => {

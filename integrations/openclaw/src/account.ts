@@ -4,10 +4,8 @@
 // goes offline cleanly.
 import { join } from 'node:path';
 import { waitUntilAbort } from 'openclaw/plugin-sdk/channel-outbound';
-import { createAgentNode, type AgentNode } from '../../../src/agent/node.ts';
-import { identityFromExport } from '../../../src/agent/identity.ts';
-import { createFileStore } from '../../../src/store/file-store.ts';
-import type { AgentStore } from '../../../src/store/types.ts';
+import { createAgentNode, identityFromExport, type AgentNode, type AgentStore } from '../../../src/agent/index.ts';
+import { createFileStore } from '../../../src/node/index.ts';
 import type { TidepoolError } from '../../../src/core/errors.ts';
 import { bareOf } from '../../../src/core/jid.ts';
 import { resolveXmppAccount, type XmppAccount } from './config.ts';

@@ -1,10 +1,9 @@
 // The node's `ask` skill (XEP-0050), answered by the OpenClaw agent instead of a local brain: the built-in
 // skill keeps its form, result and errors; only the answerer changes. Who may ask is the skill's access
 // rule (askAccess in dm-policy.ts), decided by the node before the question reaches OpenClaw.
-import { askSkill, type Answerer } from '../../../src/agent/skills/builtin/ask.ts';
-import type { Skill } from '../../../src/agent/skills/types.ts';
+import { randomUUID } from 'node:crypto';
+import { askSkill, type Answerer, type Skill } from '../../../src/agent/index.ts';
 import { bareOf } from '../../../src/core/jid.ts';
-import { randomId } from '../../../src/agent/identity.ts';
 import type { XmppAccount } from './config.ts';
 import { REPLY_LIMITS } from './limits.ts';
 import { runTurn, type TurnEnv } from './turn.ts';
@@ -16,7 +15,7 @@ export function openclawAnswerer(env: () => TurnEnv, account: XmppAccount): Answ
     let done = false;
     const r = await runTurn(
       env(),
-      { kind: 'direct', sender: asker, senderName: asker, conversation: asker, text: question, messageId: `ask-${randomId()}`, access: 'authorized' },
+      { kind: 'direct', sender: asker, senderName: asker, conversation: asker, text: question, messageId: `ask-${randomUUID()}`, access: 'authorized' },
       async (text, { kind }) => {
         if (done) return; // after a timeout or cancel: the caller is gone
         if (kind === 'final') finals.push(text);

@@ -1,8 +1,7 @@
 // Chat messages to the node become OpenClaw turns; the agent's replies go back as chat messages. Under
 // `pairing` a stranger's message is held (not processed) and answered with OpenClaw's pairing code; under
 // `allowlist`/`disabled` it is refused, with one notice per sender now and then so the sender knows.
-import type { AgentNode } from '../../../src/agent/node.ts';
-import type { ChatRecord } from '../../../src/store/types.ts';
+import type { AgentNode, ChatRecord } from '../../../src/agent/index.ts';
 import type { XmppAccount } from './config.ts';
 import type { DmPolicy } from './dm-policy.ts';
 import type { RunningAccount } from './shared.ts';

@@ -5,8 +5,7 @@
 import { fail, ok, type Result } from '../../../src/core/result.ts';
 import type { TidepoolError } from '../../../src/core/errors.ts';
 import { bareOf, parseBareJid } from '../../../src/core/jid.ts';
-import { SUBSCRIPTION_POLICIES, type SubscriptionPolicy } from '../../../src/agent/contacts.ts';
-import type { AutonomyPolicy } from '../../../src/agent/autonomy/policy.ts';
+import { SUBSCRIPTION_POLICIES, type AutonomyPolicy, type SubscriptionPolicy } from '../../../src/agent/index.ts';
 
 /** OpenClaw's DM policies; how each maps onto Tidepool friends is in dm-policy.ts. */
 export const DM_POLICIES = ['pairing', 'allowlist', 'open', 'disabled'] as const;

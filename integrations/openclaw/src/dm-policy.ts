@@ -7,7 +7,7 @@
 // - open: anyone (allowFrom must hold "*", as OpenClaw requires); `ask` is public.
 // - disabled: no one but the node's owners, over `ask`.
 import { createChannelPairingController } from 'openclaw/plugin-sdk/channel-pairing';
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNode } from '../../../src/agent/index.ts';
 import { bareOf } from '../../../src/core/jid.ts';
 import type { XmppAccount } from './config.ts';
 import { CHANNEL } from './turn.ts';

@@ -4,7 +4,7 @@
 // all is refused with a typed error instead of being cut at random or flooding the peer.
 import { fail, ok, type Result } from '../../../src/core/result.ts';
 import type { TidepoolError } from '../../../src/core/errors.ts';
-import { MAX_BODY_CHARS } from '../../../src/xmpp/chat/chat.ts';
+import { MAX_BODY_CHARS } from '../../../src/agent/index.ts';
 
 export const REPLY_LIMITS = {
   /** Characters per message: room for the stanza around the body. */

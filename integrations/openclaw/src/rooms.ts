@@ -2,24 +2,19 @@
 // turn in that room's session, and OpenClaw's requireMention/groupPolicy decide whether the agent answers.
 // "Addressed" means the agent's nick as a word, or one of OpenClaw's own mention patterns. The sender is
 // the member's real JID when the room reveals it, else room/nick: a nick is never taken as an identity.
-import xml, { type Element } from '@xmpp/xml';
-import { createMuc } from '../../../src/xmpp/muc/muc.ts';
-import type { GroupMessage } from '../../../src/xmpp/muc/types.ts';
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNode, RoomMessage } from '../../../src/agent/index.ts';
 import { bareOf } from '../../../src/core/jid.ts';
 import { requireMentionIn, type XmppAccount } from './config.ts';
 import { runTurn, type TurnEnv } from './turn.ts';
 import { addressed } from './mention.ts';
 
 const ROOM_TURN_MS = 10 * 60_000;
-/** XEP-0461 Message Replies. */
-export const NS_REPLY = 'urn:xmpp:reply:0';
 
 export interface Rooms {
   /** Joins (creating the room if it does not exist yet) every configured room. */
   joinAll(): Promise<void>;
   isRoom(jid: string): boolean;
-  send(room: string, text: string, extra?: Element[]): Promise<{ ok: true; id: string } | { ok: false; message: string }>;
+  send(room: string, text: string, replyTo?: { nick: string; stanzaId: string }): Promise<{ ok: true; id: string } | { ok: false; message: string }>;
   stop(): void;
 }
 
@@ -31,19 +26,18 @@ export function serveRooms(o: {
   log(message: string): void;
 }): Rooms {
   const { account, node } = o;
-  // Our own MUC client on the node's connection: what a room says here is conversation for OpenClaw,
-  // kept apart from the world's and organizations' rooms.
-  const muc = createMuc({ connection: node.connection });
+  // The node's conversation rooms: what a room says here is conversation for OpenClaw, kept apart from
+  // the world's and organizations' rooms.
   const nick = account.name;
 
-  const send = async (room: string, text: string, extra: Element[] = []) => {
-    const r = await muc.send(room, text, extra);
+  const send = async (room: string, text: string, replyTo?: { nick: string; stanzaId: string }) => {
+    const r = await node.rooms.send(room, text, replyTo ? { replyTo } : {});
     return r.ok ? { ok: true as const, id: r.value.id } : { ok: false as const, message: r.error.message };
   };
 
-  const onMessage = async (m: GroupMessage) => {
+  const onMessage = async (m: RoomMessage) => {
     if (m.fromSelf || m.delayed || !m.nick || !m.body.trim()) return;
-    const room = bareOf(m.room);
+    const room = m.room;
     if ((account.groups[room] ?? account.groups['*'])?.enabled === false) return;
     const env = o.env();
     const wasMentioned = addressed(m.body, nick) || o.mentions(m.body, 'main');
@@ -64,7 +58,7 @@ export function serveRooms(o: {
       },
       async (text, d) => {
         // XEP-0461: the answer says which message it answers (the room's stanza-id, as the XEP asks).
-        const reply = d.replyToId === messageId && m.stanzaId ? [xml('reply', { xmlns: NS_REPLY, to: `${room}/${m.nick}`, id: m.stanzaId })] : [];
+        const reply = d.replyToId === messageId && m.stanzaId ? { nick: m.nick, stanzaId: m.stanzaId } : undefined;
         const r = await send(room, text, reply);
         if (!r.ok) o.log(`could not answer in ${room}: ${r.message}`);
       },
@@ -72,7 +66,7 @@ export function serveRooms(o: {
     );
     if (!outcome.ok) o.log(`room message in ${room}: ${outcome.error.message}`);
   };
-  const off = muc.events.on(
+  const off = node.rooms.events.on(
     'message',
     (m) => void onMessage(m).catch((e: unknown) => o.log(`room message failed: ${e instanceof Error ? e.message : String(e)}`)),
   );
@@ -80,11 +74,11 @@ export function serveRooms(o: {
   return {
     async joinAll(): Promise<void> {
       for (const room of account.rooms) {
-        const r = await muc.create(room, nick, {});
+        const r = await node.rooms.join(room, nick);
         o.log(r.ok ? `joined ${room} as ${nick}` : `could not join ${room}: ${r.error.message}`);
       }
     },
-    isRoom: (jid: string) => muc.joined().some((r) => r.room === bareOf(jid)),
+    isRoom: (jid: string) => node.rooms.joined().includes(bareOf(jid)),
     send,
     stop: () => off(),
   };

@@ -2,7 +2,7 @@
 // times (discovery, full registration, tool discovery before an agent turn, again on config reload), each
 // a fresh module instance: the account a channel started and the tool an agent calls may live in
 // different instances, so they meet here, on a global key, instead of in module variables.
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNode } from '../../../src/agent/index.ts';
 import type { XmppAccount } from './config.ts';
 
 /** A started account: its node and what the tool and the outbound adapter need of it. */

@@ -4,9 +4,7 @@
 // loop's on/off switch is not consulted: it governs the loop deciding by itself, while this agent acts
 // when someone talks to it (OpenClaw's own tool policy can deny the `tidepool` tool outright).
 // Every decision lands in the node's activity log, where the owner reads the loop's.
-import type { AgentNode } from '../../../src/agent/node.ts';
-import type { Action } from '../../../src/agent/autonomy/actions.ts';
-import { judge } from '../../../src/agent/autonomy/policy.ts';
+import { judge, type Action, type AgentNode } from '../../../src/agent/index.ts';
 import { bareOf } from '../../../src/core/jid.ts';
 
 export type ToolRequest = { action: 'discover' } | { action: 'describe'; jid: string } | { action: 'call'; jid: string; skill: string };

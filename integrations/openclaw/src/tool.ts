@@ -3,7 +3,7 @@
 // one of its skills, XEP-0050). The work is the MCP bridge's (src/node/mcp/tools.ts: the same three
 // operations an MCP client gets); what is allowed is the node's policy (tool-policy.ts). What comes back
 // from other agents is marked as data: a peer's skill output is not an instruction to this agent.
-import { createTools } from '../../../src/node/mcp/tools.ts';
+import { createTools } from '../../../src/node/index.ts';
 import type { RunningAccount } from './shared.ts';
 import { shared } from './shared.ts';
 import { createToolGate, type ToolGate, type ToolRequest } from './tool-policy.ts';

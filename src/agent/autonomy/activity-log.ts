@@ -3,6 +3,7 @@
 import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { persisted } from '../memory/persisted.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export type ActivityKind = 'observe' | 'decide' | 'act' | 'result' | 'refused' | 'error' | 'approval';
 
@@ -21,10 +22,10 @@ export interface ActivityEvents extends Record<string, unknown> {
 
 export const ACTIVITY_LIMIT = 300;
 
-export async function createActivityLog(deps: { store: AgentStore; now?: () => number; limit?: number; onError?: (e: unknown) => void }) {
+export async function createActivityLog(deps: { store: AgentStore; now?: () => number; limit?: number; problem?: ProblemReporter }): Promise<ActivityLog> {
   const now = deps.now ?? Date.now;
   const limit = deps.limit ?? ACTIVITY_LIMIT;
-  const doc = await persisted<ActivityEntry[]>(deps.store, 'activity', [], 500, deps.onError);
+  const doc = await persisted<ActivityEntry[]>(deps.store, 'activity', [], 500, deps.problem);
   const events = new Emitter<ActivityEvents>();
   let nextId = (doc.value().at(-1)?.id ?? 0) + 1;
   return {
@@ -40,4 +41,9 @@ export async function createActivityLog(deps: { store: AgentStore; now?: () => n
   };
 }
 
-export type ActivityLog = Awaited<ReturnType<typeof createActivityLog>>;
+export interface ActivityLog {
+  readonly events: Emitter<ActivityEvents>;
+  add(kind: ActivityKind, text: string, reason?: string): ActivityEntry;
+  list(): ActivityEntry[];
+  flush(): Promise<void>;
+}

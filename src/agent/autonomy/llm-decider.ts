@@ -37,7 +37,7 @@ export function createLlmDecider(model: () => LanguageModel | undefined, self: (
     },
     async decide(s, signal) {
       const m = model();
-      if (!m) return fail({ message: 'no brain loaded' });
+      if (!m) return fail({ kind: 'invalid', message: 'no brain loaded' });
       const me = self();
       const system = [
         `You are ${me.name || 'an agent'} on the Tidepool network, deciding your next step.`,
@@ -57,7 +57,7 @@ export function createLlmDecider(model: () => LanguageModel | undefined, self: (
         ACTION_SCHEMA,
         { maxTokens: ACTION_MAX_TOKENS, temperature: 0, seed, signal, timeoutMs: 60_000 },
       );
-      return r.ok ? ok(r.value) : fail({ message: `the model could not decide: ${r.error.message}` });
+      return r.ok ? ok(r.value) : fail({ kind: r.error.kind, message: `the model could not decide: ${r.error.message}` });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Decider } from './decider.ts';
 import type { ActivityLog } from './activity-log.ts';
 import { judge, normalizePolicy, type AutonomyPolicy, type PolicyFacts } from './policy.ts';
 import type { Observation, Situation } from './situation.ts';
+import { errorMessage, type ActionError } from '../../core/errors.ts';
 
 export interface PendingApproval {
   id: number;
@@ -26,7 +27,7 @@ export interface AutonomyDeps {
   decider: () => Decider;
   situation: (o: Observation) => Situation;
   facts: () => Omit<PolicyFacts, 'actionsLastMinute' | 'postsLastMinute' | 'hour'>;
-  execute: (a: Action) => Promise<Result<string, { message: string }>>;
+  execute: (a: Action) => Promise<Result<string, ActionError>>;
   loadPolicy: () => AutonomyPolicy;
   savePolicy: (p: AutonomyPolicy) => Promise<void>;
   now?: () => number;
@@ -66,7 +67,7 @@ export function describeObservation(o: Observation): string | undefined {
   }
 }
 
-export function createAutonomy(deps: AutonomyDeps) {
+export function createAutonomy(deps: AutonomyDeps): Autonomy {
   const now = deps.now ?? Date.now;
   const events = new Emitter<AutonomyEvents>();
   let policy = normalizePolicy(deps.loadPolicy());
@@ -104,20 +105,20 @@ export function createAutonomy(deps: AutonomyDeps) {
     void run();
   }
 
-  async function decide(s: Situation): Promise<Result<unknown, { message: string }>> {
+  async function decide(s: Situation): Promise<Result<unknown, ActionError>> {
     inFlight = new AbortController();
     const timeoutMs = deps.decideTimeoutMs ?? 90_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const timeout = new Promise<Result<unknown, { message: string }>>((resolve) => {
+      const timeout = new Promise<Result<unknown, ActionError>>((resolve) => {
         timer = setTimeout(() => {
           inFlight?.abort();
-          resolve({ ok: false, error: { message: `no decision within ${timeoutMs / 1000} s` } });
+          resolve({ ok: false, error: { kind: 'timeout', message: `no decision within ${timeoutMs / 1000} s` } });
         }, timeoutMs);
       });
       return await Promise.race([deps.decider().decide(s, inFlight.signal), timeout]);
     } catch (e) {
-      return { ok: false, error: { message: `the decider failed: ${(e as Error)?.message ?? String(e)}` } };
+      return { ok: false, error: { kind: 'invalid', message: `the decider failed: ${errorMessage(e)}` } };
     } finally {
       clearTimeout(timer);
       inFlight = undefined;
@@ -134,7 +135,7 @@ export function createAutonomy(deps: AutonomyDeps) {
       if (r.ok) deps.log.add('result', r.value);
       else deps.log.add('error', `${a.action} failed: ${r.error.message}`);
     } catch (e) {
-      deps.log.add('error', `${a.action} failed: ${(e as Error)?.message ?? String(e)}`);
+      deps.log.add('error', `${a.action} failed: ${errorMessage(e)}`);
     }
   }
 
@@ -145,7 +146,7 @@ export function createAutonomy(deps: AutonomyDeps) {
     try {
       situation = deps.situation(o);
     } catch (e) {
-      deps.log.add('error', `could not read the situation: ${(e as Error)?.message ?? String(e)}`);
+      deps.log.add('error', `could not read the situation: ${errorMessage(e)}`);
       return;
     }
     const decided = await decide(situation);
@@ -202,15 +203,15 @@ export function createAutonomy(deps: AutonomyDeps) {
     observe,
     pending: () => pending,
     /** Step mode: the person approves one held action; it still has to pass policy now. */
-    async approve(id: number): Promise<Result<void, { message: string }>> {
+    async approve(id: number): Promise<Result<void, ActionError>> {
       const p = pending.find((x) => x.id === id);
-      if (!p) return { ok: false, error: { message: 'no such pending action' } };
+      if (!p) return { ok: false, error: { kind: 'invalid', message: 'no such pending action' } };
       pending = pending.filter((x) => x.id !== id);
       events.emit('pending', pending);
       const refused = judge(p.action, { ...policy, mode: policy.mode === 'off' ? 'off' : 'on' }, facts());
       if (refused) {
         deps.log.add('refused', `${describeAction(p.action)}: ${refused}`);
-        return { ok: false, error: { message: refused } };
+        return { ok: false, error: { kind: 'invalid', message: refused } };
       }
       deps.log.add('approval', `approved: ${describeAction(p.action)}`);
       await act(p.action);
@@ -236,4 +237,16 @@ export function createAutonomy(deps: AutonomyDeps) {
   };
 }
 
-export type Autonomy = ReturnType<typeof createAutonomy>;
+export interface Autonomy {
+  readonly events: Emitter<AutonomyEvents>;
+  policy(): AutonomyPolicy;
+  setPolicy(patch: Partial<AutonomyPolicy>): Promise<void>;
+  observe(o: Observation): void;
+  pending(): PendingApproval[];
+  /** Step mode: the person approves one held action; it still has to pass policy now. */
+  approve(id: number): Promise<Result<void, ActionError>>;
+  reject(id: number): void;
+  /** Waits until the queue is drained (tests and the demo use it). */
+  idle(): Promise<void>;
+  stop(): void;
+}

@@ -4,6 +4,7 @@
 import type { AgentStore } from '../../store/types.ts';
 import { persisted } from '../memory/persisted.ts';
 import { bareOf } from '../../core/jid.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export interface CreditLimitSettings {
   friend: number;
@@ -20,10 +21,10 @@ export async function createCreditLimits(deps: {
   store: AgentStore;
   isFriend: (jid: string) => boolean;
   defaults?: Partial<CreditLimitSettings>;
-  onError?: (e: unknown) => void;
-}) {
+  problem?: ProblemReporter;
+}): Promise<CreditLimits> {
   const initial = { ...DEFAULT_CREDIT_LIMITS, ...deps.defaults };
-  const saved = await persisted<CreditLimitSettings>(deps.store, 'ledger:limits', initial, 0, deps.onError);
+  const saved = await persisted<CreditLimitSettings>(deps.store, 'ledger:limits', initial, 0, deps.problem);
   const key = (jid: string) => bareOf(jid);
   return {
     settings: () => saved.value(),
@@ -50,4 +51,10 @@ export async function createCreditLimits(deps: {
   };
 }
 
-export type CreditLimits = Awaited<ReturnType<typeof createCreditLimits>>;
+export interface CreditLimits {
+  settings(): CreditLimitSettings;
+  limitFor(peer: string): number;
+  /** Owner input: clamped to whole credits; `undefined` for a peer removes its override. */
+  set(patch: { friend?: number; stranger?: number; peer?: string; limit?: number }): CreditLimitSettings;
+  flush(): Promise<void>;
+}

@@ -4,6 +4,7 @@
 import type { Result } from '../../core/result.ts';
 import type { StanzaCondition } from '../../core/errors.ts';
 import type { Emitter } from '../../core/emitter.ts';
+import type { ActionError } from '../../core/errors.ts';
 
 /** The signed part of a receipt. Signatures cover `canonicalJson(body)` (sorted keys, no spaces). */
 export interface ReceiptBody {
@@ -93,7 +94,7 @@ export interface Ledger {
 }
 
 /** Sends a payment to a peer over XMPP (prepare -> peer's `ledger-pay` skill -> confirm). */
-export type Pay = (p: { to: string; amount: number; memo: string; ref: string }) => Promise<Result<Receipt, LedgerError | { kind: string; message: string }>>;
+export type Pay = (p: { to: string; amount: number; memo: string; ref: string }) => Promise<Result<Receipt, LedgerError | ActionError>>;
 
 // --- Added with the implementation (ledger.ts, pay.ts) ---
 

@@ -18,6 +18,10 @@ import * as S from './bounty-state.ts';
 import type { Bounty, BountyInput, Delivery, Refusal } from './bounty-state.ts';
 import { bountySkills } from './bounty-skills.ts';
 import { announce, awarded, BOUNTY_BID_NODE, BOUNTY_DELIVER_NODE, describeEvent, paidEvent, parseBountyEvent, type BountyEvent } from './bounty-wire.ts';
+import type { Skill } from '../skills/types.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
+import { asProblem, errorMessage } from '../../core/errors.ts';
+import type { ActionError } from '../../core/errors.ts';
 
 export type BountyObservation =
   | { kind: 'bounty-seen'; bounty: Bounty }
@@ -50,10 +54,10 @@ export interface BountiesDeps {
   judge?: BountyJudge;
   now?: () => number;
   hash?: (r: Receipt) => Promise<string>;
-  onError?: (e: unknown) => void;
+  problem?: ProblemReporter;
 }
 
-export type BountyError = TidepoolError | LedgerError | Refusal | { kind: string; message: string };
+export type BountyError = TidepoolError | LedgerError | Refusal | ActionError;
 
 export const BOUNTIES_LIMITS = { bounties: 300, myBids: 300, sweepMs: 1000 } as const;
 
@@ -64,11 +68,11 @@ interface Doc {
   bids: Record<string, { price?: number; pitch: string; at: number; delivered?: boolean }>;
 }
 
-export async function createBounties(deps: BountiesDeps) {
+export async function createBounties(deps: BountiesDeps): Promise<Bounties> {
   const now = deps.now ?? Date.now;
   const hash = deps.hash ?? receiptHash;
   const events = new Emitter<BountyEvents>();
-  const doc = await persisted<Doc>(deps.store, 'market:bounties', { bounties: {}, bids: {} }, 100, deps.onError);
+  const doc = await persisted<Doc>(deps.store, 'market:bounties', { bounties: {}, bids: {} }, 100, deps.problem);
   const me = () => bareOf(deps.self());
   const keyOf = (poster: string, id: string) => `${bareOf(poster)}/${id}`;
   const list = () => Object.values(doc.value().bounties).sort((a, b) => b.at - a.at);
@@ -120,7 +124,7 @@ export async function createBounties(deps: BountiesDeps) {
     await doc.flush();
     deps.memory?.note(bidder, 'bounty', `paid ${amount} credits for bounty ${id}`);
     const sent = await post(b.room, paidEvent(id, payment));
-    if (!sent.ok) deps.onError?.(sent.error);
+    if (!sent.ok) deps.problem?.(sent.error);
     return ok(r.value);
   }
 
@@ -149,9 +153,9 @@ export async function createBounties(deps: BountiesDeps) {
     try {
       const yes = await deps.judge!.accept!(b, d);
       const r = yes ? await api.accept(b.id, d.bidder) : await api.reject(b.id, d.bidder);
-      if (!r.ok) deps.onError?.(r.error);
+      if (!r.ok) deps.problem?.(asProblem(r.error));
     } catch (e) {
-      deps.onError?.(e);
+      deps.problem?.({ kind: 'invalid', message: `judging a delivery failed: ${errorMessage(e)}` });
     }
   }
 
@@ -216,10 +220,10 @@ export async function createBounties(deps: BountiesDeps) {
         const winner = await deps.judge.pick(b);
         if (winner) {
           const r = await api.pick(b.id, winner);
-          if (!r.ok) deps.onError?.(r.error);
+          if (!r.ok) deps.problem?.(asProblem(r.error));
         }
       } catch (e) {
-        deps.onError?.(e);
+        deps.problem?.({ kind: 'invalid', message: `picking a winner failed: ${errorMessage(e)}` });
       } finally {
         judging.delete(b.id);
       }
@@ -294,7 +298,7 @@ export async function createBounties(deps: BountiesDeps) {
       const r = await step(mine(id), (b) => S.pickWinner(b, w));
       if (!r.ok) return r;
       const sent = await post(r.value.room, awarded(r.value));
-      if (!sent.ok) deps.onError?.(sent.error);
+      if (!sent.ok) deps.problem?.(sent.error);
       return payDelivery(id, w);
     },
     /** Runs the judge on due competitions now (the timer does it every second). */
@@ -309,4 +313,27 @@ export async function createBounties(deps: BountiesDeps) {
   return api;
 }
 
-export type Bounties = Awaited<ReturnType<typeof createBounties>>;
+export interface Bounties {
+  readonly events: Emitter<BountyEvents>;
+  readonly skills: Skill[];
+  list(): S.Bounty[];
+  get(poster: string, id: string): S.Bounty | undefined;
+  myBids(): { [x: string]: { price?: number; pitch: string; at: number; delivered?: boolean } };
+  /** Announces a bounty of ours in `room` (the call for proposals). */
+  post(input: S.BountyInput): Promise<Result<S.Bounty, BountyError>>;
+  /** Bids on someone's bounty through its poster's `bounty-bid` skill. */
+  bid(b: { poster: string; id: string }, bid: { price?: number; pitch: string }): Promise<Result<unknown, BountyError>>;
+  /** Poster: the winners of a single or split bounty; the reward is split in whole credits. */
+  award(id: string, bidders: string[]): Promise<Result<S.Bounty, BountyError>>;
+  /** Winner (or competitor): hands in the result through the poster's `bounty-deliver` skill. */
+  deliver(b: { poster: string; id: string }, result: string): Promise<Result<unknown, BountyError>>;
+  /** Poster: accept a delivery of a single/split bounty and pay it. */
+  accept(id: string, bidder: string): Promise<Result<Receipt, BountyError>>;
+  reject(id: string, bidder: string): Promise<Result<S.Bounty, BountyError>>;
+  /** Poster (or the judge): the one winner of a competition, who alone is paid. */
+  pick(id: string, winner: string): Promise<Result<Receipt, BountyError>>;
+  /** Runs the judge on due competitions now (the timer does it every second). */
+  sweep(): Promise<void>;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}

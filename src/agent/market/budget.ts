@@ -5,6 +5,7 @@ import type { AgentStore } from '../../store/types.ts';
 import type { LedgerError } from '../ledger/types.ts';
 import { persisted } from '../memory/persisted.ts';
 import { overBudget } from './errors.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export interface BudgetLimits {
   /** Most credits one payment may carry. */
@@ -32,10 +33,10 @@ export interface Reservation {
 
 const isLimit = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_LIMIT;
 
-export async function createBudget(deps: { store: AgentStore; now?: () => number; onError?: (e: unknown) => void }) {
+export async function createBudget(deps: { store: AgentStore; now?: () => number; problem?: ProblemReporter }): Promise<Budget> {
   const now = deps.now ?? Date.now;
   const today = () => new Date(now()).toISOString().slice(0, 10);
-  const doc = await persisted<BudgetDoc>(deps.store, 'market:budget', { limits: DEFAULT_BUDGET, day: today(), spent: 0 }, 100, deps.onError);
+  const doc = await persisted<BudgetDoc>(deps.store, 'market:budget', { limits: DEFAULT_BUDGET, day: today(), spent: 0 }, 100, deps.problem);
   let held = 0;
 
   const spentToday = () => (doc.value().day === today() ? doc.value().spent : 0);
@@ -81,4 +82,11 @@ export async function createBudget(deps: { store: AgentStore; now?: () => number
   };
 }
 
-export type Budget = Awaited<ReturnType<typeof createBudget>>;
+export interface Budget {
+  limits(): BudgetLimits;
+  /** Spent today plus what purchases in progress hold. */
+  used(): number;
+  setLimits(l: Partial<BudgetLimits>): Promise<Result<BudgetLimits, { kind: 'invalid'; message: string }>>;
+  reserve(amount: number): Result<Reservation, LedgerError>;
+  flush(): Promise<void>;
+}

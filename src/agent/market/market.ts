@@ -9,6 +9,13 @@ import type { Charges, Price } from '../skills/types.ts';
 import { createBudget } from './budget.ts';
 import { createPurchases, type PurchaseDeps } from './purchases.ts';
 import { createSales } from './sales.ts';
+import type { Budget } from './budget.ts';
+import type { BuyError, CatalogEntry, Purchase } from './purchases.ts';
+import type { PaymentOutcome, Sales } from './sales.ts';
+import type { PeerSkillInfo } from '../peers.ts';
+import type { Result } from '../../core/result.ts';
+import type { TidepoolError } from '../../core/errors.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export interface MarketDeps {
   store: AgentStore;
@@ -25,10 +32,10 @@ export interface MarketDeps {
   /** How long an invoice may stay unpaid before it counts against the caller (default 10 min). */
   invoiceTimeoutMs?: number;
   now?: () => number;
-  onError?: (e: unknown) => void;
+  problem?: ProblemReporter;
 }
 
-export async function createMarket(deps: MarketDeps) {
+export async function createMarket(deps: MarketDeps): Promise<Market> {
   const sales = await createSales({
     store: deps.store,
     self: deps.self,
@@ -36,9 +43,9 @@ export async function createMarket(deps: MarketDeps) {
     memory: deps.memory,
     invoiceTimeoutMs: deps.invoiceTimeoutMs,
     now: deps.now,
-    onError: deps.onError,
+    problem: deps.problem,
   });
-  const budget = await createBudget({ store: deps.store, now: deps.now, onError: deps.onError });
+  const budget = await createBudget({ store: deps.store, now: deps.now, problem: deps.problem });
   const purchases = await createPurchases({
     store: deps.store,
     call: deps.call,
@@ -47,7 +54,7 @@ export async function createMarket(deps: MarketDeps) {
     peers: deps.peers,
     resolve: deps.resolve,
     memory: deps.memory,
-    onError: deps.onError,
+    problem: deps.problem,
   });
   deps.setCharges?.(sales.charges);
 
@@ -67,4 +74,15 @@ export async function createMarket(deps: MarketDeps) {
   };
 }
 
-export type Market = Awaited<ReturnType<typeof createMarket>>;
+export interface Market {
+  readonly sales: Sales;
+  readonly budget: Budget;
+  readonly charges: Charges;
+  /** Feed every receipt our ledger accepted as payee. */
+  received(receipt: Receipt): PaymentOutcome | undefined;
+  buy(jid: string, node: string, values?: Record<string, string | boolean | string[]>, timeoutMs?: number): Promise<Result<Purchase, BuyError>>;
+  priceOf(jid: string, node: string): Promise<Result<{ price: Price | null; info: PeerSkillInfo }, TidepoolError>>;
+  catalog(jids: string[]): Promise<CatalogEntry[]>;
+  credit(): Record<string, number>;
+  stop(): Promise<void>;
+}

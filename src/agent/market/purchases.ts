@@ -14,8 +14,10 @@ import type { SkillCaller } from '../society/call.ts';
 import { parsePrice, type Price } from '../skills/types.ts';
 import type { Budget } from './budget.ts';
 import { isPaymentRequired } from './errors.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
+import type { ActionError } from '../../core/errors.ts';
 
-export type BuyError = TidepoolError | LedgerError | { kind: string; message: string };
+export type BuyError = TidepoolError | LedgerError | ActionError;
 
 export interface InvoiceRef {
   id: string;
@@ -55,7 +57,7 @@ export interface PurchaseDeps {
   /** A bare JID's online resource (the same resolver the SkillCaller uses). */
   resolve: (jid: string) => Promise<string | undefined> | string | undefined;
   memory?: PeerMemory;
-  onError?: (e: unknown) => void;
+  problem?: ProblemReporter;
 }
 
 export const PURCHASE_LIMITS = { credits: 500, catalogPeers: 20, catalogSkills: 50 } as const;
@@ -72,9 +74,9 @@ export function parseInvoice(json: unknown): InvoiceRef | undefined {
   return { id, amount: amount as number, node };
 }
 
-export async function createPurchases(deps: PurchaseDeps) {
+export async function createPurchases(deps: PurchaseDeps): Promise<Purchases> {
   // Prepaid calls we hold at sellers: a call that failed after we paid is used on the next purchase.
-  const credit = await persisted<Record<string, number>>(deps.store, 'market:credit', {}, 100, deps.onError);
+  const credit = await persisted<Record<string, number>>(deps.store, 'market:credit', {}, 100, deps.problem);
   const low = (jid: string) => bareOf(jid);
   const addCredit = (key: string, delta: number) => {
     const all = { ...credit.value() };
@@ -209,4 +211,12 @@ export async function createPurchases(deps: PurchaseDeps) {
   };
 }
 
-export type Purchases = Awaited<ReturnType<typeof createPurchases>>;
+export interface Purchases {
+  priceOf(jid: string, node: string): Promise<Result<{ price: Price | null; info: PeerSkillInfo }, TidepoolError>>;
+  /** Calls a peer's skill, paying what it publishes (within the owner's budget). */
+  buy(jid: string, node: string, values?: Record<string, string | boolean | string[]>, timeoutMs?: number): Promise<Result<Purchase, BuyError>>;
+  /** The priced skills these peers let us see (the marketplace view). */
+  catalog(jids: string[]): Promise<CatalogEntry[]>;
+  credit(): Record<string, number>;
+  flush(): Promise<void>;
+}

@@ -14,6 +14,7 @@ import type { PeerMemory } from '../memory/peer-memory.ts';
 import { persisted } from '../memory/persisted.ts';
 import type { ChargeContext, Charges, Price } from '../skills/types.ts';
 import { paymentRequired } from './errors.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export interface Invoice {
   id: string;
@@ -64,7 +65,7 @@ export interface SalesDeps {
   memory?: PeerMemory;
   invoiceTimeoutMs?: number;
   now?: () => number;
-  onError?: (e: unknown) => void;
+  problem?: ProblemReporter;
 }
 
 const low = (jid: string) => bareOf(jid);
@@ -77,11 +78,11 @@ function withInvoice(json: unknown, invoice: { id: string; amount: number; node:
   return { result: json, invoice };
 }
 
-export async function createSales(deps: SalesDeps) {
+export async function createSales(deps: SalesDeps): Promise<Sales> {
   const now = deps.now ?? Date.now;
   const timeoutMs = deps.invoiceTimeoutMs ?? SALES_LIMITS.invoiceTimeoutMs;
   const events = new Emitter<SalesEvents>();
-  const doc = await persisted<SalesDoc>(deps.store, 'market:sales', { prepaid: {}, invoices: {} }, 100, deps.onError);
+  const doc = await persisted<SalesDoc>(deps.store, 'market:sales', { prepaid: {}, invoices: {} }, 100, deps.problem);
   /** Prepaid calls held by runs in progress, so two parallel sessions cannot spend one payment twice. */
   const reserved = new Map<string, number>();
 
@@ -239,4 +240,13 @@ export async function createSales(deps: SalesDeps) {
   };
 }
 
-export type Sales = Awaited<ReturnType<typeof createSales>>;
+export interface Sales {
+  readonly events: Emitter<SalesEvents>;
+  readonly charges: Charges;
+  received(receipt: Receipt): PaymentOutcome | undefined;
+  sweep(): Invoice[];
+  prepaid(payer?: string): Prepaid[];
+  invoices(caller?: string): Invoice[];
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -6,6 +6,7 @@ import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { bareOf } from '../../core/jid.ts';
 import { persisted } from './persisted.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 /** Levels beyond roster friendship, agreed by both sides. */
 export type Bond = 'close-friend' | 'partner';
@@ -38,9 +39,9 @@ export interface MemoryEvents extends Record<string, unknown> {
 export const MEMORY_LIMITS = { peers: 500, notes: 12, noteChars: 200, introducers: 8 } as const;
 const KEY = 'memory:peers';
 
-export async function createPeerMemory(deps: { store: AgentStore; now?: () => number; onError?: (e: unknown) => void }) {
+export async function createPeerMemory(deps: { store: AgentStore; now?: () => number; problem?: ProblemReporter }): Promise<PeerMemory> {
   const now = deps.now ?? Date.now;
-  const doc = await persisted<Record<string, PeerRecord>>(deps.store, KEY, {}, 250, deps.onError);
+  const doc = await persisted<Record<string, PeerRecord>>(deps.store, KEY, {}, 250, deps.problem);
   const events = new Emitter<MemoryEvents>();
 
   const fresh = (jid: string): PeerRecord => ({ jid, firstSeen: now(), lastSeen: now(), trust: 0, introducedBy: [], notes: [], summary: {} });
@@ -107,4 +108,17 @@ export async function createPeerMemory(deps: { store: AgentStore; now?: () => nu
   };
 }
 
-export type PeerMemory = Awaited<ReturnType<typeof createPeerMemory>>;
+export interface PeerMemory {
+  readonly events: Emitter<MemoryEvents>;
+  get(jid: string): PeerRecord | undefined;
+  list(): PeerRecord[];
+  /** Something happened with a peer: counted by kind, described in a short note. */
+  note(jid: string, kind: string, text?: string): PeerRecord;
+  learn(jid: string, facts: { name?: string; persona?: string; skills?: string[] }): PeerRecord;
+  introduce(jid: string, by: string): PeerRecord;
+  trust(jid: string, delta: number): PeerRecord;
+  setBond(jid: string, bond: Bond | undefined): PeerRecord;
+  /** The person's explicit export: every record as JSON. */
+  export(): { format: string; version: number; exportedAt: string; peers: PeerRecord[] };
+  flush(): Promise<void>;
+}

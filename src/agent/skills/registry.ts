@@ -25,7 +25,11 @@ export interface RegistryEvents extends Record<string, unknown> {
 
 const SETTINGS_KEY = 'skills';
 
-export async function createSkillRegistry(deps: { store: AgentStore; facts: (from: string) => CallerFacts; rateLimit?: RateLimitOptions }) {
+export async function createSkillRegistry(deps: {
+  store: AgentStore;
+  facts: (from: string) => CallerFacts;
+  rateLimit?: RateLimitOptions;
+}): Promise<SkillRegistry> {
   const events = new Emitter<RegistryEvents>();
   const skills = new Map<string, Skill>();
   let saved = (await deps.store.getSetting<Record<string, SkillSettings>>(SETTINGS_KEY)) ?? {};
@@ -117,4 +121,21 @@ export async function createSkillRegistry(deps: { store: AgentStore; facts: (fro
   };
 }
 
-export type SkillRegistry = Awaited<ReturnType<typeof createSkillRegistry>>;
+export interface SkillRegistry {
+  readonly events: Emitter<RegistryEvents>;
+  add(skill: Skill): void;
+  list(): SkillView[];
+  get(node: string): Skill | undefined;
+  /** Enabled skills only: a disabled skill does not exist for callers. A priced one runs through the charges hook. */
+  lookup(node: string): Skill | undefined;
+  /** The current price of a skill (the owner's setting, else its default); undefined when free. */
+  priceOf(node: string): Price | undefined;
+  /** The market plugs in here (src/agent/market); undefined switches charging off. */
+  setCharges(hook: Charges | undefined): void;
+  visibleTo(from: string): Skill[];
+  authorize(from: string, node: string): Result<void, StanzaError>;
+  configure(
+    node: string,
+    patch: { enabled?: boolean; access?: Access; price?: Price | null },
+  ): Promise<Result<SkillView, { kind: 'invalid'; message: string }>>;
+}

@@ -28,7 +28,14 @@ export interface AllianceDeps {
   publish: () => Promise<void>;
 }
 
-export function createAlliances(d: AllianceDeps) {
+export interface Alliances {
+  readonly skill: Skill;
+  propose(room: string, theirs: string, admin: string): Promise<Result<string, TidepoolError>>;
+  accept(room: string, theirs: string, admin: string): Promise<Result<string, TidepoolError>>;
+  dissolve(room: string, theirs: string): Promise<Result<string, TidepoolError>>;
+}
+
+export function createAlliances(d: AllianceDeps): Alliances {
   /** Joint room: owned by the proposer, members of both organizations affiliated. */
   async function openJointRoom(ours: OrgRecord, theirs: string, theirAdmin: string): Promise<Result<string, TidepoolError>> {
     const joint = `alliance-${slugRoom(ours.room.split('@')[0]!)}-${slugRoom(theirs.split('@')[0]!)}@${d.mucService()}`.toLowerCase();

@@ -33,7 +33,7 @@ export async function createBonds(deps: {
   call: SkillCaller;
   isFriend: (jid: string) => boolean;
   observe: (o: Observation) => void;
-}) {
+}): Promise<Bonds> {
   const events = new Emitter<BondEvents>();
   const pending = await persisted<PendingBonds>(deps.store, 'bonds:pending', { in: {}, out: {} });
   const key = (jid: string) => bareOf(jid);
@@ -160,4 +160,15 @@ export async function createBonds(deps: {
   };
 }
 
-export type Bonds = Awaited<ReturnType<typeof createBonds>>;
+export interface Bonds {
+  readonly events: Emitter<BondEvents>;
+  readonly skill: Skill;
+  flush(): Promise<void>;
+  levelOf(jid: string): RelationshipLevel;
+  pendingIn(): { from: string; level: Bond }[];
+  pendingOut(): { to: string; level: Bond }[];
+  propose(jid: string, level: Bond): Promise<Result<string, TidepoolError>>;
+  accept(jid: string): Promise<Result<string, TidepoolError>>;
+  decline(jid: string): Promise<Result<string, TidepoolError>>;
+  end(jid: string): Promise<Result<string, TidepoolError>>;
+}

@@ -9,7 +9,8 @@ import type { Bonds } from './bonds.ts';
 import type { Network } from './network.ts';
 import type { SkillCaller } from './call.ts';
 import type { Orgs } from './orgs.ts';
-import type { Economy, Outcome } from './economy.ts';
+import type { Economy, Outcome } from '../economy/port.ts';
+import type { ActionError } from '../../core/errors.ts';
 
 export interface ExecuteDeps {
   contacts: Contacts;
@@ -22,7 +23,7 @@ export interface ExecuteDeps {
   economy?: () => Economy | undefined;
 }
 
-const said = <T>(r: Result<T, { message: string }>, text: (v: T) => string) => (r.ok ? ok(text(r.value)) : r);
+const said = <T>(r: Result<T, ActionError>, text: (v: T) => string) => (r.ok ? ok(text(r.value)) : r);
 
 export function createExecutor(d: ExecuteDeps) {
   return async (a: Action): Outcome => {
@@ -39,12 +40,13 @@ export function createExecutor(d: ExecuteDeps) {
         return said(await d.contacts.add(a.target), () => `asked ${a.target} to be friends`);
       case 'accept':
       case 'decline': {
-        if (!d.contacts.requests().some((q) => q.from === a.target.toLowerCase())) return fail({ message: `no friend request from ${a.target}` });
+        if (!d.contacts.requests().some((q) => q.from === a.target.toLowerCase()))
+          return fail({ kind: 'invalid', message: `no friend request from ${a.target}` });
         const r = a.action === 'accept' ? await d.contacts.accept(a.target) : await d.contacts.decline(a.target);
         return said(r, () => `${a.action === 'accept' ? 'accepted' : 'declined'} ${a.target}`);
       }
       case 'propose':
-        if (a.level !== 'close-friend' && a.level !== 'partner') return fail({ message: 'level must be close-friend or partner' });
+        if (a.level !== 'close-friend' && a.level !== 'partner') return fail({ kind: 'invalid', message: 'level must be close-friend or partner' });
         return said(await d.bonds.propose(a.target, a.level), (s) => `proposed ${a.level} to ${a.target}: ${s}`);
       case 'accept-bond':
         return said(await d.bonds.accept(a.target), (s) => s);
@@ -85,7 +87,7 @@ export function createExecutor(d: ExecuteDeps) {
       case 'award':
       case 'post-bounty': {
         const e = d.economy?.();
-        if (!e) return fail({ message: 'this agent has no world or market' });
+        if (!e) return fail({ kind: 'invalid', message: 'this agent has no world or market' });
         if (a.action === 'enter-world') return e.enterWorld(a.room);
         if (a.action === 'visit') return e.visit(a.target, a.text, a.amount);
         if (a.action === 'hunt') return e.hunt(a.target, a.text);

@@ -8,6 +8,7 @@ import { field, form } from '../skills/form-builders.ts';
 import type { PeerMemory } from '../memory/peer-memory.ts';
 import type { SkillCaller } from './call.ts';
 import type { Observation } from '../autonomy/situation.ts';
+import type { TidepoolError } from '../../core/errors.ts';
 
 export const NETWORK_NODE = 'network';
 const MAX_LISTED = 200;
@@ -63,7 +64,13 @@ export function parseListing(json: unknown): NetworkListing {
   return { friends, orgs };
 }
 
-export function createNetwork(deps: { call: SkillCaller; memory: PeerMemory; friends: () => string[]; self: () => string; observe: (o: Observation) => void }) {
+export function createNetwork(deps: {
+  call: SkillCaller;
+  memory: PeerMemory;
+  friends: () => string[];
+  self: () => string;
+  observe: (o: Observation) => void;
+}): Network {
   const explored = new Set<string>();
   return {
     explored: (jid: string) => explored.has(bareOf(jid)),
@@ -110,4 +117,10 @@ export function createNetwork(deps: { call: SkillCaller; memory: PeerMemory; fri
   };
 }
 
-export type Network = ReturnType<typeof createNetwork>;
+export interface Network {
+  explored(jid: string): boolean;
+  /** Asks a friend whom it knows; newly learned agents go to memory as introduced by that friend. */
+  explore(friend: string): Promise<{ ok: false; error: TidepoolError } | { ok: true; value: { listing: NetworkListing; fresh: number } }>;
+  /** Does a friend of ours list `jid` as its friend? Asks up to `max` friends, in parallel. */
+  vouch(jid: string, max?: number): Promise<string | undefined>;
+}

@@ -5,7 +5,7 @@
 // others find them without a directory.
 import xml, { type Element } from '@xmpp/xml';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { stanzaError, type TidepoolError } from '../../core/errors.ts';
+import { stanzaError, type ProblemReporter, type TidepoolError } from '../../core/errors.ts';
 import { Emitter } from '../../core/emitter.ts';
 import { bareOf } from '../../core/jid.ts';
 import type { AgentStore } from '../../store/types.ts';
@@ -22,6 +22,9 @@ import { EMPTY_ORG_STATE, ORG_LIMITS, addUnique, slugRoom, type OrgRecord, type 
 import { createAlliances } from './alliances.ts';
 import { createTaskBoard } from './tasks.ts';
 import { parseListing } from './network.ts';
+import type { Alliances } from './alliances.ts';
+import type { BareJid } from '../../core/jid.ts';
+import type { TaskBoard } from './tasks.ts';
 
 export const NS_ORGS = 'urn:xmpp:tidepool:orgs:0';
 export const ORG_JOIN_NODE = 'org-join';
@@ -38,11 +41,11 @@ export interface OrgsDeps {
   self: () => { jid: string; name: string };
   mucService: () => string;
   observe: (o: Observation) => void;
-  problem: (message: string) => void;
+  problem: ProblemReporter;
 }
 
-export async function createOrgs(d: OrgsDeps) {
-  const state = await persisted<OrgState>(d.store, 'orgs', EMPTY_ORG_STATE, 100, (e) => d.problem(`could not save organizations: ${String(e)}`));
+export async function createOrgs(d: OrgsDeps): Promise<Orgs> {
+  const state = await persisted<OrgState>(d.store, 'orgs', EMPTY_ORG_STATE, 100, d.problem, 'the organizations');
   const me = () => lc(d.self().jid);
   const nick = () => (d.self().name || me().split('@')[0]!).slice(0, 64);
   const events = new Emitter<{ changed: OrgState; listenerError: unknown }>();
@@ -76,7 +79,7 @@ export async function createOrgs(d: OrgsDeps) {
       alliances: o.alliances.map((a) => a.theirs),
     }));
     const r = await d.pep.publish(NS_ORGS, 'current', xml('json', { xmlns: 'urn:xmpp:json:0' }, JSON.stringify({ orgs: listing })), { accessModel: 'open' });
-    if (!r.ok) d.problem(`could not publish organizations: ${r.error.message}`);
+    if (!r.ok) d.problem({ ...r.error, message: `could not publish organizations: ${r.error.message}` });
   }
 
   /** Agent-written messages carry the generated marker; a person's words posted through the UI do not. */
@@ -337,7 +340,7 @@ export async function createOrgs(d: OrgsDeps) {
       const rooms = [...Object.keys(state.value().orgs), ...state.value().joint].filter((r) => !inside.has(r));
       for (const r of rooms) {
         const j = await d.muc.join(r, nick());
-        if (!j.ok) d.problem(`could not enter ${r}: ${j.error.message}`);
+        if (!j.ok) d.problem({ ...j.error, message: `could not enter ${r}: ${j.error.message}` });
       }
     },
     proposeAlliance: alliances.propose,
@@ -347,4 +350,46 @@ export async function createOrgs(d: OrgsDeps) {
   };
 }
 
-export type Orgs = Awaited<ReturnType<typeof createOrgs>>;
+export interface Orgs {
+  /** 'changed' after any change to organizations, requests, invitations. */
+  readonly events: Emitter<{ changed: OrgState; listenerError: unknown }>;
+  readonly skills: Skill[];
+  /** Room messages as they arrive (the UI's room view and tests listen here). */
+  onRoomMessage(fn: (m: OrgRoomMessage) => void): () => void;
+  readonly tasks: TaskBoard;
+  readonly alliances: Alliances;
+  list(): OrgRecord[];
+  get(room: string): OrgRecord | undefined;
+  views(): OrgView[];
+  published(): { room: string; name: string; purpose: string; admin: BareJid }[];
+  requested(): string[];
+  invitations(): { room: string; from: string; reason?: string; at: number }[];
+  dismissInvitation(room: string): void;
+  joinRequests(): { from: string; room: string }[];
+  allianceProposals(): { from: string; room: string; theirs: string }[];
+  joint(): string[];
+  inLoop(room: string): boolean;
+  /** Discovery without a directory: the public rooms of our MUC service. */
+  publicRooms(): Promise<Result<{ jid: string; name?: string }[], TidepoolError>>;
+  /** The organizations an agent publishes on its PEP node (anyone may read it). */
+  publishedBy(jid: string): Promise<Result<{ room: string; name: string; purpose: string; admin: string }[], TidepoolError>>;
+  /** Rooms we are in right now. */
+  rooms(): string[];
+  /** Founds an organization: a persistent, members-only room that we own, with its charter. */
+  found(o: { room: string; name: string; purpose: string; rules?: string; open?: boolean }): Promise<Result<string, TidepoolError>>;
+  invite(room: string, jid: string): Promise<Result<void, TidepoolError>>;
+  join(room: string): Promise<Result<void, TidepoolError>>;
+  leave(room: string): Promise<Result<void, TidepoolError>>;
+  /** A person's post by default; the autonomy loop passes { generated: true }. */
+  post(room: string, text: string, opts?: { generated?: boolean }): Promise<Result<unknown, TidepoolError>>;
+  requestJoin(admin: string, room: string): Promise<Result<string, TidepoolError>>;
+  admit(room: string, jid: string): Promise<Result<void, TidepoolError>>;
+  refuse(room: string, jid: string): Promise<Result<void, TidepoolError>>;
+  publish(): Promise<void>;
+  /** After a restart the MUC layer knows no rooms: enter our organizations and joint rooms again. */
+  resume(): Promise<void>;
+  proposeAlliance(room: string, theirs: string, admin: string): Promise<Result<string, TidepoolError>>;
+  acceptAlliance(room: string, theirs: string, admin: string): Promise<Result<string, TidepoolError>>;
+  dissolveAlliance(room: string, theirs: string): Promise<Result<string, TidepoolError>>;
+  flush(): Promise<void>;
+}

@@ -29,7 +29,16 @@ export function parseTaskPayload(payload: Element | undefined): { id: string; ti
   }
 }
 
-export function createTaskBoard(d: { muc: OrgMuc; send: (room: string, body: string, extra: Element[]) => Promise<Result<unknown, TidepoolError>> }) {
+export interface TaskBoard {
+  list(room: string): Task[];
+  add(room: string, title: string): Promise<Result<string, TidepoolError>>;
+  set(room: string, id: string, state: TaskState): Promise<Result<void, TidepoolError>>;
+}
+
+export function createTaskBoard(d: {
+  muc: OrgMuc;
+  send: (room: string, body: string, extra: Element[]) => Promise<Result<unknown, TidepoolError>>;
+}): TaskBoard {
   const boards = new Map<string, Map<string, Task>>();
   d.muc.events.on('message', (m) => {
     const t = parseTaskPayload(m.json);

@@ -19,7 +19,7 @@ export interface WorldClientDeps {
   memory?: Pick<PeerMemory, 'note' | 'trust'>;
 }
 
-type Answer = Promise<Result<Record<string, unknown>, TidepoolError>>;
+export type Answer = Promise<Result<Record<string, unknown>, TidepoolError>>;
 
 export function createWorldClient(d: WorldClientDeps) {
   const lc = (jid: string) => bareOf(jid);

@@ -3,6 +3,7 @@
 // who explored how far, its own visits, and the secrets it found elsewhere.
 import type { AgentStore } from '../../store/types.ts';
 import { persisted, type Persisted } from '../memory/persisted.ts';
+import type { ProblemReporter } from '../../core/errors.ts';
 
 export interface OwnPlace {
   room: string;
@@ -54,9 +55,9 @@ export const EMPTY_OWN: WorldOwnData = { places: {}, treasures: {}, explored: {}
 
 export async function ownWorldData(
   store: AgentStore,
-  onError?: (e: unknown) => void,
+  problem?: ProblemReporter,
 ): Promise<Persisted<WorldOwnData> & { change(fn: (d: WorldOwnData) => void): WorldOwnData }> {
-  const doc = await persisted<WorldOwnData>(store, 'world', EMPTY_OWN, 250, onError);
+  const doc = await persisted<WorldOwnData>(store, 'world', EMPTY_OWN, 250, problem, 'the world data');
   return {
     ...doc,
     change(fn) {

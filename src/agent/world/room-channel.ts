@@ -11,6 +11,7 @@ import { NS_JSON } from '../../xmpp/commands/types.ts';
 import { RecentSet } from '../../xmpp/muc/pending.ts';
 import type { RoomChannel, RoomEvent } from './types.ts';
 import type { WorldMuc } from './world-muc.ts';
+import { errorMessage, type ProblemReporter } from '../../core/errors.ts';
 
 export const CHANNEL_LIMITS = { payloadBytes: 8 * 1024, typeChars: 64, archive: 2000, waiting: 1000, seen: 5000 } as const;
 
@@ -28,7 +29,7 @@ export interface RoomChannelDeps {
   muc: WorldMuc;
   /** Our bare JID. */
   self: () => string;
-  problem?: (message: string) => void;
+  problem?: ProblemReporter;
 }
 
 /** The payload of a world message, or undefined for anything oversized, unparsable or not ours. */
@@ -68,7 +69,7 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
       try {
         h(e);
       } catch (err) {
-        d.problem?.(`a room event handler failed: ${String(err)}`);
+        d.problem?.({ kind: 'invalid', message: `a room event handler failed: ${errorMessage(err)}` });
       }
     }
   }
@@ -98,9 +99,10 @@ export function createRoomChannel(d: RoomChannelDeps): RoomChannel & {
     // The archive may have expired the message we last saw: read what it still has.
     if (!page.ok && r.last !== undefined && page.error.kind === 'stanza' && page.error.condition === 'item-not-found')
       page = await d.muc.archive(room, { max: CHANNEL_LIMITS.archive });
-    if (!page.ok) d.problem?.(`could not read the archive of ${room}: ${page.error.message}`);
+    if (!page.ok) d.problem?.({ ...page.error, message: `could not read the archive of ${room}: ${page.error.message}` });
     else {
-      if (page.value.truncated) d.problem?.(`the archive of ${room} has more than ${CHANNEL_LIMITS.archive} messages; only the first were read`);
+      if (page.value.truncated)
+        d.problem?.({ kind: 'invalid', message: `the archive of ${room} has more than ${CHANNEL_LIMITS.archive} messages; only the first were read` });
       for (const m of page.value.messages) {
         const event = parsePayload(m.json);
         // The room recorded no (or more than one) author: nobody can vouch for it.

@@ -12,6 +12,7 @@ import type { Pay } from '../ledger/types.ts';
 import { clue, OWN_LIMITS, trim, type OwnPlace, type OwnTreasure, type WorldOwnData } from './places.ts';
 import { treasureCommitment } from './treasure.ts';
 import type { WorldEvent } from './events.ts';
+import { asProblem, type ActionError, type ProblemReporter } from '../../core/errors.ts';
 
 export const PLACE_VISIT_NODE = 'place-visit';
 export const PLACE_EXPLORE_NODE = 'place-explore';
@@ -21,9 +22,9 @@ export interface WorldSkillDeps {
   own: { value(): WorldOwnData; change(fn: (d: WorldOwnData) => void): WorldOwnData };
   pay: Pay;
   /** Posts an event in `room` as us; resolves once the room has it (or says why not). */
-  announce(room: string, event: WorldEvent, body: string): Promise<Result<unknown, { message: string }>>;
+  announce(room: string, event: WorldEvent, body: string): Promise<Result<unknown, ActionError>>;
   note?(jid: string, kind: string, text: string): void;
-  problem?(message: string): void;
+  problem?: ProblemReporter;
   exploreLimit?: RateLimitOptions;
 }
 
@@ -36,7 +37,7 @@ export function createWorldSkills(d: WorldSkillDeps): Skill[] {
   const placeOf = (id: string | undefined): OwnPlace | undefined => (id ? d.own.value().places[id] : undefined);
   const announced = async (room: string, event: WorldEvent, body: string) => {
     const r = await d.announce(room, event, body);
-    if (!r.ok) d.problem?.(`could not announce ${event.type} in ${room}: ${r.error.message}`);
+    if (!r.ok) d.problem?.(asProblem({ ...r.error, message: `could not announce ${event.type} in ${room}: ${r.error.message}` }));
   };
 
   const visit: Skill = {

@@ -25,6 +25,8 @@ import { rankPlaces, type Ranked } from './interest.ts';
 import { createWorldSkills } from './skills.ts';
 import { createWorldClient } from './client.ts';
 import { createMover } from './mover.ts';
+import type { Answer } from './client.ts';
+import { errorMessage, type ProblemReporter } from '../../core/errors.ts';
 
 export const NS_WORLD_POSITION = 'urn:xmpp:tidepool:world:position:0';
 export const NS_WORLD_PLACES = 'urn:xmpp:tidepool:places:0';
@@ -47,7 +49,7 @@ export interface WorldDeps {
   observe?: (o: WorldObservation) => void;
   memory?: Pick<PeerMemory, 'note' | 'trust'>;
   isFriend?: (jid: string) => boolean;
-  problem?: (message: string) => void;
+  problem?: ProblemReporter;
   /** Explorations per explorer on our places (token bucket). */
   exploreLimit?: RateLimitOptions;
   /** Least time between two position/look updates we send (moves in between are coalesced). */
@@ -62,17 +64,18 @@ export interface WorldEvents extends Record<string, unknown> {
 
 type Err = TidepoolError;
 
-export async function createWorld(d: WorldDeps) {
+export async function createWorld(d: WorldDeps): Promise<World> {
   const events = new Emitter<WorldEvents>();
-  const problem = (m: string) => d.problem?.(m);
+  const problem: ProblemReporter = (e) => d.problem?.(e);
+  const invalid = (message: string) => problem({ kind: 'invalid', message });
   const me = () => bareOf(d.self().jid);
-  const own = await ownWorldData(d.store, (e) => problem(`could not save the world: ${String(e)}`));
+  const own = await ownWorldData(d.store, problem);
   const channel = createRoomChannel({ muc: d.muc, self: () => d.self().jid, problem });
   const rooms = new Map<string, RoomState>();
   let current: string | undefined;
   // Events are applied one at a time, in order: a claim waits for its digest before the next event.
   let queue: Promise<void> = Promise.resolve();
-  const enqueue = (fn: () => Promise<void> | void) => (queue = queue.then(fn).catch((e) => problem(`world event failed: ${String(e)}`)));
+  const enqueue = (fn: () => Promise<void> | void) => (queue = queue.then(fn).catch((e) => invalid(`world event failed: ${errorMessage(e)}`)));
 
   /** `live`: what happened now, not the archive's past, which the autonomy loop need not react to. */
   function commit(room: string, next: RoomState, live = true) {
@@ -128,7 +131,7 @@ export async function createWorld(d: WorldDeps) {
     async send(room, pos) {
       const payload = JSON.stringify({ room, x: pos.x, y: pos.y, ...(pos.look && { look: pos.look }) });
       const pep = await d.pep.publish(NS_WORLD_POSITION, room, xml('json', { xmlns: NS_JSON }, payload), { accessModel: 'open' });
-      if (!pep.ok) problem(`could not publish our position: ${pep.error.message}`);
+      if (!pep.ok) problem({ ...pep.error, message: `could not publish our position: ${pep.error.message}` });
       if (pos.lookChanged && pos.look) {
         const r = await announce(room, { type: 'look', ...pos.look }, `${d.self().name} changed look`);
         if (!r.ok) return r;
@@ -225,7 +228,7 @@ export async function createWorld(d: WorldDeps) {
       const r = inRoom(room);
       if (!r.ok) return Promise.resolve(r);
       if (!validAvatar(look.avatar) || !/^#[0-9a-fA-F]{6}$/.test(look.color))
-        return Promise.resolve(fail({ kind: 'invalid', message: 'a look is one emoji or up to 2 letters and a #rrggbb colour' }));
+        return Promise.resolve(fail({ kind: 'invalid', message: 'a look is the name of a drawing (up to 8 characters) and a #rrggbb colour' }));
       const a = rooms.get(r.value)!.agents[me()];
       return mover.look(r.value, { avatar: look.avatar, color: look.color.toLowerCase() }, a ? { x: a.x, y: a.y } : { x: 0, y: 0 });
     },
@@ -248,7 +251,7 @@ export async function createWorld(d: WorldDeps) {
       if (Object.keys(own.value().places).length >= OWN_LIMITS.places) return fail({ kind: 'invalid', message: `at most ${OWN_LIMITS.places} places` });
       own.change((o) => void (o.places[place.id] = place));
       const pep = await d.pep.publish(NS_WORLD_PLACES, place.id, xml('json', { xmlns: NS_JSON }, JSON.stringify(place)), { accessModel: 'open' });
-      if (!pep.ok) problem(`could not publish the place on PEP: ${pep.error.message}`);
+      if (!pep.ok) problem({ ...pep.error, message: `could not publish the place on PEP: ${pep.error.message}` });
       const sent = await announce(r.value, placeEvent(place), `${d.self().name} made a place: ${place.name}`);
       if (!sent.ok) return sent;
       await queue;
@@ -320,4 +323,29 @@ export async function createWorld(d: WorldDeps) {
 
 const placeEvent = (p: OwnPlace): WorldEvent => ({ type: 'place', id: p.id, name: p.name, description: p.description, tags: p.tags, x: p.x, y: p.y });
 
-export type World = Awaited<ReturnType<typeof createWorld>>;
+export interface World {
+  readonly events: Emitter<WorldEvents>;
+  readonly channel: RoomChannel;
+  readonly skills: Skill[];
+  enter(room?: string): Promise<Result<WorldSnapshot, TidepoolError>>;
+  leave(room?: string): Promise<Result<void, TidepoolError>>;
+  snapshot(room?: string): WorldSnapshot;
+  /** Rooms we are in; `current` is the one snapshot() and the client calls use by default. */
+  rooms(): { current: string | undefined; all: string[] };
+  moveTo(x: number, y: number, room?: string): Promise<Result<unknown, TidepoolError>>;
+  setLook(look: Look, room?: string): Promise<Result<unknown, TidepoolError>>;
+  createPlace(p: { name: string; description: string; tags: string[]; x: number; y: number }, room?: string): Promise<Result<Place, TidepoolError>>;
+  hideTreasure(t: { place: string; reward: number; hint: string; depth: number }): Promise<Result<Treasure, TidepoolError>>;
+  verifyClaim(t: Treasure): Promise<boolean>;
+  /** Calls the owner's place-visit skill (rating 1..5 optional): the place's description and tags. */
+  visit(owner: string, place: string, rating?: number): Answer;
+  /** Calls place-explore: a clue, and once explored deep enough the treasure's secret and salt (kept for claim). */
+  explore(owner: string, place: string): Answer;
+  /** Calls treasure-claim with the given reveal, or the one exploring gave us. */
+  claim(owner: string, treasure: string, secret?: string, salt?: string): Answer;
+  /** Places worth a visit in the current world (see interest.ts for the weights). */
+  interesting(limit?: number): Ranked[];
+  /** Resolves once every event received so far is applied (tests, and callers that just posted). */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,9 +1,7 @@
 // The A2A Agent Card of a node, generated from its agent card (its PEP card) and the skills
 // an A2A caller may use: the bridge advertises only what it can call, with the caller's rights.
 import type { AgentCard as A2ACard, AgentSkill } from '@a2a-js/sdk';
-import type { AgentCard } from '../../agent/card.ts';
-import type { Skill } from '../../agent/skills/types.ts';
-import { fieldSummary } from '../../xmpp/forms/index.ts';
+import { fieldSummary, type AgentCard, type Skill } from '../../agent/index.ts';
 
 export interface CardInput {
   card: AgentCard;

@@ -5,12 +5,10 @@
 import { TaskState, type Message } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
 import { randomUUID } from 'node:crypto';
-import type { SkillRegistry } from '../../agent/skills/registry.ts';
-import type { DataForm } from '../../xmpp/forms/types.ts';
+import { fail, stanzaError, type DataForm, type SkillRegistry } from '../../agent/index.ts';
 import { callLocally } from './local-call.ts';
-import { fail } from '../../core/result.ts';
-import { stanzaError } from '../../core/errors.ts';
 import { dataPart, message, readCall, textPart } from './wire.ts';
+import { errorMessage } from '../../agent/index.ts';
 
 export interface BridgeExecutorOptions {
   registry: SkillRegistry;
@@ -67,7 +65,7 @@ export function bridgeExecutor(o: BridgeExecutorOptions): AgentExecutor & { runn
             if (!ctrl.signal.aborted) status(bus, taskId, contextId, TaskState.TASK_STATE_WORKING, text, percent === undefined ? undefined : { percent });
           },
           // A skill that throws is a bug there; for the caller it is what the command server answers.
-        }).catch((e: unknown) => fail(stanzaError('internal-server-error', `the skill failed: ${e instanceof Error ? e.message : String(e)}`)));
+        }).catch((e: unknown) => fail(stanzaError('internal-server-error', `the skill failed: ${errorMessage(e)}`)));
         if (ctrl.signal.aborted) {
           const timedOut = ctrl.signal.reason instanceof Error && ctrl.signal.reason.message === 'timeout';
           status(

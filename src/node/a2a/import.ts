@@ -3,11 +3,22 @@
 // of their own. A2A 'working' updates become progress messages; cancel becomes CancelTask.
 import { TaskState, type AgentCard as A2ACard, type AgentSkill, type Part } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type Client } from '@a2a-js/sdk/client';
-import { fail, ok, type Result } from '../../core/result.ts';
-import { stanzaError, type StanzaError, type TidepoolError } from '../../core/errors.ts';
-import type { RunOutput, RunContext } from '../../xmpp/commands/server.ts';
-import type { Access, Skill } from '../../agent/skills/types.ts';
-import { field, first, form } from '../../agent/skills/form-builders.ts';
+import {
+  errorMessage,
+  fail,
+  field,
+  first,
+  form,
+  ok,
+  stanzaError,
+  type Access,
+  type Result,
+  type RunContext,
+  type RunOutput,
+  type Skill,
+  type StanzaError,
+  type TidepoolError,
+} from '../../agent/index.ts';
 import { dataOf, dataPart, message, SKILL_KEY, textOf, textPart } from './wire.ts';
 import { sendAndPoll } from './poll.ts';
 import { createHash } from 'node:crypto';
@@ -85,7 +96,7 @@ async function call(
     try {
       data = JSON.parse(raw);
     } catch (e) {
-      return fail(stanzaError('bad-request', `"data" must be JSON: ${(e as Error).message}`));
+      return fail(stanzaError('bad-request', `"data" must be JSON: ${errorMessage(e)}`));
     }
   }
   const parts = [...(text ? [textPart(text)] : []), ...(data !== undefined ? [dataPart(data)] : [])];
@@ -144,7 +155,7 @@ async function call(
       await client.cancelTask({ tenant: '', id: taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
       return fail(stanzaError('not-allowed', 'canceled'));
     }
-    const why = (e as Error).message;
+    const why = errorMessage(e);
     // The agent refused our credentials (a wrong or missing token): the owner's to fix, not a retry.
     if (/\b(401|403)\b/.test(why)) return fail(stanzaError('not-authorized', `the A2A agent refused the credentials: ${why}`.slice(0, 1000)));
     return fail(stanzaError(signal.aborted ? 'remote-server-timeout' : 'service-unavailable', `the A2A call failed: ${why}`));
@@ -212,7 +223,7 @@ export async function importA2a(o: ImportOptions): Promise<Result<Imported, Tide
     client = await factory.createFromUrl(base, path);
     card = await client.getAgentCard({ signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    return fail({ kind: 'network', message: `cannot import the A2A agent at ${o.url.slice(0, 200)}: ${(e as Error).message}` });
+    return fail({ kind: 'network', message: `cannot import the A2A agent at ${o.url.slice(0, 200)}: ${errorMessage(e)}` });
   }
   // The card is the remote agent's word: skills without an id are left out rather than trusted to be whole.
   const listed = (Array.isArray(card.skills) ? card.skills : []).filter((s) => s && typeof s.id === 'string' && s.id !== '');

@@ -1,12 +1,7 @@
 // One skill call inside the node, with the XEP-0050 semantics the command server gives a remote caller:
 // the registry authorizes the caller (access rule + rate limit), every stage's form is filled from the
 // values and validated as a submission, then run() reports progress and honours cancel.
-import { fail, type Result } from '../../core/result.ts';
-import { stanzaError, type StanzaError } from '../../core/errors.ts';
-import { validateSubmission } from '../../xmpp/forms/index.ts';
-import type { DataForm } from '../../xmpp/forms/types.ts';
-import type { RunOutput } from '../../xmpp/commands/server.ts';
-import type { SkillRegistry } from '../../agent/skills/registry.ts';
+import { fail, stanzaError, validateSubmission, type DataForm, type Result, type RunOutput, type SkillRegistry, type StanzaError } from '../../agent/index.ts';
 import type { FormValues } from './wire.ts';
 
 export interface LocalCall {

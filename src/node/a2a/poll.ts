@@ -4,7 +4,7 @@
 // off (0.5 s doubling to 4 s): agents limit requests per peer (OpenClaw: 30 a minute by default).
 import { TaskState, type Part, type SendMessageRequest, type Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import type { RunContext } from '../../xmpp/commands/server.ts';
+import { errorMessage, type RunContext } from '../../agent/index.ts';
 import { textOf } from './wire.ts';
 
 export interface Polled {
@@ -51,7 +51,7 @@ async function cancel(client: Client, taskId: string): Promise<string | undefine
   } catch (e) {
     // The SDK's JSON-RPC errors carry the wire code as envelopeCode (OpenClaw: -32004, unsupported operation).
     const code = (e as { envelopeCode?: unknown; code?: unknown }).envelopeCode ?? (e as { code?: unknown }).code;
-    return `${typeof code === 'number' ? `${code} ` : ''}${(e as Error).message}`.slice(0, 300);
+    return `${typeof code === 'number' ? `${code} ` : ''}${errorMessage(e)}`.slice(0, 300);
   }
 }
 

@@ -1,6 +1,6 @@
 // The runner's A2A flags: --a2a-import (owner-configured card URLs -> skills) and --a2a-port (the bridge).
 // Problems are reported on stderr and leave the node running without that part.
-import type { AgentNode } from '../../agent/node.ts';
+import type { AgentNode } from '../../agent/index.ts';
 import type { NodeArgs } from '../args.ts';
 import { importInto } from './import.ts';
 import { serveA2a } from './serve.ts';
@@ -21,7 +21,7 @@ export async function startA2a(node: AgentNode, a: Pick<NodeArgs, 'a2a' | 'a2aIm
   const served = await serveA2a({
     registry: node.skills,
     card: node.card,
-    ownJid: () => node.connection.jid() ?? node.identity.jid,
+    ownJid: () => node.ownJid() ?? node.identity.jid,
     port: a.a2a.port,
     access: a.a2a.access,
   });

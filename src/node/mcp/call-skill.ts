@@ -1,11 +1,7 @@
 // Running a peer's skill for an MCP client: execute, fill each stage from the given JSON values,
 // forward XEP-0050 progress, and turn an MCP cancellation into an XEP-0050 cancel.
-import { fail, ok, type Result } from '../../core/result.ts';
-import type { TidepoolError } from '../../core/errors.ts';
-import type { CommandClient } from '../../xmpp/commands/client.ts';
-import type { CommandResponse } from '../../xmpp/commands/types.ts';
-import { bareOf } from '../../core/jid.ts';
-import { effectiveType } from '../../xmpp/forms/fields.ts';
+import { bareOf, effectiveType, fail, ok, type CommandResponse, type Result, type TidepoolError } from '../../agent/index.ts';
+import type { SkillCalls as CommandClient } from '../../agent/index.ts';
 import { formToJsonSchema, stageSubmission } from './forms-to-json-schema.ts';
 
 /** A skill asks for at most this many stages before we give up (a loop or a form we cannot fill). */

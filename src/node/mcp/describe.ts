@@ -2,10 +2,7 @@
 // JSON Schema. That schema comes from the peer itself: we execute the skill and cancel at once (the
 // form a stage sends is the only exact description of it). Skills with no input stage would run on
 // execute, so those are only described, never executed.
-import type { AgentNode } from '../../agent/node.ts';
-import { fail, ok, type Result } from '../../core/result.ts';
-import type { TidepoolError } from '../../core/errors.ts';
-import { bareOf } from '../../core/jid.ts';
+import { bareOf, fail, ok, type AgentNode, type Result, type TidepoolError } from '../../agent/index.ts';
 import { formToJsonSchema, type JsonSchema } from './forms-to-json-schema.ts';
 
 export interface SkillDescription {
@@ -50,10 +47,10 @@ export async function describeAgent(
       d.inputSchema = { description: `not fetched (at most ${MAX_SCHEMAS} per call): call describe_agent with skills: ["${s.node}"]` };
     } else if (info.ok && info.value.input) {
       fetched++;
-      const r = await node.commands.execute(to, s.node, 15_000);
+      const r = await node.calls.execute(to, s.node, 15_000);
       if (r.ok && r.value.status === 'executing') {
         if (r.value.form) d.inputSchema = formToJsonSchema(r.value.form);
-        if (r.value.sessionid) await node.commands.cancel(to, s.node, r.value.sessionid);
+        if (r.value.sessionid) await node.calls.cancel(to, s.node, r.value.sessionid);
       }
     }
     skills.push(d);

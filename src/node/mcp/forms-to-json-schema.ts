@@ -1,8 +1,6 @@
 // XEP-0004 forms (with XEP-0122 datatypes and ranges) as JSON Schema, so an MCP client knows what a
 // skill stage wants; and the reverse for the values it sends back (JSON -> XEP-0004 field values).
-import type { DataForm, FormField } from '../../xmpp/forms/types.ts';
-import { datatypeOf } from '../../xmpp/forms/datatypes.ts';
-import { effectiveType } from '../../xmpp/forms/fields.ts';
+import { datatypeOf, effectiveType, type DataForm, type FormField } from '../../agent/index.ts';
 
 export type JsonSchema = { [k: string]: unknown };
 

@@ -1,6 +1,6 @@
 // The reverse mapping, for mounted MCP tools: a tool's JSON Schema input as one XEP-0004 form stage,
 // and the submitted field values back into the JSON arguments the tool expects.
-import type { DataForm, FormField, Validation } from '../../xmpp/forms/types.ts';
+import type { DataForm, FormField, Validation } from '../../agent/index.ts';
 import type { JsonSchema } from './forms-to-json-schema.ts';
 
 const FORMAT_DATATYPES: Record<string, string> = { date: 'xs:date', time: 'xs:time', 'date-time': 'xs:dateTime', uri: 'xs:anyURI' };

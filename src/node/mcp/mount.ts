@@ -5,14 +5,23 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { describeAccess, parseAccess, type Skill, type Access } from '../../agent/skills/types.ts';
-import type { SkillRegistry } from '../../agent/skills/registry.ts';
-import { field, form } from '../../agent/skills/form-builders.ts';
-import { stanzaError } from '../../core/errors.ts';
-import { fail, ok, type Result } from '../../core/result.ts';
-import type { TidepoolError } from '../../core/errors.ts';
-import { TIDEPOOL_VERSION } from '../../agent/card.ts';
+import {
+  TIDEPOOL_VERSION,
+  describeAccess,
+  fail,
+  field,
+  form,
+  ok,
+  parseAccess,
+  stanzaError,
+  type Access,
+  type Result,
+  type Skill,
+  type SkillRegistry,
+  type TidepoolError,
+} from '../../agent/index.ts';
 import { formValuesToJson, jsonSchemaToForm } from './json-schema-to-form.ts';
+import { errorMessage } from '../../agent/index.ts';
 
 export type McpTarget = { command: string; args: string[]; cwd?: string } | { url: string };
 
@@ -71,7 +80,7 @@ function toolSkill(client: Client, server: string, tool: ToolInfo, access: Acces
         });
       } catch (e) {
         if (ctx.signal.aborted) return fail(stanzaError('not-allowed', 'canceled'));
-        return fail(stanzaError('internal-server-error', `the MCP server ${server} did not answer: ${(e as Error)?.message ?? String(e)}`));
+        return fail(stanzaError('internal-server-error', `the MCP server ${server} did not answer: ${errorMessage(e)}`));
       }
     },
   };
@@ -104,7 +113,7 @@ export async function mountMcpServer(skills: SkillRegistry, m: McpMount): Promis
     return ok({ skills: nodes, close: () => client.close() });
   } catch (e) {
     await client.close().catch(() => {});
-    return fail({ kind: 'network', message: `cannot mount the MCP server ${m.name}: ${(e as Error)?.message ?? String(e)}` });
+    return fail({ kind: 'network', message: `cannot mount the MCP server ${m.name}: ${errorMessage(e)}` });
   }
 }
 

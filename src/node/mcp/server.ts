@@ -2,8 +2,7 @@
 // Progress goes out only when the client sent a progressToken (MCP spec, "Progress").
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { AgentNode } from '../../agent/node.ts';
-import { TIDEPOOL_VERSION } from '../../agent/card.ts';
+import { TIDEPOOL_VERSION, type AgentNode } from '../../agent/index.ts';
 import { createTools } from './tools.ts';
 
 export function createMcpServer(node: AgentNode): Server {

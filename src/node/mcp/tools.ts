@@ -1,12 +1,9 @@
 // The MCP tools a Tidepool node offers: what each takes (JSON Schema) and what it does with the node.
 // XMPP errors come back as tool results with isError, never as protocol errors: the model reads them.
-import type { AgentNode } from '../../agent/node.ts';
-import type { TidepoolError } from '../../core/errors.ts';
-import { bareOf } from '../../core/jid.ts';
-import { parseBareJid } from '../../core/jid.ts';
+import { bareOf, parseBareJid, type AgentNode, type CommandResponse, type TidepoolError } from '../../agent/index.ts';
 import { callSkill } from './call-skill.ts';
 import { describeAgent } from './describe.ts';
-import type { CommandResponse } from '../../xmpp/commands/types.ts';
+import { errorMessage } from '../../agent/index.ts';
 
 export interface ToolResult {
   content: Array<{ type: 'text'; text: string }>;
@@ -153,7 +150,7 @@ export function createTools(node: AgentNode) {
       const to = await resolveAgent(node, j.jid);
       if (!to) return error(`${j.jid} is not online (or not an agent we can find): no resource to call`);
       let step = 0;
-      const r = await callSkill(node.commands, to, skill, values, {
+      const r = await callSkill(node.calls, to, skill, values, {
         signal: ctx.signal,
         onProgress: (message, percent) => ctx.progress?.(message, percent ?? ++step, percent === undefined ? undefined : 100),
       });
@@ -184,7 +181,7 @@ export function createTools(node: AgentNode) {
     async presence() {
       const s = node.status();
       return text({
-        jid: node.connection.jid() ?? node.identity.jid,
+        jid: node.ownJid() ?? node.identity.jid,
         state: s.state,
         card: node.card(),
         friendsOnline: node.contacts
@@ -203,7 +200,7 @@ export function createTools(node: AgentNode) {
       try {
         return await h(args, ctx);
       } catch (e) {
-        return error(`${name} failed: ${(e as Error)?.message ?? String(e)}`);
+        return error(`${name} failed: ${errorMessage(e)}`);
       }
     },
   };

@@ -1,9 +1,8 @@
 // Reactive view of the node's ledger and credit limits for the ledger panel. One per agent for the life
 // of the page (`ledgerStateOf`), so refusals that arrive while the panel is closed are still listed.
-import type { AgentNode } from '../../agent/node.ts';
-import type { CreditLimitSettings } from '../../agent/ledger/limits.ts';
-import { receiptHash } from '../../agent/ledger/receipt.ts';
-import { verifyExport } from '../../agent/ledger/verify.ts';
+import { bareOf, receiptHash, verifyExport, type AgentNode, type CreditLimitSettings } from '../../agent/index.ts';
+import type { Outcome } from '../outcome.ts';
+import { balanceSteps } from '../charts/series.ts';
 import {
   ledgerFileName,
   limitsFromForm,
@@ -18,8 +17,11 @@ import {
   type LimitsForm,
   type PayForm,
   type ReceiptRow,
+  TREND_POINTS,
 } from './ledger-view.ts';
-import { bareOf } from '../../core/jid.ts';
+
+/** The part of the agent the ledger panel reads and drives. */
+export type LedgerAgent = Pick<AgentNode, 'identity' | 'ledger' | 'contacts' | 'society' | 'creditLimits' | 'pay'>;
 
 /** Refusal lines kept: peers decide how many arrive. */
 const REFUSED_KEPT = 50;
@@ -35,7 +37,7 @@ export interface RefusedLine {
   at: number;
 }
 
-export type Outcome = { ok: true; text: string } | { ok: false; text: string };
+export type { Outcome };
 
 export class LedgerState {
   /** Every peer we have a chain with, largest balances first. */
@@ -57,7 +59,7 @@ export class LedgerState {
   /** Bumped on every refresh of the receipts, so a late hash does not land on another peer's list. */
   private receiptsVersion = 0;
 
-  constructor(private readonly node: AgentNode) {
+  constructor(private readonly node: LedgerAgent) {
     this.refresh();
     node.ledger.events.on('receipt', ({ receipt }) => {
       this.refresh();
@@ -77,7 +79,13 @@ export class LedgerState {
   refresh() {
     const names = new Map(this.node.contacts.list().map((c) => [c.jid, c.name]));
     this.rows = sortBalances(
-      this.node.ledger.balances().map((b) => ({ ...b, name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined })),
+      this.node.ledger.balances().map((b) => ({
+        ...b,
+        name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined,
+        trend: balanceSteps(this.node.ledger.chain(b.peer), this.self())
+          .slice(-TREND_POINTS)
+          .map((s) => s.value),
+      })),
     );
     this.limits = this.node.creditLimits.settings();
   }
@@ -179,10 +187,10 @@ export class LedgerState {
   }
 }
 
-const states = new WeakMap<AgentNode, LedgerState>();
+const states = new WeakMap<LedgerAgent, LedgerState>();
 
 /** The ledger view of `node`, made on first use and kept for the life of the page. */
-export function ledgerStateOf(node: AgentNode): LedgerState {
+export function ledgerStateOf(node: LedgerAgent): LedgerState {
   let s = states.get(node);
   if (!s) states.set(node, (s = new LedgerState(node)));
   return s;

@@ -1,11 +1,18 @@
 // Pure helpers behind the ledger panel: balance rows and their words, receipt rows, the pay and credit
 // limit forms' checks, and readable refusals and verification results. No Svelte, no agent.
-import { parseBareJid } from '../../core/jid.ts';
-import type { BalanceView, LedgerError, LedgerErrorCode, Receipt } from '../../agent/ledger/types.ts';
-import type { CreditLimitSettings } from '../../agent/ledger/limits.ts';
-import type { VerifiedLedger, VerifyError } from '../../agent/ledger/verify.ts';
-import type { Result } from '../../core/result.ts';
-import { bareOf } from '../../core/jid.ts';
+import {
+  bareOf,
+  parseBareJid,
+  type BalanceView,
+  type CreditLimitSettings,
+  type LedgerError,
+  type LedgerErrorCode,
+  type Receipt,
+  type Result,
+  type ActionError,
+  type VerifiedLedger,
+  type VerifyError,
+} from '../../agent/index.ts';
 
 /** The same bounds the ledger enforces, checked early so the person sees the problem by the field. */
 export const MAX_CREDITS = 1_000_000_000;
@@ -14,7 +21,12 @@ export const MEMO_CHARS = 200;
 export interface BalanceRow extends BalanceView {
   /** The peer's name where we know it (roster or peer memory): peer-controlled text. */
   name?: string;
+  /** Our balance after each of the latest receipts, oldest first (the row's sparkline). */
+  trend?: number[];
 }
+
+/** How many of a chain's latest receipts a balance row draws. */
+export const TREND_POINTS = 40;
 
 /** Largest debts either way first, then by JID, so the list does not jump around between equal rows. */
 export function sortBalances(rows: readonly BalanceRow[]): BalanceRow[] {
@@ -134,7 +146,7 @@ const CODE_WORDS: Record<LedgerErrorCode, string> = {
 };
 
 /** A failed payment in words: a ledger refusal names its reason; anything else (offline, timeout) as is. */
-export function payErrorText(e: LedgerError | { kind: string; message: string }): string {
+export function payErrorText(e: LedgerError | ActionError): string {
   if (e.kind === 'ledger' && 'code' in e) return `Payment refused (${CODE_WORDS[e.code] ?? e.code}): ${e.message}`;
   return `Payment failed: ${e.message}`;
 }

@@ -1,13 +1,13 @@
 // Reactive view of the node's bounties for the bounties section: the list as it changes, our bids, and
 // each action (post, bid, award, deliver, accept, reject, pick) with its outcome in words by the bounty.
 // One per agent for the life of the page (`bountiesStateOf`).
-import type { AgentNode } from '../../agent/node.ts';
-import type { Bounty } from '../../agent/market/bounty-state.ts';
-import type { Result } from '../../core/result.ts';
+import { bareOf, type AgentNode, type Bounty, type Result, type ActionError } from '../../agent/index.ts';
 import { failureText } from './market-view.ts';
 import { bidFromForm, bountyKey, deliverFromForm, postFromForm, sortBounties, type BidForm, type PostForm } from './bounty-view.ts';
-import type { Outcome } from './market-state.svelte.ts';
-import { bareOf } from '../../core/jid.ts';
+import type { Outcome } from '../outcome.ts';
+
+/** The part of the agent the bounties section reads and drives. */
+export type BountiesAgent = Pick<AgentNode, 'identity' | 'bounties' | 'world'>;
 
 export class BountiesState {
   /** Ours and others', in display order. */
@@ -22,7 +22,7 @@ export class BountiesState {
   /** The world room we are in: where a bounty is posted unless the person types another. */
   room = $state<string | undefined>();
 
-  constructor(private readonly node: AgentNode) {
+  constructor(private readonly node: BountiesAgent) {
     this.refresh();
     node.bounties.events.on('changed', () => this.refresh());
     node.world.events.on('changed', () => (this.room = this.currentRoom()));
@@ -38,7 +38,7 @@ export class BountiesState {
     this.room = this.currentRoom();
   }
 
-  private async act<T>(key: string, run: () => Promise<Result<T, { kind: string; message: string }>>, done: (v: T) => string): Promise<boolean> {
+  private async act<T>(key: string, run: () => Promise<Result<T, ActionError>>, done: (v: T) => string): Promise<boolean> {
     if (this.busy[key]) return false;
     this.busy = { ...this.busy, [key]: true };
     try {
@@ -121,9 +121,9 @@ export class BountiesState {
   }
 }
 
-const states = new WeakMap<AgentNode, BountiesState>();
+const states = new WeakMap<BountiesAgent, BountiesState>();
 
-export function bountiesStateOf(node: AgentNode): BountiesState {
+export function bountiesStateOf(node: BountiesAgent): BountiesState {
   let s = states.get(node);
   if (!s) states.set(node, (s = new BountiesState(node)));
   return s;

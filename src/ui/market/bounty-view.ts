@@ -1,8 +1,16 @@
 // Pure helpers behind the bounties section: the post, bid and deliver forms' checks (the same bounds
 // the bounty state enforces, so the person sees the problem by the form), order, and states in words.
-import type { Result } from '../../core/result.ts';
-import { parseBareJid } from '../../core/jid.ts';
-import { BOUNTY_LIMITS, BOUNTY_MODES, SKILL_NODE, type Bounty, type BountyInput, type BountyMode, type Delivery } from '../../agent/market/bounty-state.ts';
+import {
+  BOUNTY_LIMITS,
+  BOUNTY_MODES,
+  SKILL_NODE,
+  parseBareJid,
+  type Bounty,
+  type BountyInput,
+  type BountyMode,
+  type Delivery,
+  type Result,
+} from '../../agent/index.ts';
 import { parseCredits } from '../ledger/ledger-view.ts';
 import { inTime } from './market-view.ts';
 

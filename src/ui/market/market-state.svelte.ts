@@ -1,10 +1,8 @@
 // Reactive view of the node's market for the marketplace panel and the price control on own skills:
 // the catalog of priced skills of friends and of agents in the world, one purchase at a time, the
 // owner's spending budget and what we sold. One per agent for the life of the page (`marketStateOf`).
-import type { AgentNode } from '../../agent/node.ts';
-import type { BudgetLimits } from '../../agent/market/budget.ts';
-import type { Invoice, Prepaid } from '../../agent/market/sales.ts';
-import type { CommandResponse } from '../../xmpp/commands/types.ts';
+import { bareOf, type AgentNode, type BudgetLimits, type CommandResponse, type Invoice, type Prepaid } from '../../agent/index.ts';
+import type { Outcome } from '../outcome.ts';
 import {
   budgetFromForm,
   buyErrorText,
@@ -24,9 +22,11 @@ import {
   type InvoiceRow,
   type PriceForm,
 } from './market-view.ts';
-import { bareOf } from '../../core/jid.ts';
 
-export type Outcome = { ok: true; text: string } | { ok: false; text: string };
+/** The part of the agent the marketplace reads and drives. */
+export type MarketAgent = Pick<AgentNode, 'identity' | 'market' | 'contacts' | 'world' | 'society' | 'skills'>;
+
+export type { Outcome };
 
 /** The purchase being prepared or made: the fields to fill, then the result or the refusal. */
 export interface Buying {
@@ -40,7 +40,7 @@ export interface Buying {
 }
 
 /** The peer's name where we know it: roster, then world nick, then what it told us. Peer text. */
-export function nameOf(node: AgentNode, jid: string): string | undefined {
+export function nameOf(node: Pick<AgentNode, 'contacts' | 'world' | 'society'>, jid: string): string | undefined {
   const b = jid.toLowerCase();
   return (
     node.contacts.list().find((c) => c.jid === b)?.name ||
@@ -70,7 +70,7 @@ export class MarketState {
   private loadVersion = 0;
   private buyVersion = 0;
 
-  constructor(private readonly node: AgentNode) {
+  constructor(private readonly node: MarketAgent) {
     this.refresh();
     node.market.sales.events.on('changed', () => this.refreshSales());
   }
@@ -185,10 +185,10 @@ export class MarketState {
   }
 }
 
-const states = new WeakMap<AgentNode, MarketState>();
+const states = new WeakMap<MarketAgent, MarketState>();
 
 /** The market view of `node`, made on first use and kept for the life of the page. */
-export function marketStateOf(node: AgentNode): MarketState {
+export function marketStateOf(node: MarketAgent): MarketState {
   let s = states.get(node);
   if (!s) states.set(node, (s = new MarketState(node)));
   return s;

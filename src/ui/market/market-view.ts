@@ -1,15 +1,21 @@
 // Pure helpers behind the marketplace panel and the price control on own skills: the price and budget
 // forms' checks, which peers to ask for a catalog, catalog order, the input fields a seller describes,
 // and purchases and their refusals in words. No Svelte, no agent.
-import type { Result } from '../../core/result.ts';
-import type { TidepoolError } from '../../core/errors.ts';
-import { isPaymentRequired } from '../../agent/market/errors.ts';
-import type { BudgetLimits } from '../../agent/market/budget.ts';
-import type { BuyError, CatalogEntry, Purchase } from '../../agent/market/purchases.ts';
-import type { Invoice, Prepaid } from '../../agent/market/sales.ts';
-import { PRICE_LIMITS, type Price } from '../../agent/skills/types.ts';
+import {
+  PRICE_LIMITS,
+  bareOf,
+  isPaymentRequired,
+  type BudgetLimits,
+  type BuyError,
+  type CatalogEntry,
+  type Invoice,
+  type Prepaid,
+  type Price,
+  type Purchase,
+  type Result,
+  type TidepoolError,
+} from '../../agent/index.ts';
 import { parseCredits, payErrorText } from '../ledger/ledger-view.ts';
-import { bareOf } from '../../core/jid.ts';
 
 export type PriceMode = 'free' | 'before' | 'after';
 

@@ -1,8 +1,7 @@
 // Live lines: each stanza between agents the page sees becomes a short pulse from A to B. Peers
 // decide how many arrive, so the queue is bounded, and a record seen again (a chat message changes
 // status as it is queued, then sent) does not pulse twice.
-import type { ChatRecord } from '../../store/types.ts';
-import type { WorldLogEntry } from '../../agent/world/types.ts';
+import type { ChatRecord, WorldLogEntry } from '../../agent/index.ts';
 import { bareLower } from './graph-model.ts';
 
 export type PulseKind = 'chat' | 'call' | 'payment' | 'world' | 'room';

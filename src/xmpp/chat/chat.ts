@@ -31,13 +31,20 @@ export interface ChatEvents extends Record<string, unknown> {
   state: { from: string; state: ChatState };
   /** A message we sent bounced. */
   bounced: { id: string; from: string; error: TidepoolError };
+  /** A message of ours the server never acknowledged, on a stream that could not be resumed (XEP-0198 §4). */
+  lost: { id: string; to: string };
   listenerError: unknown;
 }
 
 const STATES = new Set(['active', 'composing', 'paused', 'inactive', 'gone']);
 
-export function createChat({ connection }: { connection: XmppConnection }) {
+export function createChat({ connection }: { connection: XmppConnection }): Chat {
   const events = new Emitter<ChatEvents>();
+
+  connection.events.on('unacked', (el) => {
+    const to = el.attrs.to ? parseBareJid(el.attrs.to) : undefined;
+    if (el.name === 'message' && el.attrs.id && to && el.getChild('body')) events.emit('lost', { id: el.attrs.id, to });
+  });
 
   connection.events.on('stanza', (s) => {
     if (s.name !== 'message' || !s.attrs.from) return;
@@ -94,5 +101,9 @@ export function createChat({ connection }: { connection: XmppConnection }) {
   };
 }
 
-export type Chat = ReturnType<typeof createChat>;
+export interface Chat {
+  readonly events: Emitter<ChatEvents>;
+  send(to: string, body: string, id?: string, opts?: { generated?: boolean }): Promise<Result<string, TidepoolError>>;
+  sendState(to: string, state: ChatState): Promise<Result<void, TidepoolError>>;
+}
 export type { Element };

@@ -69,7 +69,7 @@ export function parseCommandResponse(iq: Element): Result<CommandResponse, Tidep
   return ok({ node: cmd.attrs.node, sessionid: cmd.attrs.sessionid, status: status as CommandStatus, actions, notes, form, json });
 }
 
-export function createCommandClient({ connection }: { connection: XmppConnection }) {
+export function createCommandClient({ connection }: { connection: XmppConnection }): CommandClient {
   const events = new Emitter<CommandClientEvents>();
 
   connection.events.on('stanza', (s) => {
@@ -114,4 +114,18 @@ function isForm(v: unknown): v is DataForm {
   return typeof v === 'object' && v !== null && 'fields' in v && 'type' in v && Array.isArray((v as DataForm).fields);
 }
 
-export type CommandClient = ReturnType<typeof createCommandClient>;
+export interface CommandClient {
+  readonly events: Emitter<CommandClientEvents>;
+  execute(to: string, node: string, timeoutMs?: number): Promise<Result<CommandResponse, TidepoolError>>;
+  /** Submit the current stage and move on (or finish, with action 'complete'). */
+  submit(
+    to: string,
+    node: string,
+    sessionid: string,
+    values: DataForm | Record<string, string | number | boolean | string[]>,
+    action?: 'next' | 'complete' | 'execute',
+    timeoutMs?: number,
+  ): Promise<Result<CommandResponse, TidepoolError>>;
+  prev(to: string, node: string, sessionid: string): Promise<Result<CommandResponse, TidepoolError>>;
+  cancel(to: string, node: string, sessionid: string): Promise<Result<CommandResponse, TidepoolError>>;
+}

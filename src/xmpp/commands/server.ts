@@ -76,7 +76,7 @@ function commandError(
 // (ltx 3's Element has no clone(), whatever the typings say.)
 const copyElement = (el: Element): Element => xml(el.name, { ...el.attrs }, ...el.children.map((c) => (typeof c === 'string' ? c : copyElement(c))));
 
-export function createCommandServer(o: CommandServerOptions) {
+export function createCommandServer(o: CommandServerOptions): CommandServer {
   const sessions = new Map<string, Session>();
   const now = o.now ?? Date.now;
   const timeout = o.sessionTimeoutMs ?? COMMAND_LIMITS.sessionTimeoutMs;
@@ -246,5 +246,10 @@ export function createCommandServer(o: CommandServerOptions) {
   };
 }
 
-export type CommandServer = ReturnType<typeof createCommandServer>;
+export interface CommandServer {
+  sessions(): number;
+  /** Answers remembered for repeated requests. */
+  remembered(): number;
+  stop(): void;
+}
 export { NS_PROGRESS };

@@ -13,7 +13,9 @@ import SaslFactory from 'saslmechanisms';
 import { createEntity } from './socket.ts';
 import { scramMechanism, PlainMechanism, type ScramSession } from './scram.ts';
 import { chooseMechanism } from './sasl-policy.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { outgoingLimit, tooLarge } from './size-limit.ts';
+import { reconnectLoop, wakeableSleep } from './reconnect.ts';
 import { createIqCaller, type IqCaller } from '../iq/caller.ts';
 import { createIqRouter, type IqRouter } from '../iq/router.ts';
 import { Emitter } from '../../core/emitter.ts';
@@ -25,29 +27,9 @@ import { InsecureError, loginAttempt } from './attempt.ts';
 import { stanzaError } from '../../core/errors.ts';
 import { errorReply } from '../errors.ts';
 import { NS_STREAM } from '../ns.ts';
+import { errorMessage } from '../../core/errors.ts';
 
-/** Below Prosody's default c2s_stanza_size_limit (256 KiB), with room for the server's own stamps. */
-export const MAX_OUTGOING_BYTES = 240 * 1024;
-/**
- * In a page the limit is lower: Chromium sends a WebSocket message over 64 KiB as several frames, and
- * Prosody 0.12 refuses fragmented messages ("Continuation frames are not supported"): it drops the
- * socket, the session resumes by resending the same stanza, split again, and then reads nothing more.
- */
-export const MAX_OUTGOING_BYTES_PAGE = 63 * 1024;
-const outgoingLimit = typeof document === 'undefined' ? MAX_OUTGOING_BYTES : MAX_OUTGOING_BYTES_PAGE;
-const utf8 = new TextEncoder();
-
-/** `bound`: an upper bound of the serialized length, when known; UTF-8 is at most 3 bytes per unit. */
-function tooLarge(el: Element, bound = Infinity): boolean {
-  if (bound * 3 <= outgoingLimit) return false; // small stanzas: no second serialization
-  const text = el.toString();
-  return text.length * 3 > outgoingLimit && utf8.encode(text).length > outgoingLimit;
-}
-
-const REPLACED: TidepoolError = {
-  kind: 'replaced',
-  message: 'this agent went online somewhere else (another tab, browser or machine); this copy went offline so the two do not fight over it',
-};
+export { MAX_OUTGOING_BYTES, MAX_OUTGOING_BYTES_PAGE } from './size-limit.ts';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const NS_CSI = 'urn:xmpp:csi:0';
@@ -112,7 +94,6 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   let active = true;
   let csiAvailable = false;
   let lastScram: ScramSession | undefined;
-  let wake: (() => void) | undefined;
 
   const setStatus = (s: ConnectionStatus) => {
     status = s;
@@ -266,58 +247,33 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     });
   }
 
-  function sleep(ms: number) {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-  }
-
   let firstResult: ((r: Result<string, TidepoolError>) => void) | undefined;
-
-  async function loop() {
-    let failures = 0;
-    let lastError: TidepoolError | undefined;
-    while (!stopped) {
-      const delay = backoffDelay(failures, o.backoff ?? DEFAULT_BACKOFF);
-      setStatus({ state: 'connecting', attempt: failures + 1, retryInMs: delay, lastError });
-      if (delay) await sleep(delay);
-      if (stopped) break;
-      const r = await attempt();
-      if (stopped) break;
-      if (r.ok) {
-        failures = 0;
-        lastError = undefined;
-        firstResult?.(r);
-        firstResult = undefined;
-        await waitForDisconnect();
-        iq.rejectAll({ kind: 'offline', message: 'connection lost' });
-        if (replaced && !stopped) {
+  const pause = wakeableSleep();
+  const loop = () =>
+    reconnectLoop(
+      {
+        backoff: o.backoff ?? DEFAULT_BACKOFF,
+        attempt,
+        ended: waitForDisconnect,
+        abandon: async () => {
+          if (entity.status !== 'disconnect' && entity.status !== 'offline') await entity.disconnect().catch(() => {});
+        },
+        stopped: () => stopped,
+        replaced: () => replaced,
+        setStatus,
+        settled: (r) => {
+          firstResult?.(r);
+          firstResult = undefined;
+        },
+        lost: () => iq.rejectAll({ kind: 'offline', message: 'connection lost' }),
+        halt: () => {
           stopped = true;
           keepalive.stop();
-          setStatus({ state: 'error', error: REPLACED });
-          break;
-        }
-        continue;
-      }
-      lastError = r.error;
-      if (r.error.kind === 'auth' || r.error.kind === 'insecure') {
-        setStatus({ state: 'error', error: r.error });
-        firstResult?.(r);
-        firstResult = undefined;
-        stopped = true;
-        break;
-      }
-      failures++;
-      events.emit('problem', r.error);
-      if (entity.status !== 'disconnect' && entity.status !== 'offline') await entity.disconnect().catch(() => {});
-    }
-  }
+        },
+        problem: (e) => events.emit('problem', e),
+      },
+      pause.sleep,
+    );
 
   function drop() {
     // Closing the raw socket looks like a network failure to xmpp.js, which is what we want here.
@@ -342,7 +298,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     },
     async stop() {
       stopped = true;
-      wake?.();
+      pause.wake();
       keepalive.stop();
       firstResult?.(fail({ kind: 'offline', message: 'stopped' }));
       firstResult = undefined;
@@ -356,7 +312,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
         await sendSafe(el);
         return ok(undefined);
       } catch (e) {
-        return fail({ kind: 'offline', message: `send failed: ${(e as Error).message}` });
+        return fail({ kind: 'offline', message: `send failed: ${errorMessage(e)}` });
       }
     },
     setActive(value) {

@@ -31,7 +31,7 @@ export interface DiscoDeps {
   capsNode?: () => { node: string; ver: string } | undefined;
 }
 
-export function createDisco(deps: DiscoDeps) {
+export function createDisco(deps: DiscoDeps): Disco {
   const { connection } = deps;
   const nodes = new Map<string, NodeProvider>();
 
@@ -77,4 +77,8 @@ export function createDisco(deps: DiscoDeps) {
   };
 }
 
-export type Disco = ReturnType<typeof createDisco>;
+export interface Disco {
+  setNode(node: string, provider: NodeProvider): () => boolean;
+  info(jid: string, node?: string, timeoutMs?: number): Promise<Result<DiscoInfo, TidepoolError>>;
+  items(jid: string, node?: string, timeoutMs?: number): Promise<Result<DiscoItem[], TidepoolError>>;
+}

@@ -5,3 +5,5 @@ export { findForm, formTypeOf } from './form-type.ts';
 export { cancelForm, formElement, submitForm, type SubmitValue } from './serialize.ts';
 export { validateSubmission } from './validate.ts';
 export { fieldSummary } from './summary.ts';
+export { effectiveType } from './fields.ts';
+export { datatypeOf } from './datatypes.ts';

@@ -6,6 +6,7 @@ import { type TidepoolError } from '../../core/errors.ts';
 import { parseStanzaError } from '../errors.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { bareOf, resourceOf } from '../../core/jid.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface IqCaller {
   request(type: 'get' | 'set', payload: Element, opts?: { to?: string; timeoutMs?: number }): Promise<Result<Element, TidepoolError>>;
@@ -73,7 +74,7 @@ export function createIqCaller(deps: IqCallerDeps): IqCaller {
           clearTimeout(p.timer);
           waiting.delete(id);
         }
-        return fail({ kind: 'offline', message: `could not send: ${e instanceof Error ? e.message : String(e)}` });
+        return fail({ kind: 'offline', message: `could not send: ${errorMessage(e)}` });
       }
       return result;
     },

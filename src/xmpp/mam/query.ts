@@ -57,7 +57,7 @@ export function queryElement(queryid: string, q: MamQuery, pageSize: number, aft
   return xml('query', { xmlns: NS_MAM, queryid }, form, set);
 }
 
-export function createMam({ connection }: { connection: XmppConnection }) {
+export function createMam({ connection }: { connection: XmppConnection }): Mam {
   async function page(
     q: MamQuery,
     pageSize: number,
@@ -148,4 +148,7 @@ export function createMam({ connection }: { connection: XmppConnection }) {
   };
 }
 
-export type Mam = ReturnType<typeof createMam>;
+export interface Mam {
+  /** Every page of the query, up to `maxMessages`; an error on any page fails the whole query. */
+  query(q?: MamQuery): Promise<Result<MamResult, TidepoolError>>;
+}

@@ -23,7 +23,7 @@ export type ConfigureResult = Pick<ConfigPlan, 'applied' | 'skipped'>;
 const explain = <T>(r: Result<T, TidepoolError>, what: string): Result<T, TidepoolError> =>
   r.ok ? r : fail({ ...r.error, message: `${what}: ${r.error.message}` });
 
-export function createMucAdmin(iq: IqCaller, timeoutMs: number) {
+export function createMucAdmin(iq: IqCaller, timeoutMs: number): MucAdmin {
   const request = (type: 'get' | 'set', room: string, payload: Element) => iq.request(type, payload, { to: bareOf(room), timeoutMs });
 
   async function getConfig(room: string): Promise<Result<DataForm, TidepoolError>> {
@@ -92,4 +92,17 @@ export function createMucAdmin(iq: IqCaller, timeoutMs: number) {
   };
 }
 
-export type MucAdmin = ReturnType<typeof createMucAdmin>;
+export interface MucAdmin {
+  getConfig(room: string): Promise<Result<DataForm, TidepoolError>>;
+  /** Fetches the room's form, fills what it has of `config` (+ raw `extra` fields by var) and submits. */
+  configure(room: string, config: RoomConfig, extra?: Record<string, string[]>): Promise<Result<ConfigureResult, TidepoolError>>;
+  /** §10.1.2: accept the default configuration (an empty submission unlocks the room). */
+  instant(room: string): Promise<Result<void, TidepoolError>>;
+  setAffiliation(room: string, jid: string, affiliation: Affiliation, reason?: string): Promise<Result<void, TidepoolError>>;
+  /** §9.5/§10.5: the list of one affiliation (admins may read members and outcasts, owners all). */
+  affiliations(room: string, affiliation: Affiliation): Promise<Result<AffiliationEntry[], TidepoolError>>;
+  /** §8.2 kick (role none), §8.3/§8.4 voice, §9.6/§9.7 moderator. */
+  setRole(room: string, nick: string, role: Role, reason?: string): Promise<Result<void, TidepoolError>>;
+  /** §10.9: occupants are told the reason and the alternate room. */
+  destroy(room: string, reason?: string, alternate?: string): Promise<Result<void, TidepoolError>>;
+}

@@ -24,7 +24,7 @@ interface Echo {
   waiter: Pending<Result<Sent, TidepoolError>>;
 }
 
-export function createMessaging(connection: XmppConnection, rooms: Map<string, Room>, timeoutMs: number) {
+export function createMessaging(connection: XmppConnection, rooms: Map<string, Room>, timeoutMs: number): Messaging {
   const echoes = new Map<string, Echo>();
   /** Ids we sent, so our messages are recognised in history after a nick change too. */
   const ours = new RecentSet(1000);
@@ -117,4 +117,16 @@ export function createMessaging(connection: XmppConnection, rooms: Map<string, R
   };
 }
 
-export type Messaging = ReturnType<typeof createMessaging>;
+export interface Messaging {
+  isOurs(id: string | undefined): boolean;
+  send(room: string, body: string, extra?: Element[], opts?: { timeoutMs?: number }): Promise<Result<Sent, TidepoolError>>;
+  setSubject(room: string, subject: string, opts?: { timeoutMs?: number }): Promise<Result<void, TidepoolError>>;
+  /** §7.5: to one occupant, through the room. Returns our message id. */
+  sendPrivate(occupantJid: string, body: string): Promise<Result<string, TidepoolError>>;
+  /** A groupchat message from us came back: the send is confirmed. */
+  reflectedMessage(id: string | undefined, originId: string | undefined, stanzaId: string | undefined): void;
+  /** A subject from our nick: rooms (Prosody) send subject changes with a new id, so match by text. */
+  reflectedSubject(room: string, subject: string): void;
+  /** An error message from a room: true when it answered one of ours. */
+  bounced(id: string | undefined, error: StanzaError): boolean;
+}

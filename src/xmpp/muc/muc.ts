@@ -17,6 +17,13 @@ import { createMucDiscovery } from './discovery.ts';
 import { readConfig, type RoomConfig } from './config.ts';
 import { pending } from './pending.ts';
 import type { Occupant } from './types.ts';
+import type { Affiliation } from './types.ts';
+import type { AffiliationEntry } from './admin.ts';
+import type { DataForm } from '../forms/types.ts';
+import type { Role } from './types.ts';
+import type { RoomInfo, RoomListing } from './discovery.ts';
+import type { Sent } from './messaging.ts';
+import type { Element } from '@xmpp/xml';
 
 export type { MucEvents };
 
@@ -41,7 +48,7 @@ export interface JoinOptions {
 /** Rejoining asks for history from a little before the last thing we heard (clocks differ slightly). */
 const REJOIN_OVERLAP_MS = 5_000;
 
-export function createMuc(o: MucOptions) {
+export function createMuc(o: MucOptions): Muc {
   const { connection } = o;
   const timeoutMs = o.requestTimeoutMs ?? 15_000;
   const subjectWaitMs = o.subjectWaitMs ?? 3_000;
@@ -226,4 +233,38 @@ export function createMuc(o: MucOptions) {
   };
 }
 
-export type Muc = ReturnType<typeof createMuc>;
+export interface Muc {
+  readonly events: Emitter<MucEvents>;
+  join(roomJid: string, nick: string, opts?: JoinOptions): Promise<Result<JoinResult, TidepoolError>>;
+  /** Joins; a newly created room is configured with `config` (or accepted as is when it is empty). */
+  create(
+    roomJid: string,
+    nick: string,
+    config?: RoomConfig,
+    opts?: JoinOptions & { extra?: Record<string, string[]> },
+  ): Promise<Result<JoinResult & ConfigureResult, TidepoolError>>;
+  /** §7.14: the room confirms with our unavailable self-presence. */
+  leave(roomJid: string, status?: string): Promise<Result<void, TidepoolError>>;
+  /** §7.6: a new nick in a room we are in. */
+  setNick(roomJid: string, nick: string): Promise<Result<void, TidepoolError>>;
+  send(room: string, body: string, extra?: Element[], opts?: { timeoutMs?: number }): Promise<Result<Sent, TidepoolError>>;
+  setSubject(room: string, subject: string, opts?: { timeoutMs?: number }): Promise<Result<void, TidepoolError>>;
+  sendPrivate(occupantJid: string, body: string): Promise<Result<string, TidepoolError>>;
+  /** XEP-0249 direct invitation by default; `mediated` sends it through the room (§7.8.2). */
+  invite(roomJid: string, jid: string, reason?: string, opts?: InviteOptions & { mediated?: boolean }): Promise<Result<string, TidepoolError>>;
+  /** §7.8.2: turn down a mediated invitation; the room tells the inviter. */
+  declineMediated(roomJid: string, inviter: string, reason?: string): Promise<Result<void, TidepoolError>>;
+  /** Everyone in a room we are in (us included), by nick. */
+  occupants(roomJid: string): Map<string, Occupant>;
+  /** The rooms we are in or entering, with our nick there. */
+  joined(): { room: string; nick: string; phase: Room['phase']; subject?: string }[];
+  getConfig(roomJid: string): Promise<{ ok: false; error: TidepoolError } | { ok: true; value: { form: DataForm; config: RoomConfig } }>;
+  configure(room: string, config: RoomConfig, extra?: Record<string, string[]>): Promise<Result<ConfigureResult, TidepoolError>>;
+  setAffiliation(room: string, jid: string, affiliation: Affiliation, reason?: string): Promise<Result<void, TidepoolError>>;
+  affiliations(room: string, affiliation: Affiliation): Promise<Result<AffiliationEntry[], TidepoolError>>;
+  setRole(room: string, nick: string, role: Role, reason?: string): Promise<Result<void, TidepoolError>>;
+  destroy(room: string, reason?: string, alternate?: string): Promise<Result<void, TidepoolError>>;
+  rooms(jid: string): Promise<Result<RoomListing[], TidepoolError>>;
+  roomInfo(room: string): Promise<Result<RoomInfo, TidepoolError>>;
+  findMucService(domain: string): Promise<Result<string, TidepoolError>>;
+}

@@ -26,6 +26,13 @@ export interface PresenceEvents extends Record<string, unknown> {
   listenerError: unknown;
 }
 
+export interface Announcement {
+  show?: Show;
+  status?: string;
+  nick?: string;
+  children?: Element[];
+}
+
 interface ResourceState {
   show?: Show;
   status?: string;
@@ -33,8 +40,11 @@ interface ResourceState {
 }
 
 const SHOWS = new Set(['chat', 'away', 'xa', 'dnd']);
+/** XEP-0172: the name we go by, in our presence and in our subscription requests. */
+export const NS_NICK = 'http://jabber.org/protocol/nick';
+const SUBSCRIPTION_TYPES = /^(un)?subscribed?$/;
 
-export function createPresence({ connection }: { connection: XmppConnection }) {
+export function createPresence({ connection }: { connection: XmppConnection }): Presence {
   const events = new Emitter<PresenceEvents>();
   const peers = new Map<string, Map<string, ResourceState>>();
 
@@ -52,7 +62,7 @@ export function createPresence({ connection }: { connection: XmppConnection }) {
     if (!bare) return;
     const type = s.attrs.type;
     if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') {
-      const nick = s.getChild('nick', 'http://jabber.org/protocol/nick')?.text().slice(0, 128);
+      const nick = s.getChild('nick', NS_NICK)?.text().slice(0, 128);
       events.emit('subscription', { type, from: bare, nick });
       return;
     }
@@ -84,6 +94,13 @@ export function createPresence({ connection }: { connection: XmppConnection }) {
 
   const send = (el: Element): Promise<Result<void, TidepoolError>> => connection.send(el);
 
+  // Subscription changes the server never acknowledged, on a stream that could not be resumed, may not
+  // have arrived (XEP-0198 §4): kept here and sent again once the next session is up (resendLost).
+  let lost: Element[] = [];
+  connection.events.on('unacked', (el) => {
+    if (el.name === 'presence' && el.attrs.to && SUBSCRIPTION_TYPES.test(el.attrs.type ?? '')) lost.push(el);
+  });
+
   return {
     events,
     of: (jid: string) => summary(bareOf(jid)),
@@ -95,19 +112,44 @@ export function createPresence({ connection }: { connection: XmppConnection }) {
       const [resource] = [...res.entries()].sort((a, b) => b[1].priority - a[1].priority)[0]!;
       return resource ? `${bare}/${resource}` : bare;
     },
-    /** Initial/updated presence; extra children carry caps, nick, etc. */
-    announce(opts: { show?: Show; status?: string; children?: Element[] } = {}) {
+    /** Initial/updated presence, with our nick (XEP-0172); extra children carry caps and the like. */
+    announce(opts: Announcement = {}) {
       return send(
-        xml('presence', {}, opts.show ? xml('show', {}, opts.show) : null, opts.status ? xml('status', {}, opts.status) : null, ...(opts.children ?? [])),
+        xml(
+          'presence',
+          {},
+          opts.show ? xml('show', {}, opts.show) : null,
+          opts.status ? xml('status', {}, opts.status) : null,
+          opts.nick ? xml('nick', { xmlns: NS_NICK }, opts.nick) : null,
+          ...(opts.children ?? []),
+        ),
       );
     },
+    async resendLost() {
+      const resend = lost;
+      lost = [];
+      for (const p of resend) await send(xml('presence', { to: p.attrs.to, type: p.attrs.type }, ...p.getChildElements()));
+    },
     unavailable: () => send(xml('presence', { type: 'unavailable' })),
-    subscribe: (to: string, nick?: string) =>
-      send(xml('presence', { to, type: 'subscribe' }, nick ? xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, nick) : null)),
+    subscribe: (to: string, nick?: string) => send(xml('presence', { to, type: 'subscribe' }, nick ? xml('nick', { xmlns: NS_NICK }, nick) : null)),
     approve: (to: string) => send(xml('presence', { to, type: 'subscribed' })),
     deny: (to: string) => send(xml('presence', { to, type: 'unsubscribed' })),
     unsubscribe: (to: string) => send(xml('presence', { to, type: 'unsubscribe' })),
   };
 }
 
-export type Presence = ReturnType<typeof createPresence>;
+export interface Presence {
+  readonly events: Emitter<PresenceEvents>;
+  of(jid: string): PeerPresence;
+  /** The full JID of a peer's highest-priority available resource. */
+  bestResource(jid: string): string | undefined;
+  /** Initial/updated presence, with our nick (XEP-0172); extra children carry caps and the like. */
+  announce(opts?: Announcement): Promise<Result<void, TidepoolError>>;
+  /** Sends again the subscription changes an unresumable stream lost; call once the new session is up. */
+  resendLost(): Promise<void>;
+  unavailable(): Promise<Result<void, TidepoolError>>;
+  subscribe(to: string, nick?: string): Promise<Result<void, TidepoolError>>;
+  approve(to: string): Promise<Result<void, TidepoolError>>;
+  deny(to: string): Promise<Result<void, TidepoolError>>;
+  unsubscribe(to: string): Promise<Result<void, TidepoolError>>;
+}

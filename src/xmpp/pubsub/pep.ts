@@ -26,7 +26,7 @@ export interface PublishOptions {
  */
 const AUTO_CREATE_RETRIES = 4;
 
-export function createPep({ connection }: { connection: XmppConnection }) {
+export function createPep({ connection }: { connection: XmppConnection }): Pep {
   return {
     async publish(node: string, itemId: string, payload: Element, opts: PublishOptions = {}): Promise<Result<void, TidepoolError>> {
       const options = xml(
@@ -57,4 +57,8 @@ export function createPep({ connection }: { connection: XmppConnection }) {
   };
 }
 
-export type Pep = ReturnType<typeof createPep>;
+export interface Pep {
+  publish(node: string, itemId: string, payload: Element, opts?: PublishOptions): Promise<Result<void, TidepoolError>>;
+  /** The latest item's payload on a peer's node, or undefined if there is none. */
+  latest(jid: string, node: string, timeoutMs?: number): Promise<Result<Element | undefined, TidepoolError>>;
+}

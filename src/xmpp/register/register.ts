@@ -6,6 +6,7 @@ import { createIqCaller } from '../iq/caller.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { TidepoolError } from '../../core/errors.ts';
 import { NS_STREAM } from '../ns.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export const NS_REGISTER = 'jabber:iq:register';
 const NS_FEATURE = 'http://jabber.org/features/iq-register';
@@ -26,7 +27,7 @@ export async function registerAccount(o: RegisterOptions): Promise<Result<{ jid:
   try {
     entity = createEntity(o.service, o.domain, timeoutMs);
   } catch (e) {
-    return fail({ kind: 'network', message: (e as Error).message });
+    return fail({ kind: 'network', message: errorMessage(e) });
   }
   const caller = createIqCaller({ send: (el) => entity.send(el), ownJid: () => undefined, domain: o.domain, defaultTimeoutMs: timeoutMs });
   const features = new Promise<Element>((resolve) => {
@@ -63,7 +64,7 @@ export async function registerAccount(o: RegisterOptions): Promise<Result<{ jid:
     if (!set.ok) return fail(asRegistration(set.error));
     return ok({ jid: `${o.username}@${o.domain}` });
   } catch (e) {
-    return fail({ kind: 'network', message: `cannot reach ${o.service}: ${(e as Error).message}` });
+    return fail({ kind: 'network', message: `cannot reach ${o.service}: ${errorMessage(e)}` });
   } finally {
     await entity.stop().catch(() => {});
   }

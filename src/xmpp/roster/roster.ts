@@ -42,7 +42,7 @@ export function parseItem(el: Element): RosterItem | 'remove' | undefined {
   };
 }
 
-export function createRoster({ connection }: { connection: XmppConnection }) {
+export function createRoster({ connection }: { connection: XmppConnection }): Roster {
   const events = new Emitter<RosterEvents>();
   const items = new Map<string, RosterItem>();
   const list = () => [...items.values()].sort((a, b) => a.jid.localeCompare(b.jid));
@@ -87,4 +87,11 @@ export function createRoster({ connection }: { connection: XmppConnection }) {
   };
 }
 
-export type Roster = ReturnType<typeof createRoster>;
+export interface Roster {
+  readonly events: Emitter<RosterEvents>;
+  list(): RosterItem[];
+  get(jid: string): RosterItem | undefined;
+  fetch(): Promise<Result<RosterItem[], TidepoolError>>;
+  set(jid: string, name?: string): Promise<Result<void, TidepoolError>>;
+  remove(jid: string): Promise<Result<void, TidepoolError>>;
+}

@@ -2,7 +2,7 @@
 // stayed online, nothing its policy forbids happened (no roster entries from the stranger's pushes,
 // no approved subscription, `ask` still owner-only, no handshake granting it), and its store on disk
 // parses and holds what it held before. Problems are collected (with the batch) rather than thrown.
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../../src/agent/node.ts';
 import type { Identity } from '../../../src/store/types.ts';
 import type { SkillSettings } from '../../../src/agent/skills/types.ts';
 import type { XmppConnection } from '../../../src/xmpp/connection/client.ts';

@@ -2,7 +2,7 @@
 // temp dir, subscription policy 'ask', `ask` owner-only, a normal caller with one agreed handshake
 // (a record that must survive the fuzz), and the fuzzing client as a registered stranger.
 import { rmSync } from 'node:fs';
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../../src/agent/node.ts';
 import { createConnection, MAX_OUTGOING_BYTES, type XmppConnection } from '../../../src/xmpp/connection/client.ts';
 import { registerAccount } from '../../../src/xmpp/register/register.ts';
 import { createFileStore } from '../../../src/store/file-store.ts';

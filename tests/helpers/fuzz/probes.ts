@@ -1,7 +1,7 @@
 // The liveness probes every target must pass after every batch: it answers a XEP-0199 ping from
 // the fuzzer, and runs `describe` for a normal caller with the right answer.
 import xml from '@xmpp/xml';
-import type { AgentNode } from '../../../src/agent/node.ts';
+import type { AgentNodeInternals as AgentNode } from '../../../src/agent/node.ts';
 import type { XmppConnection } from '../../../src/xmpp/connection/client.ts';
 
 export async function pingAndDescribe(o: { fuzzer: XmppConnection; caller: AgentNode; targetJid: string; expectName: string }): Promise<string[]> {
