@@ -13,6 +13,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'ejabberd', for: ['test'], why: 'the second XMPP server the ejabberd suite runs against' },
   { pkg: 'chromium', for: ['test'], why: 'the browser of the end-to-end tests (driven by playwright-core)' },
   { pkg: 'python3-slixmpp', for: ['test'], why: 'a third-party XMPP library the interoperability tests use' },
+  { pkg: 'python3-venv', for: ['test'], why: "the virtual environment the Python MCP SDK's test installs `mcp` into" },
 ];
 
 /** True when dpkg has the package fully installed ("ii"). */
