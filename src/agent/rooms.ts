@@ -8,7 +8,7 @@ import type { TidepoolError } from '../core/errors.ts';
 import { bareOf, type BareJid } from '../core/jid.ts';
 import type { XmppConnection } from '../xmpp/connection/client.ts';
 import { createMuc, type Muc } from '../xmpp/muc/muc.ts';
-import { replyTo } from '../xmpp/reply/reply.ts';
+import { repliedId, replyTo } from '../xmpp/reply/reply.ts';
 
 export interface RoomMessage {
   room: BareJid;
@@ -20,6 +20,8 @@ export interface RoomMessage {
   /** The XEP-0359 id the room assigned: what a reply names. */
   stanzaId?: string;
   id?: string;
+  /** XEP-0461: the stanza-id of the message this one answers, when it says. */
+  replyTo?: string;
   at: number;
   /** Our own message, reflected. */
   fromSelf: boolean;
@@ -48,7 +50,8 @@ export function createRooms(d: { connection: XmppConnection }): Rooms {
   const muc = (): Muc => {
     if (client) return client;
     client = createMuc({ connection: d.connection });
-    client.events.on('message', (m) =>
+    client.events.on('message', (m) => {
+      const answers = repliedId(m.extras);
       events.emit('message', {
         room: bareOf(m.room),
         nick: m.nick,
@@ -56,11 +59,12 @@ export function createRooms(d: { connection: XmppConnection }): Rooms {
         ...(m.jid ? { jid: m.jid } : {}),
         ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
         ...(m.id ? { id: m.id } : {}),
+        ...(answers ? { replyTo: answers } : {}),
         at: m.at,
         fromSelf: m.fromSelf,
         delayed: m.delayed !== undefined,
-      }),
-    );
+      });
+    });
     return client;
   };
   return {
