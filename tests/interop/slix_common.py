@@ -14,6 +14,32 @@ def emit(event, **fields):
     print(json.dumps({'event': event, **fields}, default=str), flush=True)
 
 
+class FriendPeer(slixmpp.ClientXMPP):
+    """A client that befriends one agent: subscriptions approved both ways, `friends` resolves once the
+    roster says `both`, `done` with the script's outcome (`finish`)."""
+
+    def __init__(self, jid, password, agent):
+        super().__init__(jid, password)
+        self.agent = slixmpp.JID(agent)
+        self.done = self.loop.create_future()
+        self.friends = self.loop.create_future()
+        self.auto_authorize = True
+        self.auto_subscribe = True
+        self.add_event_handler('roster_update', self.on_roster)
+        self.add_event_handler('failed_auth', lambda e: self.finish(False, 'auth failed'))
+        self.add_event_handler('connection_failed', lambda e: self.finish(False, f'connection failed: {e}'))
+
+    def finish(self, ok, why=''):
+        if why:
+            emit('failed', reason=why)
+        if not self.done.done():
+            self.done.set_result(ok)
+
+    def on_roster(self, _iq):
+        if self.client_roster[self.agent.bare]['subscription'] == 'both' and not self.friends.done():
+            self.friends.set_result(True)
+
+
 def run(client, host, port, limit_s, on_timeout=None, quiet_iq_errors=False, say_exit=True):
     """Connects `client` (which resolves its `done` future with True or False), waits at most `limit_s`,
     disconnects and returns the process exit code (0: done with True)."""

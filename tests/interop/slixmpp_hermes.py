@@ -22,45 +22,27 @@ import asyncio
 import re
 import sys
 
-import slixmpp
 
-from slix_common import emit, run
+from slix_common import FriendPeer, emit, run
 
 
-class HermesSide(slixmpp.ClientXMPP):
+class HermesSide(FriendPeer):
     def __init__(self, jid, password, agent, room, nick, timeout):
-        super().__init__(jid, password)
-        self.agent = slixmpp.JID(agent)
+        super().__init__(jid, password, agent)
         self.room = room
         self.nick = nick
         self.timeout = timeout
-        self.done = self.loop.create_future()
-        self.friends = self.loop.create_future()
         self.reply = self.loop.create_future()
         self.answered = self.loop.create_future()
         self.states = []
-        self.auto_authorize = True
-        self.auto_subscribe = True
         for p in ('xep_0030', 'xep_0045', 'xep_0085'):
             self.register_plugin(p)
         # (run() allows PLAIN on the loopback test server without TLS; the real adapter insists on TLS.)
         self.add_event_handler('session_start', self.on_start)
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('groupchat_message', self.on_groupchat)
-        self.add_event_handler('roster_update', self.on_roster)
         for state in ('active', 'composing', 'paused', 'inactive', 'gone'):
             self.add_event_handler(f'chatstate_{state}', self.on_state)
-        self.add_event_handler('failed_auth', lambda e: self.finish(False, 'auth failed'))
-
-    def finish(self, ok, why=''):
-        if why:
-            emit('failed', reason=why)
-        if not self.done.done():
-            self.done.set_result(ok)
-
-    def on_roster(self, _iq):
-        if self.client_roster[self.agent.bare]['subscription'] == 'both' and not self.friends.done():
-            self.friends.set_result(True)
 
     def on_state(self, msg):
         if msg['from'].bare == self.agent.bare:

@@ -15,42 +15,22 @@ import asyncio
 import json
 import sys
 
-import slixmpp
 
-from slix_common import emit, run
+from slix_common import FriendPeer, emit, run
 
 NS_JSON = 'urn:xmpp:json:0'
 
 
-class Peer(slixmpp.ClientXMPP):
+class Peer(FriendPeer):
     def __init__(self, jid, password, agent, timeout):
-        super().__init__(jid, password)
-        self.agent = slixmpp.JID(agent)
+        super().__init__(jid, password, agent)
         self.timeout = timeout
-        self.done = self.loop.create_future()
         self.replies = asyncio.Queue()
-        self.friends = self.loop.create_future()
-        self.auto_authorize = True
-        self.auto_subscribe = True
         self.register_plugin('xep_0030')
         self.register_plugin('xep_0004')
         self.register_plugin('xep_0050')
         self.add_event_handler('session_start', self.on_start)
         self.add_event_handler('message', self.on_message)
-        self.add_event_handler('roster_update', self.on_roster)
-        self.add_event_handler('failed_auth', lambda e: self.finish(False, 'auth failed'))
-        self.add_event_handler('connection_failed', lambda e: self.finish(False, f'connection failed: {e}'))
-
-    def finish(self, ok, why=''):
-        if why:
-            emit('failed', reason=why)
-        if not self.done.done():
-            self.done.set_result(ok)
-
-    def on_roster(self, _iq):
-        item = self.client_roster[self.agent.bare]
-        if item['subscription'] == 'both' and not self.friends.done():
-            self.friends.set_result(True)
 
     def on_message(self, msg):
         if msg['type'] in ('chat', 'normal') and msg['from'].bare == self.agent.bare and msg['body']:
