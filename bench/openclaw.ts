@@ -82,14 +82,19 @@ export async function openclaw(o: { quick: boolean; budgetMs: number; log: (line
       await startNode(caller);
       await befriend(caller, jid);
       o.log(`gateway, plugin agent ${jid} and caller up (${((now() - started) / 1000).toFixed(1)} s)`);
-      // One warm turn each, so both sessions exist before timing.
+      // One warm turn each, so both sessions exist before timing; the pair's time sizes what still fits.
+      const warm0 = now();
       await askOverXmpp(caller, jid);
       await askOverA2a(gateway.url, peerToken, 'ctx-bench');
+      const warmRoundMs = now() - warm0;
+      o.log(`warm-up round ${(warmRoundMs / 1000).toFixed(1)} s`);
 
       const ops = { xmpp: () => askOverXmpp(caller, jid), a2a: () => askOverA2a(gateway.url, peerToken, 'ctx-bench') };
       const samples: Record<keyof typeof ops, number[]> = { xmpp: [], a2a: [] };
       const names = Object.keys(ops) as Array<keyof typeof ops>;
-      for (let i = 0; i < plan.rounds && until.left() > 2 * TURN_MS; i++) {
+      // A round (one turn of each) starts only while twice the warm-up round still fits the budget: a
+      // turn's own timeout (TURN_MS) is far longer than a turn, and would leave no round at all.
+      for (let i = 0; i < plan.rounds && until.left() > 2 * warmRoundMs; i++) {
         for (let j = 0; j < names.length; j++) {
           const n = names[(i + j) % names.length]!;
           const t0 = now();
