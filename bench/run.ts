@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=skill-rtt|brains]`: every suite in one process, each against a
 // baseline measured in the same run, printed as Markdown tables with ratios, and saved to
-// bench/results/latest.json. --quick stays within 2 minutes on 2 cores, the default within 10.
+// bench/results/latest.json. --quick stays within 2 minutes on 2 cores, the default within 10 plus the
+// openclaw suite's own 5 (it is left out of --quick unless named).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
