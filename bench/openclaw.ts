@@ -22,7 +22,7 @@ import { deadline, now, row, summarize, type SuiteResult } from './stats.ts';
 
 const PLAN = { quick: { rounds: 3 }, full: { rounds: 10 } };
 const TURN_MS = 120_000;
-/** Below this the gateway alone may not start (40-80 s here), let alone answer. */
+/** Below this the gateway alone may not start (35-135 s here), let alone answer. */
 const MIN_BUDGET_MS = 150_000;
 const QUESTION = 'What lives in a tide pool?';
 
