@@ -73,7 +73,7 @@ function lock(dir: string): () => void {
   }
 }
 
-/** Installs on first use (about a minute here), then returns at once. Throws with npm's own words. */
+/** Installs on first use (1-2 minutes here: 111 s measured from an empty directory on a shared machine), then returns at once. Throws with npm's own words. */
 export function ensureOpenClaw(dir: string = OPENCLAW_CACHE, log: (line: string) => void = (l) => console.error(`[openclaw] ${l}`)): OpenClawInstall {
   if (installed(dir)) return paths(dir);
   if (process.platform !== 'linux' || process.arch !== 'x64')
