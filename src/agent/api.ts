@@ -20,6 +20,7 @@ import type { World } from './world/world.ts';
 import type { Bounties } from './market/bounties.ts';
 import type { AgentCard } from './card.ts';
 import type { Rooms } from './rooms.ts';
+import type { Look } from './world/types.ts';
 
 export interface AgentEvents extends Record<string, unknown> {
   status: ConnectionStatus;
@@ -38,6 +39,8 @@ export type SkillCalls = CommandClient;
 export interface ProfilePatch {
   name?: string;
   persona?: string;
+  /** How the agent looks (its avatar drawing and colour), shown by every page that meets it. */
+  look?: Look;
 }
 
 export interface AgentNode {
@@ -81,6 +84,8 @@ export interface AgentNode {
   start(): Promise<Result<string, TidepoolError>>;
   stop(): Promise<void>;
   setProfile(p: ProfilePatch): Promise<void>;
+  /** The look chosen at onboarding or in Profile, if any. */
+  look(): Look | undefined;
   subscriptionPolicy(): SubscriptionPolicy;
   setSubscriptionPolicy(p: SubscriptionPolicy): void;
   exportIdentity(): IdentityExport;

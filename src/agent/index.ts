@@ -102,4 +102,4 @@ export { BOUNTY_LIMITS, BOUNTY_MODES, SKILL_NODE, type Bounty, type BountyInput,
 
 // The world.
 export type { World } from './world/world.ts';
-export type { Look, WorldLogEntry, WorldSnapshot } from './world/types.ts';
+export { LOOK_SETTING, validLook, type Look, type WorldLogEntry, type WorldSnapshot } from './world/types.ts';

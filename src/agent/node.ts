@@ -18,6 +18,7 @@ import { createDisco } from '../xmpp/disco/disco.ts';
 import { createPep } from '../xmpp/pubsub/pep.ts';
 import { createCommandClient, type CommandClient } from '../xmpp/commands/client.ts';
 import type { AgentEvents, AgentNode } from './api.ts';
+import { LOOK_SETTING, validLook, type Look } from './world/types.ts';
 import { bareOf } from '../core/jid.ts';
 import { createCapabilities } from './capabilities.ts';
 import { createPeers } from './peers.ts';
@@ -91,6 +92,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const [username] = identity.jid.split('@') as [string];
 
   const events = new Emitter<AgentEvents>();
+  let look = validLook(await o.store.getSetting<Look>(LOOK_SETTING));
   const storedPolicy = await o.store.getSetting<SubscriptionPolicy>('friends:policy');
   let policy: SubscriptionPolicy = o.subscriptionPolicy ?? (storedPolicy && SUBSCRIPTION_POLICIES.includes(storedPolicy) ? storedPolicy : 'ask');
   // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
@@ -326,9 +328,17 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       await connection.stop();
       await saving;
     },
+    look: () => look,
     async setProfile(p) {
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };
       await o.store.putIdentity(identity);
+      const nextLook = p.look && validLook(p.look);
+      if (nextLook) {
+        look = nextLook;
+        await o.store.putSetting(LOOK_SETTING, nextLook);
+        const room = world.rooms().current;
+        if (room) void world.setLook(nextLook, room);
+      }
       events.emit('identity', identity);
       if (connection.status.state === 'online') {
         await announce();

@@ -1,4 +1,5 @@
 // Browser bootstrap: pick this tab's identity, resolve the server, build the node, mount the UI.
+import './design/tokens.css';
 import { mount, unmount } from 'svelte';
 import { claimAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';

@@ -4,11 +4,14 @@
 import { fail, ok, type BrainConfig, type Look, type Result } from '../agent/index.ts';
 import type { ServiceConfig } from './config.ts';
 
-export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;
+import { AVATAR_IDS, avatarId } from './avatar/avatar-art.ts';
+
+/** The drawings one can pick (avatar-art.ts): names, never emoji, so they render without an emoji font. */
+export const AVATARS = AVATAR_IDS;
 export type BrainChoice = 'none' | 'in-page' | 'openai';
 
-/** The store setting under which the chosen look (avatar, colour) is kept for the world feature. */
-export const LOOK_SETTING = 'look';
+/** The store setting under which the chosen look (avatar, colour) is kept (the agent reads it: node.look()). */
+export { LOOK_SETTING } from '../agent/index.ts';
 
 export interface OnboardingForm {
   name: string;
@@ -100,7 +103,7 @@ export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, 
   if ([...name].length > 64) return problem('name', 'The name can be at most 64 characters');
   const persona = f.persona.trim();
   if (persona.length > 2000) return problem('persona', 'The persona can be at most 2000 characters');
-  const avatar = [...f.avatar.trim()].slice(0, 2).join('') || AVATARS[0];
+  const avatar = avatarId(f.avatar.trim()) ?? AVATARS[0];
   const service = f.service.trim();
   if (!/^wss?:\/\/[^\s]+$/.test(service)) return problem('service', 'The server must be a WebSocket URL (ws:// or wss://)');
   const domain = f.domain.trim().toLowerCase();

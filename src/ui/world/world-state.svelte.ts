@@ -82,7 +82,7 @@ export class WorldViewState {
     const node = this.agent.node;
     const contacts = node.contacts.list();
     const me = bareOf(node.identity.jid);
-    const look = this.snapshot?.agents.find((a) => bareOf(a.jid) === me)?.look;
+    const look = node.look() ?? this.snapshot?.agents.find((a) => bareOf(a.jid) === me)?.look;
     this.model = buildGraph({
       self: { jid: node.identity.jid, name: node.identity.name, avatar: look?.avatar, color: look?.color },
       contacts,
