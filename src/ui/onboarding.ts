@@ -1,7 +1,8 @@
 // First visit: the form's choices, checked, and when to show it at all. Pure: unit-tested.
 // A returning visitor (an identity in this browser) lands on the agent; a link that already says who
 // or where (?name=, ?service=: tests, the bench, an operator's invite) starts at once as before.
-import { fail, ok, type BrainConfig, type Look, type Result } from '../agent/index.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { BrainConfig, Look } from '../agent/index.ts';
 import type { ServiceConfig } from './config.ts';
 
 export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;
