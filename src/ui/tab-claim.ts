@@ -32,12 +32,6 @@ export interface AgentClaim {
   fresh: boolean;
 }
 
-export interface AgentClaim {
-  id: string;
-  /** Minted just now: no identity is stored under it. */
-  fresh: boolean;
-}
-
 /** The id this tab had before a reload, if any: it will most likely claim it again. */
 export function rememberedAgentId(): string | undefined {
   return sessionStorage.getItem(SESSION_KEY) ?? undefined;
