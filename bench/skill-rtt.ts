@@ -265,14 +265,14 @@ export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
         '≤',
         SKILL_GOALS.nodeCpu,
         () =>
-          `both nodes parse and write ${fmt(wire.describe.requestBytes + wire.describe.answerBytes)} B per describe against ${fmt(wire.ping.requestBytes + wire.ping.answerBytes)} B per ping (xmpp.js parses XML in JavaScript, character by character), plus the command layer (session, access check, reply cache, form parsing); see docs/PERFORMANCE.md finding 10`,
+          `both nodes parse and write ${fmt(wire.describe.requestBytes + wire.describe.answerBytes)} B per describe against ${fmt(wire.ping.requestBytes + wire.ping.answerBytes)} B per ping (xmpp.js parses XML in JavaScript, character by character), plus the command layer (session, access check, reply cache, form parsing); see docs/PERFORMANCE.md finding 11`,
       ),
       ratioGoal(
         row('Prosody CPU per describe, 1 in flight', 'µs', cpu.prosody, 'per ping', cpu.prosodyPing),
         '≤',
         SKILL_GOALS.prosodyCpu,
         () =>
-          `Prosody's work grows with the XML elements it parses, copies for XEP-0198 and writes: ${fmt(wire.describe.elements)} per describe against ${fmt(wire.ping.elements)} per ping (bytes matter far less; finding 10)`,
+          `Prosody's work grows with the XML elements it parses, copies for XEP-0198 and writes: ${fmt(wire.describe.elements)} per describe against ${fmt(wire.ping.elements)} per ping (bytes matter far less; finding 11)`,
       ),
     );
     for (const { conc, nodes, inFlight, p, t } of tput) {

@@ -1,4 +1,4 @@
-// Probe for docs/PERFORMANCE.md finding 10 (not part of `npm run bench`): where one skill call's CPU goes,
+// Probe for docs/PERFORMANCE.md finding 11 (not part of `npm run bench`): where one skill call's CPU goes,
 // on both sides, against a XEP-0199 ping between the same two nodes. For each operation in turn: N calls
 // (sequential, or IN_FLIGHT at once from as many caller nodes), then per call the Node process's CPU
 // (process.cpuUsage), Prosody's CPU (/proc/PID/schedstat, ns), the bytes each socket carried, and two

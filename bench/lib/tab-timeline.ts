@@ -1,4 +1,4 @@
-// Probe for docs/PERFORMANCE.md finding 7 (not part of `npm run bench`): one first visit's timeline, for
+// Probe for docs/PERFORMANCE.md finding 12 (not part of `npm run bench`): one first visit's timeline, for
 // the Tidepool page and the bare page, on the page's own clock: resources fetched, DOMContentLoaded,
 // IndexedDB open and answered, each WebSocket frame in and out (first 60 characters), performance.mark()s
 // the page sets, and when the status shows online. N visits each (the last one is printed in full).

@@ -37,7 +37,7 @@ const field = (v: string, values: string[], type?: FormField['type'], label?: st
 /**
  * The card as a result form. A field with no value is left out (readers take a missing field as empty):
  * the describe skill answers with this form on every call, and a server's work per call grows with each
- * element it routes (docs/PERFORMANCE.md, finding 10).
+ * element it routes (docs/PERFORMANCE.md, finding 11).
  */
 export function cardForm(card: AgentCard): DataForm {
   const fields = [

@@ -1,6 +1,6 @@
 // A new agent's account, registered on its own login stream: XEP-0077 after the stream features and before
 // SASL, then login on the same socket. The page starts this first thing, so its one WebSocket opens while
-// the database is still being created and the node is still being built (docs/PERFORMANCE.md, finding 7):
+// the database is still being created and the node is still being built (docs/PERFORMANCE.md, finding 12):
 // the registration form is asked for at once, the registration itself is sent only once the identity
 // (and its password) is saved, and resource binding waits until the node listens for its session.
 import { createConnection, type XmppConnection } from '../xmpp/connection/client.ts';

@@ -11,7 +11,7 @@ export const DESCRIBE_NODE = 'describe';
  * (name, persona, model, backend, framework, version, owner, skills), so a client that reads forms by
  * field still finds them, but only those with a value, and the skills on one line. What only a program
  * needs (the signing key, the skill list as a list) is in the JSON beside it: the answer does not carry
- * the card twice over, and a server's work per call grows with every element it routes (finding 10 in
+ * the card twice over, and a server's work per call grows with every element it routes (finding 11 in
  * docs/PERFORMANCE.md: this is the answer an agent gives most often).
  */
 export function describeForm(card: AgentCard): DataForm {
