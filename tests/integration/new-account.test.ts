@@ -1,15 +1,14 @@
 // A new agent registers on its login stream (XEP-0077 after the stream features, before SASL): one socket,
 // the identity saved before the registration is sent, a taken name retried, the session bound only once
-// the node listens, and a registration that cannot happen reported as such, with nothing retried.
+// the node listens, and an unreachable server reported as such, with nothing retried (a server that does
+// not offer registration: new-account-closed.test.ts). Runs on Prosody and on ejabberd.
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { createAgentNode } from '../../src/agent/node.ts';
 import { startNewAccount } from '../../src/agent/new-account.ts';
 import { usernameFrom } from '../../src/agent/identity.ts';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
-import { freePort, startProsody } from '../../scripts/lib/prosody.ts';
+import { freePort } from '../../scripts/lib/prosody.ts';
 import type { AgentStore, Identity } from '../../src/store/types.ts';
 import { tempDir, until } from '../helpers/nodes.ts';
 
@@ -107,20 +106,5 @@ describe('a new account on its login stream', () => {
     expect(!r.ok && r.error.message).toContain(`cannot reach ${dead}`);
     expect(account.connection.status.state).toBe('offline');
     expect(await store.getIdentity()).toBeUndefined();
-  });
-
-  test('a server that does not offer registration: the person reads why', async () => {
-    const dir = tempDir('tidepool-noreg-');
-    const closed = await startProsody({ dir: join(dir, 'prosody'), extraGlobal: 'allow_registration = false' });
-    stops.push(async () => {
-      await closed.stop();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const store = await createFileStore(join(dir, 'agent'));
-    const account = startNewAccount({ store, service: closed.service, domain: closed.domain, name: 'shut-out' });
-    const r = await createAgentNode({ store, service: closed.service, domain: closed.domain, name: 'shut-out', account });
-    expect(!r.ok && r.error).toMatchObject({ kind: 'registration', condition: 'not-allowed' });
-    expect(!r.ok && r.error.message).toContain('does not offer in-band registration');
-    expect(account.connection.status.state).toBe('offline');
   });
 });
