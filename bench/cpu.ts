@@ -20,9 +20,20 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** utime + stime of `pid` from /proc, in ms (resolution: one clock tick, usually 10 ms). */
+/**
+ * CPU time of `pid` in ms: the sum of its threads' time on a CPU from /proc/PID/task/TID/schedstat (ns), or
+ * utime + stime from /proc/PID/stat where schedstat is missing (resolution: one clock tick, usually 10 ms,
+ * too coarse for the short slices skill-rtt interleaves).
+ */
 function processCpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    // no schedstat (kernel without CONFIG_SCHEDSTATS): fall back to clock ticks
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.

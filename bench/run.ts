@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { environment, formatEnvironment } from './env.ts';
 import { machineMeter, type MachineCpu } from './cpu.ts';
 import { closeAll } from './scope.ts';
-import { formatSuite, now, type SuiteResult } from './stats.ts';
+import { fmt, fmtRatio, formatSuite, goalCell, now, type SuiteResult } from './stats.ts';
 import { skillRtt } from './skill-rtt.ts';
 import { brains } from './brains.ts';
 import { pageWeight } from './page-weight.ts';
@@ -106,5 +106,14 @@ for (const suite of selected) {
     console.log(`${formatSuite(r)}\n`);
   }
 }
+// Every goal once more, beside its figure: what the run says at a glance.
+const goals = results.flatMap((r) => r.rows.filter((x) => x.goal).map((x) => ({ suite: r.id, x })));
+if (goals.length)
+  console.log(
+    `### Goals (${goals.filter((g) => g.x.goal!.met).length} of ${goals.length} met)\n\n` +
+      goals
+        .map(({ suite, x }) => `- ${suite}: ${x.metric} ${fmt(x.value)} ${x.unit} (${fmtRatio(x.ratio)} ${x.baseline.label}) — ${goalCell(x.goal)}`)
+        .join('\n'),
+  );
 save(true);
 process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -1,6 +1,7 @@
 // The agent node: the one composition root shared by the browser tab and the headless Node runner.
 // Wiring order: identity (may register) -> connection -> roster/presence/chat (each registers its
-// IQ routes and stanza listeners) -> agent features on top -> start.
+// IQ routes and stanza listeners) -> agent features on top -> start. A new account started early
+// (new-account.ts) brings its identity and connection, already registering; the node is built meanwhile.
 import { createConnection, type ConnectionStatus, type XmppConnection } from '../xmpp/connection/client.ts';
 import { createRoster } from '../xmpp/roster/roster.ts';
 import { createPresence } from '../xmpp/presence/presence.ts';
@@ -11,6 +12,7 @@ import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, Identity } from '../store/types.ts';
 import { exportIdentity, type IdentityExport } from '../store/types.ts';
 import { ensureIdentity, ensureResource } from './identity.ts';
+import type { NewAccount } from './new-account.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
 import xml, { type Element } from '@xmpp/xml';
@@ -19,7 +21,7 @@ import { createPep } from '../xmpp/pubsub/pep.ts';
 import { createCommandClient, type CommandClient } from '../xmpp/commands/client.ts';
 import type { AgentEvents, AgentNode } from './api.ts';
 import { LOOK_SETTING, validLook, type Look } from './world/types.ts';
-import { bareOf } from '../core/jid.ts';
+import { bareOf, localOf } from '../core/jid.ts';
 import { createCapabilities } from './capabilities.ts';
 import { createPeers } from './peers.ts';
 import { TIDEPOOL_VERSION, type AgentCard } from './card.ts';
@@ -70,6 +72,11 @@ export interface AgentOptions {
   creditLimits?: Partial<CreditLimitSettings>;
   /** How long an invoice for an `after`-priced skill may stay unpaid before it counts against the caller. */
   invoiceTimeoutMs?: number;
+  /**
+   * A new account already registering on its login stream (startNewAccount): the node uses its identity
+   * and connection instead of registering on a stream of its own; creation fails if the registration does.
+   */
+  account?: NewAccount;
 }
 
 /**
@@ -83,13 +90,32 @@ export interface AgentNodeInternals extends AgentNode {
   readonly commands: CommandClient;
 }
 
-/** Registers if needed, then builds the node. Does not connect until start(). */
+/** Registers if needed, then builds the node. Does not connect until start() (a new `account` is connecting already). */
 export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNodeInternals, TidepoolError>> {
-  const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
-  if (!ensured.ok) return ensured;
-  const withResource = await ensureResource(o.store, ensured.value, o.resource);
-  let identity = withResource.identity;
-  const [username] = identity.jid.split('@') as [string];
+  const account = o.account;
+  if (!account) return buildNode(o);
+  // Whatever goes wrong, a connection that will never get its node is closed.
+  const built = await buildNode(o, account).catch(async (e: unknown) => {
+    await account.connection.stop();
+    throw e;
+  });
+  if (!built.ok) await account.connection.stop();
+  return built;
+}
+
+async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<AgentNodeInternals, TidepoolError>> {
+  let identity: Identity;
+  let resource: string;
+  if (account) {
+    identity = account.identity;
+    resource = identity.resource ?? '';
+  } else {
+    const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
+    if (!ensured.ok) return ensured;
+    const withResource = await ensureResource(o.store, ensured.value, o.resource);
+    identity = withResource.identity;
+    resource = withResource.resource;
+  }
 
   const events = new Emitter<AgentEvents>();
   let look = validLook(await o.store.getSetting<Look>(LOOK_SETTING));
@@ -98,15 +124,17 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
   let society: Society | undefined;
 
-  const connection = createConnection({
-    service: identity.service,
-    domain: identity.domain,
-    username,
-    password: identity.password,
-    resource: withResource.resource,
-    keepaliveMs: o.keepaliveMs,
-    backoff: o.backoff,
-  });
+  const connection =
+    account?.connection ??
+    createConnection({
+      service: identity.service,
+      domain: identity.domain,
+      username: localOf(identity.jid),
+      password: identity.password,
+      resource,
+      keepaliveMs: o.keepaliveMs,
+      backoff: o.backoff,
+    });
   const roster = createRoster({ connection });
   const presence = createPresence({ connection });
   const chat = createChat({ connection });
@@ -288,6 +316,12 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     await societyLayer.orgs.resume();
   });
 
+  let early = account;
+  if (account) {
+    const registered = await account.registered;
+    if (!registered.ok) return registered;
+    identity = registered.value;
+  }
   const node: AgentNodeInternals = {
     events,
     get identity() {
@@ -308,6 +342,13 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     start: () => {
       // A returning agent thinks again without being asked; a failure only shows in the brain state.
       if (brain.config().backend !== 'none' && brain.state().status === 'none') void brain.load();
+      // A new account's connection started with it; its session may bind now that every listener is here.
+      if (early) {
+        const a = early;
+        early = undefined;
+        a.release();
+        return a.online;
+      }
       return connection.start();
     },
     society: societyLayer,

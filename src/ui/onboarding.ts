@@ -1,7 +1,8 @@
 // First visit: the form's choices, checked, and when to show it at all. Pure: unit-tested.
 // A returning visitor (an identity in this browser) lands on the agent; a link that already says who
 // or where (?name=, ?service=: tests, the bench, an operator's invite) starts at once as before.
-import { fail, ok, type BrainConfig, type Look, type Result } from '../agent/index.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { BrainConfig, Look } from '../agent/index.ts';
 import type { ServiceConfig } from './config.ts';
 
 import { AVATAR_IDS, avatarId } from './avatar/avatar-art.ts';
@@ -9,9 +10,6 @@ import { AVATAR_IDS, avatarId } from './avatar/avatar-art.ts';
 /** The drawings one can pick (avatar-art.ts): names, never emoji, so they render without an emoji font. */
 export const AVATARS = AVATAR_IDS;
 export type BrainChoice = 'none' | 'in-page' | 'openai';
-
-/** The store setting under which the chosen look (avatar, colour) is kept (the agent reads it: node.look()). */
-export { LOOK_SETTING } from '../agent/index.ts';
 
 export interface OnboardingForm {
   name: string;
@@ -35,14 +33,7 @@ export interface OnboardingChoice {
   brain: BrainConfig;
 }
 
-export type StartPlan = 'resume' | 'quick' | 'form';
-
-export function startPlan(search: string, hasIdentity: boolean): StartPlan {
-  if (hasIdentity) return 'resume';
-  const p = new URLSearchParams(search);
-  if (p.get('onboarding') === 'show') return 'form';
-  return p.get('name') || p.get('service') ? 'quick' : 'form';
-}
+export { startPlan, type StartPlan } from './start-plan.ts';
 
 const ADJECTIVES = ['Brave', 'Calm', 'Curious', 'Gentle', 'Bright', 'Quiet', 'Swift', 'Merry', 'Clever', 'Kind', 'Bold', 'Sunny'] as const;
 const CREATURES = ['Otter', 'Kelp', 'Coral', 'Heron', 'Seal', 'Crab', 'Puffin', 'Urchin', 'Limpet', 'Dolphin', 'Shrimp', 'Starfish'] as const;
