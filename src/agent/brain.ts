@@ -17,7 +17,8 @@ export interface BrainConfig {
   /** The catalogue entry this configuration came from (src/llm/catalogue.ts), for the page to show. */
   catalogueId?: string;
   openai?: { baseUrl: string; model: string; apiKey?: string };
-  nodeLlamaCpp?: { path: string };
+  /** node-llama-cpp: a GGUF file; `contextSize` in tokens (default: the model's own, at most 4096). */
+  nodeLlamaCpp?: { path: string; contextSize?: number };
   /** Answer incoming chat messages with the brain. */
   autoReply: boolean;
 }

@@ -47,6 +47,9 @@ import type { Bounties } from './market/bounties.ts';
 import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createEconomyLayer } from './economy/compose.ts';
+import { createOwnerConversation } from './owner/conversation.ts';
+import { createKnowledge } from './owner/knowledge.ts';
+import { startOwnerChat } from './owner/chat-bridge.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -61,6 +64,13 @@ export interface AgentOptions {
   backoff?: { minMs: number; maxMs: number };
   /** JIDs of the people who own this agent: they may use every enabled skill. */
   owners?: string[];
+  /**
+   * Chat from `owners` is the owner conversation (`--owner` on a headless node): their messages are
+   * instructions, answered by the brain, approved by reply. Otherwise their chat is ordinary chat.
+   */
+  ownerChat?: boolean;
+  /** Fixed seed for the owner conversation's model calls (tests, the benchmark). */
+  ownerSeed?: number;
   /** Brain backends this environment offers (the page: web-llm, wllama, OpenAI; Node: OpenAI, node-llama-cpp). */
   models?: Partial<Record<LlmBackend, ModelFactory>>;
   rateLimit?: RateLimitOptions;
@@ -130,6 +140,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
 
   // Skills: policy facts come from our roster and configuration, never from the caller.
   const owners = new Set((o.owners ?? []).map(bareOf));
+  const ownerChats = (jid: string) => o.ownerChat === true && owners.has(bareOf(jid));
   const skills = await createSkillRegistry({
     store: o.store,
     rateLimit: o.rateLimit,
@@ -236,6 +247,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     self: () => identity,
     isFriend,
     brainDecidesRequests: () => policy === 'brain',
+    isOwnerChat: ownerChats,
     mucService: () => `muc.${identity.domain}`,
     problem: (e) => events.emit('problem', e),
   });
@@ -263,9 +275,22 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     conversations,
     chat,
     self: () => identity,
-    isFriend,
+    // The owner conversation answers its owners itself.
+    isFriend: (jid) => isFriend(jid) && !ownerChats(jid),
     problem: (e) => events.emit('problem', e),
   });
+  // Built on the finished node below: it reads what the agent knows through the public members.
+  let built: AgentNodeInternals | undefined;
+  const owner = await createOwnerConversation({
+    store: o.store,
+    brain,
+    autonomy: () => societyLayer.autonomy,
+    knowledge: createKnowledge(() => built!),
+    self: () => identity,
+    seed: o.ownerSeed,
+    problem: (e) => events.emit('problem', e),
+  });
+  if (o.ownerChat && owners.size) startOwnerChat({ conversations, owner, isOwner: ownerChats, problem: (e) => events.emit('problem', e) });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);
@@ -298,6 +323,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     commands,
     calls: commands,
     brain,
+    owner,
     card,
     status: () => connection.status,
     ownJid: () => connection.jid(),
@@ -318,7 +344,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     async stop() {
       commandServer.stop();
       // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
-      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop(), world.stop(), bounties.stop(), economy.flush()]);
+      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop(), world.stop(), bounties.stop(), economy.flush(), owner.flush()]);
       if (connection.status.state === 'online') await presence.unavailable();
       await brain.unload();
       await connection.stop();
@@ -339,5 +365,6 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     },
     exportIdentity: () => exportIdentity(identity),
   };
+  built = node;
   return ok(node);
 }

@@ -18,7 +18,7 @@ export interface WllamaModelOptions {
   file?: Blob;
   /** Threads when the page is cross-origin isolated; without isolation wllama runs on one thread. */
   threads?: number;
-  /** Context window in tokens (default 2048). */
+  /** Context window in tokens (default 4096: the owner conversation reads what the agent knows, then writes an action). */
   contextSize?: number;
   /** The download size a catalogue lists: checked against free storage before the download starts. */
   expectedBytes?: number;
@@ -164,7 +164,7 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
     onProgress?.({ stage: 'compile', text: 'starting llama.cpp' });
     try {
       await w.loadModel(blobs, {
-        n_ctx: opts.contextSize ?? 2048,
+        n_ctx: opts.contextSize ?? 4096,
         n_threads: threadCount(opts.threads),
         // CPU only: WebGPU offload in wllama is young, and the GPU path of this app is web-llm.
         n_gpu_layers: 0,
