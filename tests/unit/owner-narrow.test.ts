@@ -23,6 +23,7 @@ describe('instruction grammar', () => {
     expect(s.properties!.skill!.enum).toEqual(['haiku']);
     expect(s.properties!.text!.enum).toEqual(['about kelp']);
     expect(s.properties!.level!.enum).toEqual(['']);
+    expect(s.properties!.room!.enum).toEqual(['']);
     expect(s.properties!.amount!.enum).toEqual([0]);
     // Whatever the narrowed grammar lets through is an action of the loop's own schema.
     const a = action('call', { target: 'ann@x.test', skill: 'haiku', text: 'about kelp', reason: 'asked' });
@@ -49,6 +50,8 @@ describe('instruction grammar', () => {
   test('post-bounty offers our own skills; an action without a skill leaves the field as it is', () => {
     expect(decisionSchema('post-bounty in makers@muc.x.test', entities).properties!.skill!.enum).toEqual(['echo', 'ask']);
     expect(decisionSchema('befriend carol@y.test', entities).properties!.skill).toEqual(ACTION_SCHEMA.properties!.skill);
+    const join = decisionSchema('join makers@muc.x.test', entities).properties!;
+    expect([join.target!.enum, join.room]).toEqual([[''], ACTION_SCHEMA.properties!.room]);
   });
 });
 

@@ -34,6 +34,22 @@ const USES_TEXT: ReadonlySet<ActionKind> = new Set(['talk', 'call', 'post', 'cre
 const USES_LEVEL: ReadonlySet<ActionKind> = new Set(['propose', 'accept-bond', 'decline-bond']);
 const USES_AMOUNT: ReadonlySet<ActionKind> = new Set(['visit', 'post-bounty']);
 const USES_SKILL: ReadonlySet<ActionKind> = new Set(['call', 'buy', 'post-bounty']);
+const USES_ROOM: ReadonlySet<ActionKind> = new Set([
+  'create-org',
+  'invite',
+  'join',
+  'leave',
+  'post',
+  'request-join',
+  'admit',
+  'refuse',
+  'ally',
+  'accept-alliance',
+  'dissolve-alliance',
+  'enter-world',
+  'post-bounty',
+]);
+const NO_TARGET: ReadonlySet<ActionKind> = new Set(['create-org', 'join', 'leave', 'post', 'enter-world', 'post-bounty']);
 const MAX_ENUM = 40;
 
 const JID = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.?[A-Za-z0-9-]*/g;
@@ -73,10 +89,11 @@ export function decisionSchema(text: string, e: Entities): JsonSchema {
     props.action = oneOf([m.kind]);
     if (!USES_LEVEL.has(m.kind)) props.level = oneOf(['']);
     if (!USES_AMOUNT.has(m.kind)) props.amount = oneOf([0]);
+    if (!USES_ROOM.has(m.kind)) props.room = oneOf(['']);
     if (!USES_TEXT.has(m.kind)) props.text = oneOf(['']);
     else if (m.quoted) props.text = oneOf([m.quoted]);
   }
-  const targets = m.jids.length && m.kind ? m.jids : ['', ...m.jids, ...e.peers, ...e.rooms];
+  const targets = m.kind && NO_TARGET.has(m.kind) ? [''] : m.jids.length && m.kind ? m.jids : ['', ...m.jids, ...e.peers, ...e.rooms];
   const usable = targets.filter(fits).slice(0, MAX_ENUM);
   if (usable.length) props.target = oneOf(usable);
   if (m.kind && USES_SKILL.has(m.kind)) {
