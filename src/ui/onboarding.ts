@@ -5,7 +5,8 @@ import { fail, ok, type BrainConfig, type Look, type Result } from '../agent/ind
 import type { ServiceConfig } from './config.ts';
 
 export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;
-export type BrainChoice = 'none' | 'in-page' | 'openai';
+/** 'recommended': the catalogue's pick for this device (src/llm/recommend.ts), loaded once the agent is online. */
+export type BrainChoice = 'none' | 'recommended' | 'in-page' | 'openai';
 
 /** The store setting under which the chosen look (avatar, colour) is kept for the world feature. */
 export const LOOK_SETTING = 'look';
@@ -21,6 +22,8 @@ export interface OnboardingForm {
   apiKey: string;
   service: string;
   domain: string;
+  /** The brain the catalogue recommends here, once it is known. */
+  recommended?: BrainConfig;
 }
 
 export interface OnboardingChoice {
@@ -106,7 +109,10 @@ export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, 
   const domain = f.domain.trim().toLowerCase();
   if (!/^[a-z0-9.-]+$/.test(domain)) return problem('domain', 'The domain must be a host name, like example.org');
   let brain: BrainConfig = { backend: 'none', autoReply: false };
-  if (f.brain === 'in-page') {
+  if (f.brain === 'recommended') {
+    if (!f.recommended) return problem('brain', 'No model is recommended for this device yet: pick another brain, or none for now');
+    brain = f.recommended;
+  } else if (f.brain === 'in-page') {
     if (!isHttp(f.ggufUrl.trim())) return problem('ggufUrl', 'Give the URL of a GGUF model for the in-page brain');
     brain = { backend: 'wllama', wllama: { url: f.ggufUrl.trim() }, autoReply: false };
   } else if (f.brain === 'openai') {
