@@ -111,7 +111,8 @@ export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, 
   let brain: BrainConfig = { backend: 'none', autoReply: false };
   if (f.brain === 'recommended') {
     if (!f.recommended) return problem('brain', 'No model is recommended for this device yet: pick another brain, or none for now');
-    brain = f.recommended;
+    // A plain copy: in the form it is reactive state (a proxy), which the store cannot clone.
+    brain = JSON.parse(JSON.stringify(f.recommended)) as BrainConfig;
   } else if (f.brain === 'in-page') {
     if (!isHttp(f.ggufUrl.trim())) return problem('ggufUrl', 'Give the URL of a GGUF model for the in-page brain');
     brain = { backend: 'wllama', wllama: { url: f.ggufUrl.trim() }, autoReply: false };

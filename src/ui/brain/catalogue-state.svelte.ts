@@ -26,8 +26,22 @@ export class CatalogueState {
     });
   }
 
+  private inFlight: Promise<void> | undefined;
+
   async read(full: boolean): Promise<void> {
-    if (this.reading || (this.catalogue && (this.full || !full))) return;
+    // A read for the short list may be running when the Brain panel asks for the full one: wait, then see.
+    while (this.inFlight) await this.inFlight;
+    if (this.catalogue && (this.full || !full)) return;
+    this.inFlight = this.fetch(full);
+    try {
+      await this.inFlight;
+    } finally {
+      this.inFlight = undefined;
+    }
+    await this.refreshCached();
+  }
+
+  private async fetch(full: boolean): Promise<void> {
     this.reading = true;
     try {
       const c = await loadCatalogue({ webllm: full ? true : 'if-gpu' });
@@ -39,7 +53,6 @@ export class CatalogueState {
     } finally {
       this.reading = false;
     }
-    await this.refreshCached();
   }
 
   async refreshCached(): Promise<void> {
