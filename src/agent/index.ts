@@ -63,7 +63,6 @@ export { defaultBackend, type Brain, type BrainConfig, type BrainState, type Mod
 
 // The owner conversation.
 export type { OwnerConversation, OwnerEntry, OwnerTurn, ProposalEntry, ProposalState } from './owner/conversation.ts';
-export { parseReply } from './owner/chat-bridge.ts';
 
 // Society: memory, bonds, organizations, the activity log, autonomy.
 export type { Society, DeciderKind } from './society/compose.ts';

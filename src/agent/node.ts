@@ -48,8 +48,6 @@ import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createEconomyLayer } from './economy/compose.ts';
 import { createOwnerConversation } from './owner/conversation.ts';
-import { createKnowledge } from './owner/knowledge.ts';
-import { startOwnerChat } from './owner/chat-bridge.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -285,12 +283,14 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     store: o.store,
     brain,
     autonomy: () => societyLayer.autonomy,
-    knowledge: createKnowledge(() => built!),
+    knows: () => built!,
     self: () => identity,
     seed: o.ownerSeed,
     problem: (e) => events.emit('problem', e),
   });
-  if (o.ownerChat && owners.size) startOwnerChat({ conversations, owner, isOwner: ownerChats, problem: (e) => events.emit('problem', e) });
+  // Only a headless node with --owner chats with its owner over XMPP: the page never loads the bridge.
+  if (o.ownerChat && owners.size)
+    (await import('./owner/chat-bridge.ts')).startOwnerChat({ conversations, owner, isOwner: ownerChats, problem: (e) => events.emit('problem', e) });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);

@@ -3,13 +3,15 @@
 // the device has a GPU it could use), this device's facts and the recommendation for it.
 import { errorMessage } from '../core/errors.ts';
 import type { Result } from '../core/result.ts';
-import { webllmCatalogue, type CatalogueEntry, type DeviceFacts } from './catalogue.ts';
+import { availability, sizeLabel, webllmCatalogue, type CatalogueEntry, type CatalogueItem, type DeviceFacts } from './catalogue.ts';
 import { readDevice } from './device.ts';
 import { recommend, type Recommendation } from './recommend.ts';
 import { wllamaCatalogue } from './wllama-catalogue.ts';
 
 export interface Catalogue {
   entries: CatalogueEntry[];
+  /** The same entries with what they mean on this device. */
+  items: CatalogueItem[];
   device: DeviceFacts;
   /** How many models web-llm's prebuiltAppConfig lists (0 when it was not read). */
   webllmCount: number;
@@ -33,5 +35,6 @@ export async function loadCatalogue(opts: { webllm?: boolean | 'if-gpu' } = {}):
     }
   }
   const entries = [...wllamaCatalogue(), ...web];
-  return { entries, device, webllmCount: web.length, ...(webllmError ? { webllmError } : {}), recommendation: recommend(entries, device) };
+  const items = entries.map((entry) => ({ entry, availability: availability(entry, device), size: sizeLabel(entry) }));
+  return { entries, items, device, webllmCount: web.length, ...(webllmError ? { webllmError } : {}), recommendation: recommend(entries, device) };
 }

@@ -2,6 +2,7 @@
 // package at run time (never copied, so it cannot drift from the web-llm version that loads it), and a
 // short list of small GGUFs for wllama. Pure: what an entry needs and whether this device has it.
 import { needsShaderF16 } from './webgpu.ts';
+import { formatBytes } from '../core/bytes.ts';
 
 /** The fields of web-llm's `ModelRecord` the catalogue reads (typed here: importing web-llm is megabytes). */
 export interface MlcRecordLike {
@@ -66,6 +67,13 @@ export interface DeviceFacts {
 
 export type Availability = { ok: true; note?: string } | { ok: false; reason: string };
 
+/** An entry as the page lists it on this device: whether it runs here, and its size in words. */
+export interface CatalogueItem {
+  entry: CatalogueEntry;
+  availability: Availability;
+  size: string;
+}
+
 function kindOf(r: MlcRecordLike): EntryKind {
   return r.model_type === 1 ? 'embedding' : r.model_type === 2 ? 'vision' : 'chat';
 }
@@ -122,15 +130,6 @@ export function availability(e: CatalogueEntry, d: DeviceFacts): Availability {
   if (d.webgpu.fallback) notes.push('this adapter is a software one: it runs, slowly, on the CPU');
   if (e.lowResource === false && d.deviceMemoryGB !== undefined && d.deviceMemoryGB <= 4) notes.push("may not fit in this device's memory");
   return notes.length ? { ok: true, note: notes.join('; ') } : { ok: true };
-}
-
-/** Bytes for a person, in decimal units as model repositories list them: "386 MB", "1.12 GB". */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '?';
-  if (n < 1000) return `${n} B`;
-  if (n < 1e6) return `${Math.round(n / 1e3)} kB`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
-  return `${(n / 1e9).toFixed(2)} GB`;
 }
 
 /** The size a person sees beside an entry: the download when known, else web-llm's GPU memory figure. */

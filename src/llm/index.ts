@@ -4,12 +4,10 @@
 // downloads none of them (web-llm and wllama are megabytes).
 export type { LanguageModel, LlmBackend, LlmError, LlmErrorKind, LoadProgress, ChatMessage, GenerateOptions, JsonSchema } from './types.ts';
 export type { WebGpuInfo } from './webgpu.ts';
-export type { CatalogueEntry, DeviceFacts, Availability } from './catalogue.ts';
+export type { CatalogueEntry, CatalogueItem, DeviceFacts, Availability } from './catalogue.ts';
 export type { Recommendation } from './recommend.ts';
 export type { Catalogue } from './catalogue-load.ts';
 export type { CachedModel } from './model-cache.ts';
-// Small and pure: the page may import these directly.
-export { availability, formatBytes, sizeLabel } from './catalogue.ts';
 
 export const loadWebLlm = () => import('./webllm.ts').then((m) => m.createWebLlmModel);
 export const loadWllama = () => import('./wllama.ts').then((m) => m.createWllamaModel);

@@ -1,7 +1,8 @@
 // One model to suggest for this device, from what the page can read about it: a real WebGPU adapter
 // (and shader-f16) picks a web-llm build, otherwise a GGUF for wllama sized to memory, cores and
 // threads; whatever is picked must fit the free storage. Pure: unit-tested with made-up devices.
-import { availability, formatBytes, type CatalogueEntry, type DeviceFacts } from './catalogue.ts';
+import { availability, sizeLabel, type CatalogueEntry, type DeviceFacts } from './catalogue.ts';
+import { formatBytes } from '../core/bytes.ts';
 import type { Result } from '../core/result.ts';
 
 export interface Recommendation {
@@ -48,7 +49,6 @@ export function wllamaThreads(d: DeviceFacts): number {
 
 export function recommend(entries: CatalogueEntry[], d: DeviceFacts): Result<Recommendation, string> {
   const mem = d.deviceMemoryGB ?? 4;
-  const size = (e: CatalogueEntry) => (e.downloadBytes !== undefined ? formatBytes(e.downloadBytes) : `${formatBytes((e.vramMB ?? 0) * 1e6)} of GPU memory`);
   // A software adapter runs WebGPU on the CPU: llama.cpp's own CPU code does better there.
   if (d.webgpu.available && !d.webgpu.fallback) {
     const quant = d.webgpu.shaderF16 ? 'q4f16_1' : 'q4f32_1';
@@ -61,7 +61,7 @@ export function recommend(entries: CatalogueEntry[], d: DeviceFacts): Result<Rec
     if (e)
       return {
         ok: true,
-        value: { entry: e, size: size(e), why: `WebGPU${d.webgpu.shaderF16 ? ' with shader-f16' : ''} on ${d.webgpu.adapter ?? 'this GPU'}` },
+        value: { entry: e, size: sizeLabel(e), why: `WebGPU${d.webgpu.shaderF16 ? ' with shader-f16' : ''} on ${d.webgpu.adapter ?? 'this GPU'}` },
       };
   }
   const threads = wllamaThreads(d);
@@ -73,7 +73,7 @@ export function recommend(entries: CatalogueEntry[], d: DeviceFacts): Result<Rec
     d,
   );
   const where = d.webgpu.available ? 'WebGPU here is a software adapter' : 'no WebGPU here';
-  if (e) return { ok: true, value: { entry: e, size: size(e), why: `${where}: on the CPU with wllama, ${threads} thread${threads === 1 ? '' : 's'}` } };
+  if (e) return { ok: true, value: { entry: e, size: sizeLabel(e), why: `${where}: on the CPU with wllama, ${threads} thread${threads === 1 ? '' : 's'}` } };
   const free = freeStorage(d);
   return { ok: false, error: `not enough storage for any model here${free !== undefined ? ` (${formatBytes(free)} free)` : ''}` };
 }

@@ -2,7 +2,7 @@
 // persistence asked before a large one (so the browser does not evict a model under storage pressure),
 // and a quota failure during the download said in words. Reads are guarded: Node and old browsers lack them.
 import { fail, ok, type Result } from '../core/result.ts';
-import { formatBytes } from './catalogue.ts';
+import { formatBytes } from '../core/bytes.ts';
 import { llmError, type LlmError } from './types.ts';
 
 /** Downloads above this ask for persistent storage first. */

@@ -8,7 +8,7 @@ import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import { errorMessage } from '../core/errors.ts';
 import { askPersistence, checkRoom, isQuotaError, storageFullError } from './storage.ts';
-import { formatBytes } from './catalogue.ts';
+import { formatBytes } from '../core/bytes.ts';
 import { GGUF_HEADER_BYTES, ggufHeaderProblem } from './gguf-header.ts';
 
 export interface WllamaModelOptions {

@@ -2,7 +2,8 @@
 // list, the marks for what a device can run, the recommendation, storage checks and web-llm's progress text.
 import { describe, expect, test } from 'vitest';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { availability, formatBytes, splitModelId, webllmCatalogue, type DeviceFacts } from '../../src/llm/catalogue.ts';
+import { availability, splitModelId, webllmCatalogue, type DeviceFacts } from '../../src/llm/catalogue.ts';
+import { formatBytes } from '../../src/core/bytes.ts';
 import { GGUF_SOURCES, wllamaCatalogue } from '../../src/llm/wllama-catalogue.ts';
 import { recommend } from '../../src/llm/recommend.ts';
 import { isQuotaError, roomProblem } from '../../src/llm/storage.ts';

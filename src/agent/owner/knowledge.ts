@@ -2,7 +2,6 @@
 // its organizations, the world it is in, its balances and its recent activity, as one bounded JSON
 // document the model reads as data (names and notes in it are peers' words, not instructions), plus the
 // entities an instruction may address (narrow.ts).
-import { bareOf } from '../../core/jid.ts';
 import type { AgentNode } from '../api.ts';
 import type { Entities } from './narrow.ts';
 
@@ -32,7 +31,7 @@ export function createKnowledge(src: () => KnowledgeSource): Knowledge {
       const world = n.world.snapshot();
       const doc = {
         me: {
-          jid: bareOf(n.identity.jid),
+          jid: n.identity.jid, // the identity's JID is bare
           name: n.identity.name,
           persona: n.identity.persona,
           skills: ownSkills(n),

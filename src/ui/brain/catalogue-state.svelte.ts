@@ -32,7 +32,7 @@ export class CatalogueState {
     // A read for the short list may be running when the Brain panel asks for the full one: wait, then see.
     while (this.inFlight) await this.inFlight;
     if (this.catalogue && (this.full || !full)) return;
-    this.inFlight = this.fetch(full);
+    this.inFlight = this.readList(full);
     try {
       await this.inFlight;
     } finally {
@@ -41,7 +41,7 @@ export class CatalogueState {
     await this.refreshCached();
   }
 
-  private async fetch(full: boolean): Promise<void> {
+  private async readList(full: boolean): Promise<void> {
     this.reading = true;
     try {
       const c = await loadCatalogue({ webllm: full ? true : 'if-gpu' });

@@ -1,6 +1,7 @@
 // Words, order and brain settings for the model catalogue and its downloads. Pure: unit-tested.
 import type { BrainConfig } from '../../agent/index.ts';
-import { availability, formatBytes, sizeLabel, type CatalogueEntry, type DeviceFacts, type LoadProgress } from '../../llm/index.ts';
+import { formatBytes } from '../../core/bytes.ts';
+import type { CatalogueEntry, CatalogueItem, LoadProgress } from '../../llm/index.ts';
 
 /** The brain settings that load a catalogue entry (the owner's auto-reply choice is kept). */
 export function configFor(e: CatalogueEntry, autoReply: boolean): BrainConfig {
@@ -18,8 +19,7 @@ export interface EntryRow {
   mark?: string;
 }
 
-export function entryRow(e: CatalogueEntry, d: DeviceFacts): EntryRow {
-  const a = availability(e, d);
+export function entryRow({ entry: e, availability: a, size }: CatalogueItem): EntryRow {
   const facts = [
     e.quant,
     e.contextTokens ? `${Math.round(e.contextTokens / 1024)}k context` : '',
@@ -32,7 +32,7 @@ export function entryRow(e: CatalogueEntry, d: DeviceFacts): EntryRow {
   return {
     entry: e,
     title: e.name,
-    size: sizeLabel(e),
+    size,
     facts: facts.join(' · '),
     available: a.ok,
     ...(a.ok ? (a.note ? { mark: a.note } : {}) : { mark: a.reason }),
@@ -40,11 +40,11 @@ export function entryRow(e: CatalogueEntry, d: DeviceFacts): EntryRow {
 }
 
 /** web-llm's long list: the runnable ones first, then by GPU memory; a filter on name and quantisation. */
-export function webllmRows(entries: CatalogueEntry[], d: DeviceFacts, filter = ''): EntryRow[] {
+export function webllmRows(items: CatalogueItem[], filter = ''): EntryRow[] {
   const f = filter.trim().toLowerCase();
-  return entries
-    .filter((e) => e.backend === 'webllm' && (!f || `${e.name} ${e.quant}`.toLowerCase().includes(f)))
-    .map((e) => entryRow(e, d))
+  return items
+    .filter(({ entry: e }) => e.backend === 'webllm' && (!f || `${e.name} ${e.quant}`.toLowerCase().includes(f)))
+    .map(entryRow)
     .sort((a, b) => Number(b.available) - Number(a.available) || (a.entry.vramMB ?? 0) - (b.entry.vramMB ?? 0));
 }
 
