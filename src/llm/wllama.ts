@@ -45,14 +45,14 @@ function absolute(url: string): string {
 
 const message = (e: unknown) => errorMessage(e);
 
-/** The size a host announces (HEAD), for the storage check of a URL no list describes. */
-async function announcedSize(url: string): Promise<number | undefined> {
+/** What a host says of a URL no list describes (HEAD): whether it has the file, and its size for the storage check. */
+async function announced(url: string): Promise<{ found: boolean; size?: number }> {
   try {
     const r = await fetch(url, { method: 'HEAD' });
     const n = Number(r.headers.get('content-length'));
-    return r.ok && n > 0 ? n : undefined;
+    return { found: r.ok, ...(r.ok && n > 0 ? { size: n } : {}) };
   } catch {
-    return undefined;
+    return { found: false };
   }
 }
 
@@ -89,7 +89,9 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
       const blobs = await cached.open().catch(() => undefined);
       if (blobs) return ok({ model: cached, blobs, fromCache: true });
     }
-    const size = opts.expectedBytes ?? (await announcedSize(url));
+    // A catalogue entry is known to exist; any other URL is asked first.
+    const host = opts.expectedBytes !== undefined ? { found: true, size: opts.expectedBytes } : await announced(url);
+    const size = host.size;
     const room = await checkRoom(size, name);
     if (!room.ok) return room;
     await askPersistence(size);
@@ -119,7 +121,9 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
       await forget(w, url);
       if (signal?.aborted) return fail(llmError('aborted', `the download of ${name} was cancelled at ${stoppedAt()}; nothing was kept`));
       if (isQuotaError(e)) return fail(storageFullError(name));
-      if (last.loaded > 0)
+      // A host that has the file but whose transfer broke (even before the first progress report) is a
+      // failed download; an HTTP error status or a host that never answered is a missing model.
+      if (last.loaded > 0 || (host.found && !/\bHTTP \d{3}\b/.test(message(e))))
         return fail(
           llmError('download-failed', `the download of ${name} failed at ${stoppedAt()}: ${message(e)}. Check the connection and try again; nothing was kept.`),
         );
