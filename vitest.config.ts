@@ -43,6 +43,9 @@ export default defineConfig({
             'tests/integration/prompt-injection.test.ts',
             'tests/integration/world.test.ts',
             'tests/integration/one-session.test.ts',
+            // Not a shared file: it starts a two-node ejabberd cluster of its own (the project's single
+            // server stays idle meanwhile).
+            'tests/cluster/ejabberd-cluster.test.ts',
           ],
           globalSetup: ['tests/helpers/ejabberd-setup.ts'],
           testTimeout: 30_000,

@@ -33,13 +33,25 @@ function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** Starts counting; the returned function gives the CPU spent since. */
-export function cpuMeter(otherPid: number | undefined): () => CpuSpent {
+/** Several processes (a server cluster's members) counted as one; null if any of them cannot be read. */
+function processesCpuMs(pids: readonly (number | undefined)[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
+}
+
+/** Starts counting; the returned function gives the CPU spent since. `other`: one server, or all members of a cluster. */
+export function cpuMeter(other: number | undefined | readonly (number | undefined)[]): () => CpuSpent {
+  const pids = Array.isArray(other) ? other : [other as number | undefined];
   const node0 = process.cpuUsage();
-  const other0 = processCpuMs(otherPid);
+  const other0 = processesCpuMs(pids);
   return () => {
     const d = process.cpuUsage(node0);
-    const other1 = processCpuMs(otherPid);
+    const other1 = processesCpuMs(pids);
     return { nodeMs: (d.user + d.system) / 1000, otherMs: other0 === null || other1 === null ? null : other1 - other0 };
   };
 }
@@ -65,6 +77,12 @@ function machineTicks(): { busy: number; steal: number } | null {
   } catch {
     return null;
   }
+}
+
+/** CPU the whole machine (all cores, every process) has spent since boot, ms; null without /proc. */
+export function machineBusyMs(): number | null {
+  const t = machineTicks();
+  return t ? (t.busy * 1000) / clockTicks() : null;
 }
 
 interface Proc {
