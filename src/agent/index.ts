@@ -4,7 +4,7 @@
 //
 // - Create and run an agent: createAgentNode(options) -> AgentNode (api.ts); start(), stop().
 // - Each member of AgentNode is a named interface: contacts, conversations, skills (ours), peers and
-//   calls (theirs), brain, society (memory, bonds, orgs, alliances, the activity log, autonomy), ledger,
+//   calls (theirs), brain, owner (the owner conversation), society (memory, bonds, orgs, alliances, the activity log, autonomy), ledger,
 //   creditLimits, pay, market, bounties, world; plus status(), ownJid(), setActive() for CSI.
 // - The value types those interfaces speak in, the protocol types they expose (data forms, command
 //   responses, connection status) and the few pure helpers a UI or bridge needs, re-exported below.
@@ -66,6 +66,9 @@ export { datatypeOf, effectiveType, fieldSummary, validateSubmission, type DataF
 // The brain.
 export { defaultBackend, type Brain, type BrainConfig, type BrainState, type ModelFactory } from './brain.ts';
 
+// The owner conversation.
+export type { OwnerConversation, OwnerEntry, OwnerTurn, ProposalEntry, ProposalState } from './owner/conversation.ts';
+
 // Society: memory, bonds, organizations, the activity log, autonomy.
 export type { Society, DeciderKind } from './society/compose.ts';
 export type { PeerMemory, Bond, RelationshipLevel } from './memory/peer-memory.ts';
@@ -78,7 +81,7 @@ export type { ActivityLog, ActivityEntry, ActivityKind } from './autonomy/activi
 export type { Autonomy, PendingApproval } from './autonomy/loop.ts';
 export type { AutonomyMode, AutonomyPolicy } from './autonomy/policy.ts';
 export type { Goal } from './autonomy/situation.ts';
-export { describeAction } from './autonomy/actions.ts';
+export { describeAction, type Action, type ActionKind } from './autonomy/actions.ts';
 export { describeGoal } from './society/goals.ts';
 
 // The ledger.

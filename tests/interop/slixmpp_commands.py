@@ -35,6 +35,8 @@ import sys
 import slixmpp
 from slixmpp.plugins.xep_0004 import Form
 
+from slix_run import run_client
+
 NS_COMMANDS = 'http://jabber.org/protocol/commands'
 NS_JSON = 'urn:xmpp:json:0'
 
@@ -309,19 +311,7 @@ def main(argv):
             return
         loop.default_exception_handler(context)
     loop.set_exception_handler(on_loop_exception)
-    client['feature_mechanisms'].unencrypted_plain = True
-    client.connect((host, int(port)), disable_starttls=True, force_starttls=False)
-    try:
-        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(client.done), float(timeout)))
-    except asyncio.TimeoutError:
-        emit('timeout')
-        ok = False
-    loop.run_until_complete(client.disconnect(wait=2.0))
-    # slixmpp leaves its stanza-filter task running; end it so the interpreter exits quietly.
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    ok = run_client(client, host, port, timeout, lambda: emit('timeout'))
     emit('exit', ok=ok)
     return 0 if ok else 1
 

@@ -16,17 +16,13 @@ one JSON object per line on stdout for every event concerning the node, and exit
 or 1 when the timeout passes first (or login fails).
 """
 
-import asyncio
-import json
 import sys
 
 import slixmpp
 
+from slix_run import emit, run_client
+
 REQUIRED = ('subscribed', 'subscribe', 'available', 'message')
-
-
-def emit(event, **fields):
-    print(json.dumps({'event': event, **fields}), flush=True)
 
 
 class Peer(slixmpp.ClientXMPP):
@@ -104,23 +100,11 @@ def main(argv):
         return 2
     jid, password, host, port, tidepool, timeout = argv[1:]
     peer = Peer(jid, password, tidepool)
-    loop = peer.loop
-    peer['feature_mechanisms'].unencrypted_plain = True
-    peer.connect((host, int(port)), disable_starttls=True, force_starttls=False)
-    try:
-        ok = loop.run_until_complete(asyncio.wait_for(asyncio.shield(peer.done), float(timeout)))
-    except asyncio.TimeoutError:
-        missing = [e for e in REQUIRED if e not in peer.seen]
-        emit('timeout', missing=missing)
-        ok = False
-    # Let the last stanzas (our 'subscribed') leave before closing the stream.
-    loop.run_until_complete(peer.disconnect(wait=2.0))
-    # slixmpp leaves its stanza-filter task running; end it so the interpreter exits quietly.
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    return 0 if ok else 1
+
+    def timed_out():
+        emit('timeout', missing=[e for e in REQUIRED if e not in peer.seen])
+
+    return 0 if run_client(peer, host, port, timeout, timed_out) else 1
 
 
 if __name__ == '__main__':
