@@ -25,7 +25,7 @@ export interface BrainsOptions {
 
 const PLAN = {
   quick: { loads: 2, runs: 3, maxTokens: 128 },
-  // The tiny model's context is 512 tokens: prompt + 384 stays inside it.
+  // The tiny model's context is 4096 tokens: prompt + 384 stays well inside it.
   full: { loads: 5, runs: 10, maxTokens: 384 },
 };
 type Plan = typeof PLAN.quick;

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=skill-rtt|brains]`: every suite in one process, each against a
+// `npm run bench [-- --quick] [-- --only=skill-rtt|brains|owner|…]`: every suite in one process, each against a
 // baseline measured in the same run, printed as Markdown tables with ratios, and saved to
 // bench/results/latest.json. --quick stays within 2 minutes on 2 cores, the default within 10 plus the
 // openclaw suite's own 5 (it is left out of --quick unless named).
@@ -32,6 +32,7 @@ interface Suite {
 const SUITES: Suite[] = [
   { id: 'skill-rtt', share: 0.4, run: skillRtt },
   { id: 'brains', share: 0.45, run: brains },
+  { id: 'owner', share: 0.2, run: (o) => import('./owner.ts').then((m) => m.owner(o)) },
   { id: 'a2a', share: 0.1, run: (o) => import('./a2a.ts').then((m) => m.a2a(o)) },
   { id: 'page-weight', share: 0.03, run: pageWeight },
   { id: 'tab-start', share: 0.35, run: tabStart },

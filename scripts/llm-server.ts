@@ -27,6 +27,11 @@ export interface LlmServerOptions {
   apiKey?: string;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * Answer json_schema requests with free text, as servers that ignore `response_format` do: the model
+   * then writes whatever it writes (for the tiny model: not JSON), which clients must cope with.
+   */
+  ignoreResponseFormat?: boolean;
 }
 
 export interface LlmServer {
@@ -48,7 +53,7 @@ export async function startLlmServer(opts: LlmServerOptions): Promise<LlmServer>
   const modelId = model.model.replace(/\.gguf$/i, '');
   const created = Math.floor(Date.now() / 1000);
   const card = { id: modelId, object: 'model', created, owned_by: 'tidepool' };
-  const ctx = { model, modelId, timeoutMs: opts.timeoutMs };
+  const ctx = { model, modelId, timeoutMs: opts.timeoutMs, ignoreResponseFormat: opts.ignoreResponseFormat };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', `http://${HOST}`).pathname.replace(/\/+$/, '');

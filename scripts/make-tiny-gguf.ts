@@ -14,7 +14,9 @@ const N_EMBD = 64;
 const N_FF = 128;
 const N_LAYER = 2;
 const N_HEAD = 4;
-const CONTEXT = 512;
+// Declared context. RoPE has no learned positions, so any window works; llama.cpp caps each request at the
+// declared length (wllama too), and the owner conversation reads what the agent knows before it writes an action.
+const CONTEXT = 4096;
 const SEED = 0x71de;
 
 // SentencePiece token types as llama.cpp reads them.

@@ -13,6 +13,8 @@ export interface ChatContext {
   /** The id clients name in `model`; other ids are a 404. */
   modelId: string;
   timeoutMs?: number;
+  /** Serve json_schema requests unconstrained (see LlmServerOptions). */
+  ignoreResponseFormat?: boolean;
 }
 
 function modelFailure(e: LlmError): ApiError {
@@ -41,7 +43,7 @@ export async function handleChatCompletion(ctx: ChatContext, req: IncomingMessag
   if (!body.ok) return sendError(res, body.error);
   const parsed = parseChatRequest(body.value);
   if (!parsed.ok) return sendError(res, { status: 400, type: 'invalid_request_error', ...parsed.error });
-  const chat = parsed.value;
+  const chat = ctx.ignoreResponseFormat ? { ...parsed.value, schema: undefined } : parsed.value;
   if (chat.model !== undefined && chat.model !== ctx.modelId) {
     return sendError(res, {
       status: 404,

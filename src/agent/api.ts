@@ -21,6 +21,7 @@ import type { Bounties } from './market/bounties.ts';
 import type { AgentCard } from './card.ts';
 import type { Rooms } from './rooms.ts';
 import type { Look } from './world/types.ts';
+import type { OwnerConversation } from './owner/conversation.ts';
 
 export interface AgentEvents extends Record<string, unknown> {
   status: ConnectionStatus;
@@ -58,6 +59,11 @@ export interface AgentNode {
   /** Running a peer's skill. */
   readonly calls: SkillCalls;
   readonly brain: Brain;
+  /**
+   * The owner conversation: the owner talks to the agent, which answers with its brain and what it
+   * knows, and turns instructions into actions of the autonomy schema, run within the owner's policy.
+   */
+  readonly owner: OwnerConversation;
   /** Memory, bonds, organizations, alliances, the activity log and the autonomy loop. */
   readonly society: Society;
   /** Signed mutual credit with each peer (receipts in a hash chain per pair). */

@@ -12,10 +12,13 @@ export interface BrainConfig {
   backend: LlmBackend | 'none';
   /** web-llm: an MLC model id and where its files are (any static host, the page's origin too). */
   webllm?: { modelId: string; modelUrl: string; modelLibUrl: string };
-  /** wllama: a GGUF URL (a picked file is passed at load time instead). */
-  wllama?: { url: string };
+  /** wllama: a GGUF URL (a picked file is passed at load time instead); `bytes` as a catalogue lists it. */
+  wllama?: { url: string; bytes?: number };
+  /** The catalogue entry this configuration came from (src/llm/catalogue.ts), for the page to show. */
+  catalogueId?: string;
   openai?: { baseUrl: string; model: string; apiKey?: string };
-  nodeLlamaCpp?: { path: string };
+  /** node-llama-cpp: a GGUF file; `contextSize` in tokens (default: the model's own, at most 4096). */
+  nodeLlamaCpp?: { path: string; contextSize?: number };
   /** Answer incoming chat messages with the brain. */
   autoReply: boolean;
 }
@@ -107,7 +110,11 @@ export async function createBrain(deps: { store: AgentStore; factories: Partial<
         return fail(error);
       }
       const r = await m.load((progress) => ctrl === loading && set({ status: 'loading', backend, progress }), ctrl.signal);
-      if (ctrl !== loading) return fail(llmError('aborted', 'replaced by another load'));
+      if (ctrl !== loading) {
+        // Cancelled (unload) or replaced by another load: whatever this one got that far is let go.
+        await m.unload().catch(() => {});
+        return r.ok ? fail(llmError('aborted', 'replaced by another load')) : r;
+      }
       loading = undefined;
       if (!r.ok) {
         await m.unload().catch(() => {});
@@ -131,5 +138,6 @@ export interface Brain {
   available(): LlmBackend[];
   configure(next: BrainConfig): Promise<void>;
   load(extra?: { file?: Blob }): Promise<Result<void, LlmError>>;
+  /** Also cancels a load (a download) in progress. */
   unload(): Promise<void>;
 }

@@ -4,9 +4,9 @@
 //
 // - Create and run an agent: createAgentNode(options) -> AgentNode (api.ts); start(), stop().
 // - Each member of AgentNode is a named interface: contacts, conversations, skills (ours), peers and
-//   calls (theirs), brain, society (memory, bonds, orgs, alliances, the activity log, autonomy), ledger,
-//   creditLimits, pay, market, bounties, world, rooms (conversation rooms of an integration); plus
-//   status(), ownJid(), setActive() for CSI.
+//   calls (theirs), brain, owner (the owner conversation), society (memory, bonds, orgs, alliances, the
+//   activity log, autonomy), ledger, creditLimits, pay, market, bounties, world, rooms (conversation rooms
+//   of an integration); plus status(), ownJid(), setActive() for CSI.
 // - The value types those interfaces speak in, the protocol types they expose (data forms, command
 //   responses, connection status) and the few pure helpers a UI or bridge needs, re-exported below.
 import type { Result } from '../core/result.ts';
@@ -72,6 +72,9 @@ export { datatypeOf, effectiveType, fieldSummary, validateSubmission, type DataF
 // The brain.
 export { defaultBackend, type Brain, type BrainConfig, type BrainState, type ModelFactory } from './brain.ts';
 
+// The owner conversation.
+export type { OwnerConversation, OwnerEntry, OwnerTurn, ProposalEntry, ProposalState } from './owner/conversation.ts';
+
 // Society: memory, bonds, organizations, the activity log, autonomy.
 export type { Society, DeciderKind } from './society/compose.ts';
 export type { PeerMemory, Bond, RelationshipLevel } from './memory/peer-memory.ts';
@@ -85,9 +88,8 @@ export type { Autonomy, PendingApproval } from './autonomy/loop.ts';
 export type { AutonomyMode, AutonomyPolicy, PolicyFacts } from './autonomy/policy.ts';
 /** The owner's policy applied to one action: undefined when allowed, else why not (integrations gate their agents' acts with it). */
 export { judge } from './autonomy/policy.ts';
-export type { Action } from './autonomy/actions.ts';
 export type { Goal } from './autonomy/situation.ts';
-export { describeAction } from './autonomy/actions.ts';
+export { describeAction, type Action, type ActionKind } from './autonomy/actions.ts';
 export { describeGoal } from './society/goals.ts';
 
 // The ledger.

@@ -51,6 +51,7 @@ import type { Bounties } from './market/bounties.ts';
 import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createEconomyLayer } from './economy/compose.ts';
+import { createOwnerConversation } from './owner/conversation.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -65,6 +66,13 @@ export interface AgentOptions {
   backoff?: { minMs: number; maxMs: number };
   /** JIDs of the people who own this agent: they may use every enabled skill. */
   owners?: string[];
+  /**
+   * Chat from `owners` is the owner conversation (`--owner` on a headless node): their messages are
+   * instructions, answered by the brain, approved by reply. Otherwise their chat is ordinary chat.
+   */
+  ownerChat?: boolean;
+  /** Fixed seed for the owner conversation's model calls (tests, the benchmark). */
+  ownerSeed?: number;
   /** Brain backends this environment offers (the page: web-llm, wllama, OpenAI; Node: OpenAI, node-llama-cpp). */
   models?: Partial<Record<LlmBackend, ModelFactory>>;
   rateLimit?: RateLimitOptions;
@@ -161,6 +169,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
 
   // Skills: policy facts come from our roster and configuration, never from the caller.
   const owners = new Set((o.owners ?? []).map(bareOf));
+  const ownerChats = (jid: string) => o.ownerChat === true && owners.has(bareOf(jid));
   const skills = await createSkillRegistry({
     store: o.store,
     rateLimit: o.rateLimit,
@@ -267,6 +276,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     self: () => identity,
     isFriend,
     brainDecidesRequests: () => policy === 'brain',
+    isOwnerChat: ownerChats,
     mucService: () => `muc.${identity.domain}`,
     problem: (e) => events.emit('problem', e),
   });
@@ -294,9 +304,24 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     conversations,
     chat,
     self: () => identity,
-    isFriend,
+    // The owner conversation answers its owners itself.
+    isFriend: (jid) => isFriend(jid) && !ownerChats(jid),
     problem: (e) => events.emit('problem', e),
   });
+  // Built on the finished node below: it reads what the agent knows through the public members.
+  let built: AgentNodeInternals | undefined;
+  const owner = await createOwnerConversation({
+    store: o.store,
+    brain,
+    autonomy: () => societyLayer.autonomy,
+    knows: () => built!,
+    self: () => identity,
+    seed: o.ownerSeed,
+    problem: (e) => events.emit('problem', e),
+  });
+  // Only a headless node with --owner chats with its owner over XMPP: the page never loads the bridge.
+  if (o.ownerChat && owners.size)
+    (await import('./owner/chat-bridge.ts')).startOwnerChat({ conversations, owner, isOwner: ownerChats, problem: (e) => events.emit('problem', e) });
 
   connection.events.on('status', (s) => {
     events.emit('status', s);
@@ -335,6 +360,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     commands,
     calls: commands,
     brain,
+    owner,
     card,
     status: () => connection.status,
     ownJid: () => connection.jid(),
@@ -363,7 +389,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     async stop() {
       commandServer.stop();
       // Goodbye first: a closing tab has little time, and peers must see it leave. Saving comes after.
-      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop(), world.stop(), bounties.stop(), economy.flush()]);
+      const saving = Promise.all([societyLayer.stop(), creditLimits.flush(), market.stop(), world.stop(), bounties.stop(), economy.flush(), owner.flush()]);
       if (connection.status.state === 'online') await presence.unavailable();
       await brain.unload();
       await connection.stop();
@@ -392,5 +418,6 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     },
     exportIdentity: () => exportIdentity(identity),
   };
+  built = node;
   return ok(node);
 }

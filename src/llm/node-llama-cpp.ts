@@ -12,7 +12,7 @@ import { errorMessage } from '../core/errors.ts';
 
 export interface NodeLlamaCppOptions {
   modelPath: string;
-  /** Tokens of context; the tiny test model has 512. Default: the model's own, capped at 4096. */
+  /** Tokens of context; the tiny test model declares 4096. Default: the model's own, capped at 4096. */
   contextSize?: number;
   /** CPU threads; default 1 for models under 64 MiB, else node-llama-cpp's choice. */
   threads?: number;

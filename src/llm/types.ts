@@ -9,6 +9,8 @@ export type LlmErrorKind =
   | 'load-failed' // it is there but could not be loaded (bad file, wasm failure)
   | 'out-of-memory'
   | 'no-webgpu' // WebGPU (or a required feature such as shader-f16) is unavailable
+  | 'no-storage' // the browser's storage cannot hold the download (too little room, or the quota was hit)
+  | 'download-failed' // the download broke off part-way (the message says at how many percent)
   | 'http' // an HTTP API answered 4xx/5xx
   | 'network' // could not reach the API at all
   | 'timeout'

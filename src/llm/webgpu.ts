@@ -8,6 +8,10 @@ export interface WebGpuInfo {
   adapter?: string;
   /** Half-precision shaders: MLC's q4f16 builds need them, q4f32/f32 builds do not. */
   shaderF16: boolean;
+  /** A software adapter (SwiftShader): WebGPU works, but on the CPU. */
+  fallback?: boolean;
+  /** The adapter's maxStorageBufferBindingSize: a few MLC builds need more than the default. */
+  maxStorageBufferBytes?: number;
   /** Why WebGPU is unavailable, in words for the person choosing a brain. */
   reason?: string;
 }
@@ -17,10 +21,13 @@ interface GpuAdapterInfoLike {
   architecture?: string;
   device?: string;
   description?: string;
+  isFallbackAdapter?: boolean;
 }
 interface GpuAdapterLike {
   features: { has(name: string): boolean };
   info?: GpuAdapterInfoLike;
+  limits?: { maxStorageBufferBindingSize?: number };
+  isFallbackAdapter?: boolean;
 }
 interface GpuLike {
   requestAdapter(opts?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -51,10 +58,17 @@ export async function detectWebGpu(): Promise<WebGpuInfo> {
       reason: `WebGPU is present but offers no adapter (disabled, blocklisted GPU, or a headless browser). ${HINT}`,
     };
   }
-  return { available: true, adapter: describe(adapter.info), shaderF16: adapter.features.has('shader-f16') };
+  const adapterName = describe(adapter.info);
+  return {
+    available: true,
+    adapter: adapterName,
+    shaderF16: adapter.features.has('shader-f16'),
+    fallback: adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(adapterName),
+    maxStorageBufferBytes: adapter.limits?.maxStorageBufferBindingSize,
+  };
 }
 
-/** MLC model ids name their quantisation: q4f16_1, q0f16 and the like need shader-f16. */
+/** MLC model ids name their quantisation: q4f16_1, q0f16 and the like need shader-f16 (a "BF16" in the name does not). */
 export function needsShaderF16(modelId: string): boolean {
-  return /f16/i.test(modelId);
+  return /q\d+f16/.test(modelId);
 }

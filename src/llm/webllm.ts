@@ -7,6 +7,8 @@ import { fail, ok, type Result } from '../core/result.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import { detectWebGpu, needsShaderF16, type WebGpuInfo } from './webgpu.ts';
+import { forgetWebLlm } from './model-cache.ts';
+import { askPersistence, PERSIST_ABOVE_BYTES, storageFullError } from './storage.ts';
 
 export { detectWebGpu, type WebGpuInfo } from './webgpu.ts';
 
@@ -68,6 +70,25 @@ function absolute(url: string): string {
   return base ? new URL(url, base).href : url;
 }
 
+/**
+ * web-llm reports progress as a fraction and a sentence; the bytes are only in the sentence
+ * ("Fetching param cache[3/22]: 120MB fetched. 17% completed, …"), in whole MiB.
+ */
+export function webllmProgress(r: { progress: number; text: string }): LoadProgress {
+  const fetched = /(\d+)MB (fetched|loaded)\. (\d+)% completed/.exec(r.text);
+  const percent = fetched ? Number(fetched[3]) : Math.round(r.progress * 100);
+  if (r.progress >= 1 && !fetched) return { stage: 'ready', percent: 100, text: r.text };
+  if (!fetched) return { stage: 'fetch', percent, text: r.text };
+  const loadedBytes = Number(fetched[1]) * 1024 * 1024;
+  return {
+    stage: fetched[2] === 'loaded' ? 'init' : 'fetch',
+    loadedBytes,
+    ...(percent > 0 ? { totalBytes: Math.round((loadedBytes * 100) / percent) } : {}),
+    percent,
+    text: r.text,
+  };
+}
+
 export function createWebLlmModel(cfg: WebLlmConfig): LanguageModel {
   let engine: WebWorkerMLCEngine | undefined;
   let worker: Worker | undefined;
@@ -91,14 +112,19 @@ export function createWebLlmModel(cfg: WebLlmConfig): LanguageModel {
       );
     }
     if (signal?.aborted) return fail(llmError('aborted', 'aborted'));
+    stopWorker();
+    const { CreateWebWorkerMLCEngine, prebuiltAppConfig, hasModelInCache } = await import('@mlc-ai/web-llm');
+    // A catalogue model keeps web-llm's own record (context window, buffer and feature needs).
+    const prebuilt = prebuiltAppConfig.model_list.find((r) => r.model_id === cfg.modelId && r.model === cfg.modelUrl && r.model_lib === cfg.modelLibUrl);
     const record: ModelRecord = {
+      ...prebuilt,
       model: absolute(cfg.modelUrl),
       model_id: cfg.modelId,
       model_lib: absolute(cfg.modelLibUrl),
-      ...(needsShaderF16(cfg.modelId) ? { required_features: ['shader-f16'] } : {}),
+      ...(needsShaderF16(cfg.modelId) ? { required_features: [...new Set([...(prebuilt?.required_features ?? []), 'shader-f16'])] } : {}),
     };
-    stopWorker();
-    const { CreateWebWorkerMLCEngine } = await import('@mlc-ai/web-llm');
+    // A model that is not cached yet is a download of hundreds of megabytes: ask to keep it first.
+    if (!(await hasModelInCache(cfg.modelId, { model_list: [record] }).catch(() => false))) await askPersistence(PERSIST_ABOVE_BYTES);
     worker = new Worker(new URL('./webllm-worker.ts', import.meta.url), { type: 'module' });
     const w = worker;
     onProgress?.({ stage: 'fetch', percent: 0, text: `loading ${cfg.modelId}` });
@@ -106,18 +132,22 @@ export function createWebLlmModel(cfg: WebLlmConfig): LanguageModel {
     try {
       const created = CreateWebWorkerMLCEngine(w, cfg.modelId, {
         appConfig: { model_list: [record] },
-        initProgressCallback: (r) => onProgress?.({ stage: r.progress >= 1 ? 'ready' : 'fetch', percent: Math.round(r.progress * 100), text: r.text }),
+        initProgressCallback: (r) => onProgress?.(webllmProgress(r)),
       });
       const first = await Promise.race([created, aborted]);
       if (first === 'aborted') {
         created.catch(() => {}); // the terminated worker never answers; nothing is waiting for it
         stopWorker();
-        return fail(llmError('aborted', 'aborted'));
+        await forgetWebLlm(mlcFilesBase(record.model), record.model_lib).catch(() => {});
+        return fail(llmError('aborted', `the download of ${cfg.modelId} was cancelled; nothing was kept`));
       }
       engine = first;
     } catch (e) {
       stopWorker();
-      const error = classifyWebLlmError(e, cfg);
+      // web-llm keeps every file it fetched, even when the model never loads: nothing half cached.
+      const error = /QuotaExceededError|exceed its storage quota/i.test(String(e)) ? storageFullError(cfg.modelId) : classifyWebLlmError(e, cfg);
+      // (Out of GPU memory says nothing against the files: they stay for a device that has more.)
+      if (error.kind !== 'out-of-memory') await forgetWebLlm(mlcFilesBase(record.model), record.model_lib).catch(() => {});
       if (error.kind === 'model-missing') error.message = `${cfg.modelId}: ${await whichMissing(cfg)} (web-llm: ${String(e)})`;
       return fail(error);
     }

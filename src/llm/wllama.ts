@@ -7,6 +7,9 @@ import { schemaToGbnf } from './gbnf.ts';
 import { parseStructured } from './json-schema.ts';
 import { llmError, type ChatMessage, type GenerateOptions, type JsonSchema, type LanguageModel, type LlmError, type LoadProgress } from './types.ts';
 import { errorMessage } from '../core/errors.ts';
+import { askPersistence, checkRoom, isQuotaError, storageFullError } from './storage.ts';
+import { formatBytes } from '../core/bytes.ts';
+import { GGUF_HEADER_BYTES, ggufHeaderProblem } from './gguf-header.ts';
 
 export interface WllamaModelOptions {
   /** A GGUF file URL (must end in .gguf); downloaded once, then kept in the browser's model cache. */
@@ -15,8 +18,10 @@ export interface WllamaModelOptions {
   file?: Blob;
   /** Threads when the page is cross-origin isolated; without isolation wllama runs on one thread. */
   threads?: number;
-  /** Context window in tokens (default 2048). */
+  /** Context window in tokens (default 4096: the owner conversation reads what the agent knows, then writes an action). */
   contextSize?: number;
+  /** The download size a catalogue lists: checked against free storage before the download starts. */
+  expectedBytes?: number;
 }
 
 // A local CPU model must not run on forever when nobody set a limit.
@@ -40,6 +45,23 @@ function absolute(url: string): string {
 
 const message = (e: unknown) => errorMessage(e);
 
+/** What a host says of a URL no list describes (HEAD): whether it has the file, and its size for the storage check. */
+async function announced(url: string): Promise<{ found: boolean; size?: number }> {
+  try {
+    const r = await fetch(url, { method: 'HEAD' });
+    const n = Number(r.headers.get('content-length'));
+    return { found: r.ok, ...(r.ok && n > 0 ? { size: n } : {}) };
+  } catch {
+    return { found: false };
+  }
+}
+
+/** Every file of a model at `url` (shards too), complete or not, out of wllama's cache. */
+async function forget(w: Wllama, url: string): Promise<void> {
+  const { ModelManager } = await import('@wllama/wllama');
+  for (const u of ModelManager.parseModelUrl(url)) await w.cacheManager.delete(u).catch(() => {});
+}
+
 export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
   let wllama: Wllama | undefined;
   const name = (opts.file as { name?: string } | undefined)?.name ?? opts.url?.split('?')[0]?.split('/').pop() ?? 'GGUF model';
@@ -51,31 +73,60 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
   };
   const logger: WllamaLogger = { debug: () => {}, log: () => {}, warn: note, error: note };
 
-  /** The model's blobs (several when it is split), from wllama's cache or downloaded into it. */
+  /**
+   * The model's blobs (several when it is split): from wllama's cache without a byte of network, or
+   * downloaded into it after checking the room it needs. A download that fails leaves nothing behind.
+   */
   async function download(
     w: Wllama,
     url: string,
     onProgress: ((p: LoadProgress) => void) | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Result<{ model: Model; blobs: Blob[] }, LlmError>> {
+  ): Promise<Result<{ model: Model; blobs: Blob[]; fromCache: boolean }, LlmError>> {
     if (!/\.gguf(\?.*)?$/i.test(url)) return fail(llmError('model-missing', `${url} is not a GGUF file URL (it must end in .gguf)`));
+    const cached = (await w.modelManager.getModels().catch(() => [])).find((m) => m.url === url);
+    if (cached) {
+      const blobs = await cached.open().catch(() => undefined);
+      if (blobs) return ok({ model: cached, blobs, fromCache: true });
+    }
+    // A catalogue entry is known to exist; any other URL is asked first.
+    const host = opts.expectedBytes !== undefined ? { found: true, size: opts.expectedBytes } : await announced(url);
+    const size = host.size;
+    const room = await checkRoom(size, name);
+    if (!room.ok) return room;
+    await askPersistence(size);
+    let last = { loaded: 0, total: size ?? 0 };
+    const percent = () => (last.total ? Math.min(100, Math.floor((last.loaded / last.total) * 100)) : undefined);
+    const stoppedAt = () => `${percent() ?? '?'}% (${formatBytes(last.loaded)}${last.total ? ` of ${formatBytes(last.total)}` : ''})`;
     try {
-      const model = await w.modelManager.getModelOrDownload(
+      const model = await w.modelManager.downloadModel(
         { url },
         {
           signal,
-          progressCallback: ({ loaded, total }) =>
-            onProgress?.({
-              stage: 'fetch',
-              loadedBytes: loaded,
-              totalBytes: total || undefined,
-              percent: total ? Math.min(100, Math.round((loaded / total) * 100)) : undefined,
-            }),
+          progressCallback: ({ loaded, total }) => {
+            last = { loaded, total: total || last.total };
+            onProgress?.({ stage: 'fetch', loadedBytes: loaded, totalBytes: last.total || undefined, percent: percent() });
+          },
         },
       );
-      return ok({ model, blobs: await model.open() });
+      // A body shorter than the host announced ends without an error; the cache then holds a stub.
+      if (model.validate() !== 'valid' || (last.total > 0 && last.loaded < last.total)) {
+        await forget(w, url);
+        return fail(
+          llmError('download-failed', `the download of ${name} stopped at ${stoppedAt()}: the host sent less than it announced. Try again; nothing was kept.`),
+        );
+      }
+      return ok({ model, blobs: await model.open(), fromCache: false });
     } catch (e) {
-      if (signal?.aborted) return fail(llmError('aborted', 'aborted'));
+      await forget(w, url);
+      if (signal?.aborted) return fail(llmError('aborted', `the download of ${name} was cancelled at ${stoppedAt()}; nothing was kept`));
+      if (isQuotaError(e)) return fail(storageFullError(name));
+      // A host that has the file but whose transfer broke (even before the first progress report) is a
+      // failed download; an HTTP error status or a host that never answered is a missing model.
+      if (last.loaded > 0 || (host.found && !/\bHTTP \d{3}\b/.test(message(e))))
+        return fail(
+          llmError('download-failed', `the download of ${name} failed at ${stoppedAt()}: ${message(e)}. Check the connection and try again; nothing was kept.`),
+        );
       return fail(llmError('model-missing', `cannot download the model from ${url}: ${message(e)}`));
     }
   }
@@ -98,13 +149,26 @@ export function createWllamaModel(opts: WllamaModelOptions): LanguageModel {
       ({ model: cached, blobs } = got.value);
       // Hosts that send no Content-Length leave the total unknown until the end; say when it is done.
       const size = blobs.reduce((n, b) => n + b.size, 0);
-      onProgress?.({ stage: 'fetch', loadedBytes: size, totalBytes: size, percent: 100, text: name });
+      onProgress?.({
+        stage: 'fetch',
+        loadedBytes: size,
+        totalBytes: size,
+        percent: 100,
+        text: got.value.fromCache ? `${name}, from this browser's cache` : name,
+      });
     }
     if (signal?.aborted) return fail(llmError('aborted', 'aborted'));
+    // A file that is not a GGUF at all is named as such, before llama.cpp's less readable refusal.
+    const head = new Uint8Array(await blobs[0]!.slice(0, GGUF_HEADER_BYTES).arrayBuffer());
+    const problem = ggufHeaderProblem(head, blobs[0]!.size);
+    if (problem) {
+      await cached?.remove().catch(() => {});
+      return fail(llmError('load-failed', `${name} is not a model llama.cpp can load: ${problem}`));
+    }
     onProgress?.({ stage: 'compile', text: 'starting llama.cpp' });
     try {
       await w.loadModel(blobs, {
-        n_ctx: opts.contextSize ?? 2048,
+        n_ctx: opts.contextSize ?? 4096,
         n_threads: threadCount(opts.threads),
         // CPU only: WebGPU offload in wllama is young, and the GPU path of this app is web-llm.
         n_gpu_layers: 0,

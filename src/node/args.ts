@@ -9,9 +9,9 @@ export interface NodeArgs {
   state: string;
   persona: string;
   accept: SubscriptionPolicy;
-  /** JIDs allowed to use every enabled skill. */
+  /** JIDs allowed to use every enabled skill; their chat is the owner conversation. */
   owners: string[];
-  brain?: { backend: 'openai'; baseUrl: string; model: string; apiKey?: string } | { backend: 'node-llama-cpp'; path: string };
+  brain?: { backend: 'openai'; baseUrl: string; model: string; apiKey?: string } | { backend: 'node-llama-cpp'; path: string; contextSize?: number };
   autoReply: boolean;
   /** The autonomy loop: mode, decider, and goals (JSON, as the page's goal editor writes them). */
   autonomy?: 'off' | 'on' | 'step';
@@ -29,10 +29,11 @@ export interface NodeArgs {
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
                      [--state DIR] [--persona TEXT] [--accept ask|accept|reject|friends-of-friends|brain]
-                     [--owner JID[,JID…]] [--llm-url URL --llm-model NAME | --gguf FILE] [--auto-reply]
+                     [--owner JID[,JID…]] [--llm-url URL --llm-model NAME | --gguf FILE [--context TOKENS]] [--auto-reply]
                      [--autonomy off|on|step] [--decider rules|llm] [--goals JSON]
                      [--mcp-mount NAME=COMMAND… | NAME=URL]…
                      [--a2a-port N [--a2a-access public|token]] [--a2a-import URL[,URL…]]
+  Chat from an --owner JID is the owner conversation: instructions, approved by replying "yes"/"no" or a number.
   The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).
   The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN; the one sent to the
   agent of --a2a-import, to its origin only, from TIDEPOOL_A2A_IMPORT_TOKEN.`;
@@ -65,6 +66,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     'llm-url',
     'llm-model',
     'gguf',
+    'context',
     'auto-reply',
     'autonomy',
     'decider',
@@ -109,13 +111,16 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   const llmModel = flags.get('llm-model');
   const gguf = flags.get('gguf');
   if (llmUrl && gguf) return { ok: false, error: 'use either --llm-url or --gguf, not both' };
+  const context = flags.get('context');
+  if (context !== undefined && (!gguf || !/^\d+$/.test(context) || Number(context) < 256 || Number(context) > 131072))
+    return { ok: false, error: '--context goes with --gguf and is a number of tokens (256 to 131072)' };
   if (Boolean(llmUrl) !== Boolean(llmModel)) return { ok: false, error: '--llm-url and --llm-model go together' };
   if (llmUrl && !/^https?:\/\//.test(llmUrl)) return { ok: false, error: '--llm-url must be an http:// or https:// URL' };
   const brain: NodeArgs['brain'] =
     llmUrl && llmModel
       ? { backend: 'openai', baseUrl: llmUrl, model: llmModel, apiKey: env.TIDEPOOL_LLM_KEY }
       : gguf
-        ? { backend: 'node-llama-cpp', path: gguf }
+        ? { backend: 'node-llama-cpp', path: gguf, ...(context ? { contextSize: Number(context) } : {}) }
         : undefined;
   if (!/^wss?:\/\//.test(service)) return { ok: false, error: `--service must be a ws:// or wss:// URL` };
   return {

@@ -12,6 +12,6 @@ export const nodeModels: Partial<Record<LlmBackend, ModelFactory>> = {
   'node-llama-cpp': async (cfg) => {
     if (!cfg.nodeLlamaCpp) throw new Error('no GGUF file configured');
     const { createNodeLlamaCppModel } = await import('../llm/node-llama-cpp.ts');
-    return createNodeLlamaCppModel({ modelPath: cfg.nodeLlamaCpp.path });
+    return createNodeLlamaCppModel({ modelPath: cfg.nodeLlamaCpp.path, contextSize: cfg.nodeLlamaCpp.contextSize });
   },
 };

@@ -16,6 +16,7 @@ export async function openRunnerNode(a: NodeArgs): Promise<{ ok: true; store: Ag
     persona: a.persona,
     subscriptionPolicy: a.accept,
     owners: a.owners,
+    ownerChat: a.owners.length > 0,
     models: nodeModels,
   });
   return created.ok ? { ok: true, store, node: created.value } : { ok: false, message: `cannot create the agent: ${created.error.message}` };
@@ -27,7 +28,9 @@ export async function applyRunnerFlags(node: AgentNode, a: NodeArgs): Promise<vo
     await node.brain.configure({
       backend: b.backend,
       autoReply: a.autoReply,
-      ...(b.backend === 'openai' ? { openai: { baseUrl: b.baseUrl, model: b.model, apiKey: b.apiKey } } : { nodeLlamaCpp: { path: b.path } }),
+      ...(b.backend === 'openai'
+        ? { openai: { baseUrl: b.baseUrl, model: b.model, apiKey: b.apiKey } }
+        : { nodeLlamaCpp: { path: b.path, contextSize: b.contextSize } }),
     });
     const loaded = await node.brain.load();
     // A brain that fails to load is reported; the node still runs, and `ask` says it has no brain.

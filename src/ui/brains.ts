@@ -10,7 +10,7 @@ export const pageModels: Partial<Record<LlmBackend, ModelFactory>> = {
   },
   wllama: async (cfg, extra) => {
     if (!extra?.file && !cfg.wllama?.url) throw new Error('give a GGUF URL or pick a file first');
-    return (await loadWllama())({ url: cfg.wllama?.url, file: extra?.file });
+    return (await loadWllama())({ url: cfg.wllama?.url, file: extra?.file, expectedBytes: extra?.file ? undefined : cfg.wllama?.bytes });
   },
   openai: async (cfg) => {
     if (!cfg.openai) throw new Error('set the API base URL and model first');

@@ -6,10 +6,11 @@ import type { BrainConfig, Look } from '../agent/index.ts';
 import type { ServiceConfig } from './config.ts';
 
 import { AVATAR_IDS, avatarId } from './avatar/avatar-art.ts';
+/** 'recommended': the catalogue's pick for this device (src/llm/recommend.ts), loaded once the agent is online. */
+export type BrainChoice = 'none' | 'recommended' | 'in-page' | 'openai';
 
 /** The drawings one can pick (avatar-art.ts): names, never emoji, so they render without an emoji font. */
 export const AVATARS = AVATAR_IDS;
-export type BrainChoice = 'none' | 'in-page' | 'openai';
 
 export interface OnboardingForm {
   name: string;
@@ -22,6 +23,8 @@ export interface OnboardingForm {
   apiKey: string;
   service: string;
   domain: string;
+  /** The brain the catalogue recommends here, once it is known. */
+  recommended?: BrainConfig;
 }
 
 export interface OnboardingChoice {
@@ -100,7 +103,11 @@ export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, 
   const domain = f.domain.trim().toLowerCase();
   if (!/^[a-z0-9.-]+$/.test(domain)) return problem('domain', 'The domain must be a host name, like example.org');
   let brain: BrainConfig = { backend: 'none', autoReply: false };
-  if (f.brain === 'in-page') {
+  if (f.brain === 'recommended') {
+    if (!f.recommended) return problem('brain', 'No model is recommended for this device yet: pick another brain, or none for now');
+    // A plain copy: in the form it is reactive state (a proxy), which the store cannot clone.
+    brain = JSON.parse(JSON.stringify(f.recommended)) as BrainConfig;
+  } else if (f.brain === 'in-page') {
     if (!isHttp(f.ggufUrl.trim())) return problem('ggufUrl', 'Give the URL of a GGUF model for the in-page brain');
     brain = { backend: 'wllama', wllama: { url: f.ggufUrl.trim() }, autoReply: false };
   } else if (f.brain === 'openai') {

@@ -4,12 +4,12 @@
 // cannot generate here (no MLC model library can be built or downloaded), so its WebGPU checks and
 // its load path up to fetching the model files are what is tested.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { CHROMIUM_FLAGS, collectErrors, launchBrowser } from '../helpers/browser.ts';
+import { collectErrors, launchBrowser } from '../helpers/browser.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf.ts';
 import type { Harness } from './fixtures/llm-harness.ts';
@@ -219,7 +219,7 @@ describe('web-llm (MLC on WebGPU)', () => {
   const lib = () => `${server.url}mlc/Tiny-q4f32_1-webgpu.wasm`;
 
   test('Chromium with --enable-unsafe-webgpu: SwiftShader adapter without shader-f16', async () => {
-    const gpuBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'], headless: true });
+    const gpuBrowser = await launchBrowser({ webgpu: true });
     try {
       const { page: p, errors } = await openHarness(gpuBrowser);
       const r = await p.evaluate(

@@ -15,14 +15,24 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** A persistent profile, as a person's browser has: IndexedDB survives reloads and new tabs. */
-export async function launchProfile(): Promise<BrowserContext> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidepool-chromium-'));
-  return chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+export interface LaunchOptions {
+  /**
+   * WebGPU on SwiftShader, Chromium's CPU adapter (no shader-f16): without --enable-unsafe-webgpu headless
+   * Chromium offers no adapter at all. Off by default, so other tests see the browser they always saw.
+   */
+  webgpu?: boolean;
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+const flags = (o: LaunchOptions) => (o.webgpu ? [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'] : CHROMIUM_FLAGS);
+
+/** A persistent profile, as a person's browser has: IndexedDB survives reloads and new tabs. */
+export async function launchProfile(o: LaunchOptions = {}): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'tidepool-chromium-'));
+  return chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args: flags(o), headless: true });
+}
+
+export async function launchBrowser(o: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: flags(o), headless: true });
 }
 
 export function pageUrl(base: string, service: string, domain: string, extra = ''): string {

@@ -17,8 +17,7 @@ let model: NodeLlamaCppModel;
 beforeAll(async () => {
   const path = join(dir, 'tiny.gguf');
   writeTinyGguf(path);
-  // The tiny model declares 512 tokens of context; RoPE has no learned positions, so a longer window
-  // works and fits the situation document a real model would read.
+  // The tiny model declares 4096 tokens of context: room for the situation document a real model would read.
   model = new NodeLlamaCppModel({ modelPath: path, contextSize: 4096 });
   expect((await model.load()).ok).toBe(true);
 }, 60_000);

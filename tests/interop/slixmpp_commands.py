@@ -35,7 +35,7 @@ import sys
 import slixmpp
 from slixmpp.plugins.xep_0004 import Form
 
-from slix_common import emit, run
+from slix_run import emit, run
 
 NS_COMMANDS = 'http://jabber.org/protocol/commands'
 NS_JSON = 'urn:xmpp:json:0'

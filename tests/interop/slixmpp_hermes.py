@@ -23,7 +23,7 @@ import re
 import sys
 
 
-from slix_common import FriendPeer, emit, run
+from slix_run import FriendPeer, emit, run
 
 
 class HermesSide(FriendPeer):

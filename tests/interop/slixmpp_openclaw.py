@@ -16,7 +16,7 @@ import json
 import sys
 
 
-from slix_common import FriendPeer, emit, run
+from slix_run import FriendPeer, emit, run
 
 NS_JSON = 'urn:xmpp:json:0'
 

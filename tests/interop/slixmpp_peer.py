@@ -20,7 +20,7 @@ import sys
 
 import slixmpp
 
-from slix_common import emit, run
+from slix_run import emit, run
 
 REQUIRED = ('subscribed', 'subscribe', 'available', 'message')
 

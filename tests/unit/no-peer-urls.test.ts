@@ -28,7 +28,7 @@ const SINKS: Array<{ kind: string; re: RegExp; svelteMarkup?: boolean; notOnLine
   { kind: 'html-injection', re: /\.(?:innerHTML|outerHTML)\s*=(?!=)|\binsertAdjacentHTML\b|\bdocument\.write\b|\{@html\b/g },
   // Libraries that open URLs for us: the XMPP transport, and the model loaders.
   { kind: 'xmpp-transport', re: /\bnew\s+Client\s*\(/g },
-  { kind: 'model-download', re: /\bgetModelOrDownload\s*\(|\bloadModelFromUrl\s*\(|\bCreate(?:WebWorker|ServiceWorker)?MLCEngine\s*\(/g },
+  { kind: 'model-download', re: /\bgetModelOrDownload\s*\(|\bdownloadModel\s*\(|\bloadModelFromUrl\s*\(|\bCreate(?:WebWorker|ServiceWorker)?MLCEngine\s*\(/g },
   // Svelte markup: an attribute that loads a URL, bound to an expression instead of a fixed string.
   {
     kind: 'markup-url',
@@ -113,8 +113,14 @@ const REVIEWED: Reviewed[] = [
   {
     file: 'src/llm/wllama.ts',
     kind: 'model-download',
-    code: 'w.modelManager.getModelOrDownload(',
-    reason: 'wllama downloads the GGUF from the owner-configured URL (brain settings); a picked file needs no network',
+    code: 'w.modelManager.downloadModel(',
+    reason: 'wllama downloads the GGUF from the owner-configured URL (brain settings, or a catalogue entry the owner picked); a picked file needs no network',
+  },
+  {
+    file: 'src/llm/wllama.ts',
+    kind: 'fetch',
+    code: "fetch(url, { method: 'HEAD' })",
+    reason: 'HEAD of the same owner-configured GGUF URL, for its size before the storage check',
   },
   {
     file: 'src/ui/SharePanel.svelte',

@@ -63,6 +63,11 @@ describe('onboarding', () => {
     expect(inPage.ok && inPage.value.brain).toEqual({ backend: 'wllama', wllama: { url: 'https://h/m.gguf' }, autoReply: false });
     const api = validateOnboarding(form({ brain: 'openai', baseUrl: 'http://h/v1', model: 'm', apiKey: '' }));
     expect(api.ok && api.value.brain).toEqual({ backend: 'openai', openai: { baseUrl: 'http://h/v1', model: 'm', apiKey: undefined }, autoReply: false });
+    const recommended = { backend: 'wllama' as const, wllama: { url: 'https://h/r.gguf', bytes: 9 }, catalogueId: 'wllama:r', autoReply: false };
+    const rec = validateOnboarding(form({ brain: 'recommended', recommended }));
+    expect(rec.ok && rec.value.brain).toEqual(recommended);
+    // Picked before the recommendation was worked out: said, next to the brain choice.
+    expect(validateOnboarding(form({ brain: 'recommended' }))).toMatchObject({ ok: false, error: { field: 'brain' } });
   });
 
   test('colours are #rrggbb, the same for the same name', () => {

@@ -125,18 +125,26 @@ export function createAutonomy(deps: AutonomyDeps): Autonomy {
     }
   }
 
-  async function act(a: Action) {
+  async function act(a: Action): Promise<Result<string, ActionError>> {
     acted.push(now());
     while (acted.length > 1000) acted.shift();
     if (a.action === 'post') posts.set(a.room.toLowerCase(), [...recent(posts.get(a.room.toLowerCase()) ?? []), now()]);
     deps.log.add('act', describeAction(a));
+    let r: Result<string, ActionError>;
     try {
-      const r = await deps.execute(a);
-      if (r.ok) deps.log.add('result', r.value);
-      else deps.log.add('error', `${a.action} failed: ${r.error.message}`);
+      r = await deps.execute(a);
     } catch (e) {
-      deps.log.add('error', `${a.action} failed: ${errorMessage(e)}`);
+      r = { ok: false, error: { kind: 'invalid', message: errorMessage(e) } };
     }
+    if (r.ok) deps.log.add('result', r.value);
+    else deps.log.add('error', `${a.action} failed: ${r.error.message}`);
+    return r;
+  }
+
+  /** Why `a` may not run now; undefined when it may. `approved`: the person said yes, so the mode does not hold it. */
+  function refusal(a: Action, approved: boolean): string | undefined {
+    if (!approved && policy.mode !== 'on') return policy.mode === 'off' ? 'autonomy is off' : 'step mode: each action waits for approval';
+    return judge(a, approved ? { ...policy, mode: 'on' } : policy, facts());
   }
 
   async function step(o: Observation) {
@@ -208,7 +216,8 @@ export function createAutonomy(deps: AutonomyDeps): Autonomy {
       if (!p) return { ok: false, error: { kind: 'invalid', message: 'no such pending action' } };
       pending = pending.filter((x) => x.id !== id);
       events.emit('pending', pending);
-      const refused = judge(p.action, { ...policy, mode: policy.mode === 'off' ? 'off' : 'on' }, facts());
+      // Switched off after it was held: the kill switch wins over an old approval.
+      const refused = policy.mode === 'off' ? 'autonomy is off' : refusal(p.action, true);
       if (refused) {
         deps.log.add('refused', `${describeAction(p.action)}: ${refused}`);
         return { ok: false, error: { kind: 'invalid', message: refused } };
@@ -216,6 +225,16 @@ export function createAutonomy(deps: AutonomyDeps): Autonomy {
       deps.log.add('approval', `approved: ${describeAction(p.action)}`);
       await act(p.action);
       return { ok: true, value: undefined };
+    },
+    allows: (a: Action) => refusal(a, false),
+    async runForOwner(a: Action, o: { approved: boolean }): Promise<Result<string, ActionError>> {
+      const refused = refusal(a, o.approved);
+      if (refused) {
+        deps.log.add('refused', `${describeAction(a)}: ${refused}`);
+        return { ok: false, error: { kind: 'refused', message: refused } };
+      }
+      deps.log.add('approval', `${o.approved ? 'the owner approved' : 'the owner asked for (the policy allows it)'}: ${describeAction(a)}`);
+      return act(a);
     },
     reject(id: number) {
       const p = pending.find((x) => x.id === id);
@@ -246,6 +265,17 @@ export interface Autonomy {
   /** Step mode: the person approves one held action; it still has to pass policy now. */
   approve(id: number): Promise<Result<void, ActionError>>;
   reject(id: number): void;
+  /**
+   * Whether the owner's policy lets `a` run without asking (mode on and every bound met): undefined when
+   * it does, else why not. The owner conversation runs such actions at once and asks for the others.
+   */
+  allows(a: Action): string | undefined;
+  /**
+   * An action the owner asked for in the owner conversation: judged by the same policy with the same
+   * counters (the owner's approval stands in for the mode, every other bound holds), logged, and run
+   * through the same executor as the loop's own.
+   */
+  runForOwner(a: Action, o: { approved: boolean }): Promise<Result<string, ActionError>>;
   /** Waits until the queue is drained (tests and the demo use it). */
   idle(): Promise<void>;
   stop(): void;

@@ -51,6 +51,8 @@ export interface SocietyDeps {
   isFriend: (jid: string) => boolean;
   /** Whether friend requests are the brain's to decide (subscription policy 'brain'). */
   brainDecidesRequests: () => boolean;
+  /** Chat from this JID is the owner conversation (instructions, handled there), not an observation. */
+  isOwnerChat?: (jid: string) => boolean;
   mucService: () => string;
   problem: ProblemReporter;
 }
@@ -190,7 +192,7 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     for (const r of list) memory.note(r.from, 'friend-request');
   });
   d.conversations.events.on('message', (m) => {
-    if (m.direction === 'in') feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
+    if (m.direction === 'in' && !d.isOwnerChat?.(m.peer)) feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
   });
 
   return {
