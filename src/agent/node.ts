@@ -105,7 +105,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     backoff: o.backoff,
   });
   const roster = createRoster({ connection });
-  const presence = createPresence({ connection });
+  // Our contacts' presence is kept whatever strangers send (the presence map is bounded).
+  const presence = createPresence({ connection, keep: (jid) => roster.get(jid) !== undefined });
   const chat = createChat({ connection });
   const contacts = createContacts({
     roster,

@@ -25,6 +25,8 @@ export class AgentState {
   identity = $state<Identity>() as Identity;
   contacts = $state<Contact[]>([]);
   requests = $state<FriendRequest[]>([]);
+  /** Older requests dropped to keep the list bounded: shown as a count. */
+  requestsDropped = $state(0);
   selected = $state<string | undefined>();
   messages = $state<ChatRecord[]>([]);
   typing = $state<Record<string, string>>({});
@@ -53,7 +55,10 @@ export class AgentState {
     // person just did: they show only when nothing else is being shown.
     node.events.on('problem', (p) => (this.notice ??= p.message));
     node.contacts.events.on('changed', (c) => (this.contacts = c));
-    node.contacts.events.on('requests', (r) => (this.requests = r));
+    node.contacts.events.on('requests', (r) => {
+      this.requests = r;
+      this.requestsDropped = node.contacts.droppedRequests();
+    });
     node.conversations.events.on('typing', (t) => (this.typing = { ...this.typing, [t.peer]: t.state }));
     node.conversations.events.on('draft', (d) => {
       const next = { ...this.drafts };

@@ -186,8 +186,11 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     }
   });
 
+  // Each request is noted once, not again with every later change of the (bounded) list.
+  let noted = new Set<string>();
   d.contacts.events.on('requests', (list) => {
-    for (const r of list) memory.note(r.from, 'friend-request');
+    for (const r of list) if (!noted.has(r.from)) memory.note(r.from, 'friend-request');
+    noted = new Set(list.map((r) => r.from));
   });
   d.conversations.events.on('message', (m) => {
     if (m.direction === 'in') feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
