@@ -47,6 +47,7 @@ import type { Bounties } from './market/bounties.ts';
 import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createEconomyLayer } from './economy/compose.ts';
+import { budgetedPay, createBudget } from './market/budget.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -184,7 +185,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   };
   const call = createSkillCaller({ commands, resolve: resolveJid });
   // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.
-  const pay = createPay({
+  const ledgerPay = createPay({
     ledger,
     call,
     keyOf: async (jid) => {
@@ -192,6 +193,10 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       return c.ok ? c.value?.key : undefined;
     },
   });
+  // Every payment the agent makes (the owner's, bounty rewards, treasure rewards) counts against the
+  // owner's budget, as purchases do; purchases reserve for themselves and use the ledger's pay.
+  const budget = await createBudget({ store: o.store, problem: (e) => events.emit('problem', e) });
+  const pay = budgetedPay(ledgerPay, budget);
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
@@ -251,6 +256,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     ledger,
     call,
     pay,
+    ledgerPay,
+    budget,
     resolve: resolveJid,
     society: societyLayer,
     identity: () => identity,

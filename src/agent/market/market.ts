@@ -21,7 +21,10 @@ export interface MarketDeps {
   store: AgentStore;
   self: () => string;
   call: SkillCaller;
+  /** The ledger's pay, not a budgeted one: purchases reserve their amount before the call they pay for. */
   pay: Pay;
+  /** The owner's budget, when the node made it (every payment counts against it); else the market's own. */
+  budget?: Budget;
   /** The registry's price of our own skills. */
   priceOf: (node: string) => Price | undefined;
   /** The registry's `setCharges`: the market enforces prices from the moment it exists. */
@@ -45,7 +48,7 @@ export async function createMarket(deps: MarketDeps): Promise<Market> {
     now: deps.now,
     problem: deps.problem,
   });
-  const budget = await createBudget({ store: deps.store, now: deps.now, problem: deps.problem });
+  const budget = deps.budget ?? (await createBudget({ store: deps.store, now: deps.now, problem: deps.problem }));
   const purchases = await createPurchases({
     store: deps.store,
     call: deps.call,
