@@ -78,6 +78,7 @@ export { describeGoal } from './society/goals.ts';
 
 // The ledger.
 export type { BalanceView, LedgerApi, LedgerError, LedgerErrorCode, Pay, Receipt } from './ledger/types.ts';
+export type { KeyRotation } from './ledger/rotation.ts';
 export type { CreditLimits, CreditLimitSettings } from './ledger/limits.ts';
 export { receiptHash } from './ledger/receipt.ts';
 export { verifyExport, type VerifiedLedger, type VerifyError } from './ledger/verify.ts';

@@ -153,7 +153,17 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     defaults: o.creditLimits,
     problem: (e) => events.emit('problem', e),
   });
-  const ledgerMade = await createLedger({ store: o.store, self: () => bareOf(identity.jid), limitFor: (peer) => creditLimits.limitFor(peer) });
+  // A peer signing with a key we did not pin: its rotations from its PEP card, read fresh.
+  let peersForLedger: { card(jid: string): Promise<Result<AgentCard | undefined, TidepoolError>> } | undefined;
+  const ledgerMade = await createLedger({
+    store: o.store,
+    self: () => bareOf(identity.jid),
+    limitFor: (peer) => creditLimits.limitFor(peer),
+    rotationsOf: async (peer) => {
+      const c = await peersForLedger?.card(peer);
+      return c?.ok ? (c.value?.keyRotations ?? []) : [];
+    },
+  });
   if (!ledgerMade.ok) return ledgerMade;
   const ledger = ledgerMade.value;
   const card = (): AgentCard => ({
@@ -167,6 +177,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     version: TIDEPOOL_VERSION,
     owner: o.owners?.[0],
     key: ledger.publicKey(),
+    ...(ledger.rotations().length ? { keyRotations: ledger.rotations().map((r) => JSON.stringify(r)) } : {}),
     skills: skills
       .list()
       .filter((s) => s.settings.enabled)
@@ -175,6 +186,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   const capabilities = createCapabilities({ card, pep });
   const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
   const peers = createPeers({ disco, presence, pep });
+  peersForLedger = peers;
   const commands = createCommandClient({ connection });
   // A friend's best online resource from presence; anyone else's from the address on its PEP card.
   const resolveJid = async (jid: string) => {
@@ -227,6 +239,8 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     void publishCard();
   };
   skills.events.on('changed', cardChanged);
+  // A new signing key goes on the card with the statement that announces it.
+  ledger.events.on('rotated', (r) => r.jid === bareOf(identity.jid) && cardChanged());
   brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
   const muc = createMuc({ connection });
   const societyLayer = await createSociety({
