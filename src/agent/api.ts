@@ -19,6 +19,8 @@ import type { Market } from './market/market.ts';
 import type { World } from './world/world.ts';
 import type { Bounties } from './market/bounties.ts';
 import type { AgentCard } from './card.ts';
+import type { AgentArchive } from './archive/archive.ts';
+import type { SecretsLock } from '../store/secrets.ts';
 
 export interface AgentEvents extends Record<string, unknown> {
   status: ConnectionStatus;
@@ -68,6 +70,10 @@ export interface AgentNode {
   readonly world: World;
   /** Bounties posted and bid on in the world's rooms (contract net, paid through the ledger). */
   readonly bounties: Bounties;
+  /** Moving the agent: everything it owns as one archive encrypted by a passphrase (export; import is `importAgent`). */
+  readonly archive: AgentArchive;
+  /** Secrets at rest (password, ledger key, brain config, treasure secrets), optionally locked by a passphrase. */
+  readonly secrets: SecretsLock;
   card(): AgentCard;
   status(): ConnectionStatus;
   /** Our full JID while a session is bound (the address our skills answer at). */
@@ -80,5 +86,6 @@ export interface AgentNode {
   setProfile(p: ProfilePatch): Promise<void>;
   subscriptionPolicy(): SubscriptionPolicy;
   setSubscriptionPolicy(p: SubscriptionPolicy): void;
+  /** The identity alone, in clear (the older `tidepool-identity` v1 file); `archive.export` moves everything. */
   exportIdentity(): IdentityExport;
 }

@@ -3,6 +3,8 @@
 // (tests/unit/layers.test.ts fails on it). Read this file to know what you may call.
 //
 // - Create and run an agent: createAgentNode(options) -> AgentNode (api.ts); start(), stop().
+// - Move one: node.archive.export({ passphrase, move }) -> a file; openArchive(text, passphrase) then
+//   importAgent(store, opened) elsewhere. Secrets at rest: node.secrets; secretsLocked(store) before start.
 // - Each member of AgentNode is a named interface: contacts, conversations, skills (ours), peers and
 //   calls (theirs), brain, society (memory, bonds, orgs, alliances, the activity log, autonomy), ledger,
 //   creditLimits, pay, market, bounties, world; plus status(), ownJid(), setActive() for CSI.
@@ -39,6 +41,23 @@ export type { AgentStore, ChatRecord, ContactRecord, Identity, IdentityExport } 
 export { parseIdentityExport } from '../store/types.ts';
 export { identityFromExport } from './identity.ts';
 export { createIdbStore, listIdentities } from '../store/idb-store.ts';
+export { secretsLocked, type SecretsLock } from '../store/secrets.ts';
+export { KDF_ITERATIONS } from '../store/passphrase.ts';
+
+// Moving an agent: one archive of everything it owns, encrypted by a passphrase (node.archive exports).
+export {
+  exportStoreArchive,
+  importAgent,
+  inspectArchive,
+  openArchive,
+  type AgentArchive,
+  type ArchiveKind,
+  type ExportedArchive,
+  type ExportOptions,
+  type OpenedArchive,
+} from './archive/archive.ts';
+export { MIN_PASSPHRASE, type ArchiveError, type ArchiveErrorCode } from './archive/format.ts';
+export type { ArchiveItem, ArchiveSummary } from './archive/summary.ts';
 
 // Connection state and server discovery (XEP-0156).
 export type { ConnectionStatus } from '../xmpp/connection/client.ts';

@@ -6,11 +6,13 @@ import { createRoster } from '../xmpp/roster/roster.ts';
 import { createPresence } from '../xmpp/presence/presence.ts';
 import { createChat } from '../xmpp/chat/chat.ts';
 import { Emitter } from '../core/emitter.ts';
-import { ok, type Result } from '../core/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, Identity } from '../store/types.ts';
 import { exportIdentity, type IdentityExport } from '../store/types.ts';
-import { ensureIdentity, ensureResource } from './identity.ts';
+import { ensureIdentity, ensureResource, movedError } from './identity.ts';
+import { openSecrets } from '../store/secrets.ts';
+import { createAgentArchive } from './archive/archive.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
 import xml, { type Element } from '@xmpp/xml';
@@ -69,6 +71,10 @@ export interface AgentOptions {
   creditLimits?: Partial<CreditLimitSettings>;
   /** How long an invoice for an `after`-priced skill may stay unpaid before it counts against the caller. */
   invoiceTimeoutMs?: number;
+  /** Unlocks the secrets at rest when a passphrase locks them (src/store/secrets.ts); asked once per session. */
+  passphrase?: string;
+  /** Start an agent that was moved elsewhere (its archive exported) here again, clearing the mark. */
+  takeBack?: boolean;
 }
 
 /**
@@ -84,14 +90,25 @@ export interface AgentNodeInternals extends AgentNode {
 
 /** Registers if needed, then builds the node. Does not connect until start(). */
 export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNodeInternals, TidepoolError>> {
-  const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
+  // Every part below sees the store through the secrets lock: sealed at rest, in clear in memory.
+  const unlocked = await openSecrets(o.store, o.passphrase);
+  if (!unlocked.ok) return unlocked;
+  const store = unlocked.value;
+  const ensured = await ensureIdentity({ store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
   if (!ensured.ok) return ensured;
-  const withResource = await ensureResource(o.store, ensured.value, o.resource);
+  // One agent, one place: a copy whose archive was exported to move it does not come online again here.
+  if (ensured.value.movedAt !== undefined && !o.takeBack) return fail(movedError(ensured.value.movedAt));
+  if (ensured.value.movedAt !== undefined) {
+    const { movedAt: _moved, ...back } = ensured.value;
+    await store.putIdentity(back);
+    ensured.value = back;
+  }
+  const withResource = await ensureResource(store, ensured.value, o.resource);
   let identity = withResource.identity;
   const [username] = identity.jid.split('@') as [string];
 
   const events = new Emitter<AgentEvents>();
-  const storedPolicy = await o.store.getSetting<SubscriptionPolicy>('friends:policy');
+  const storedPolicy = await store.getSetting<SubscriptionPolicy>('friends:policy');
   let policy: SubscriptionPolicy = o.subscriptionPolicy ?? (storedPolicy && SUBSCRIPTION_POLICIES.includes(storedPolicy) ? storedPolicy : 'ask');
   // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
   let society: Society | undefined;
@@ -122,7 +139,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   // Our own archive (XEP-0313) fills in a conversation that this device has little of.
   const conversations = createConversations({
     chat,
-    store: o.store,
+    store: store,
     isOnline: () => connection.status.state === 'online',
     isFriend,
     mam: createMam({ connection }),
@@ -133,7 +150,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   // Skills: policy facts come from our roster and configuration, never from the caller.
   const owners = new Set((o.owners ?? []).map(bareOf));
   const skills = await createSkillRegistry({
-    store: o.store,
+    store: store,
     rateLimit: o.rateLimit,
     facts: (from) => {
       const bare = bareOf(from);
@@ -146,9 +163,9 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       };
     },
   });
-  const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
+  const brain = await createBrain({ store: store, factories: o.models ?? {} });
   const creditLimits = await createCreditLimits({
-    store: o.store,
+    store: store,
     isFriend,
     defaults: o.creditLimits,
     problem: (e) => events.emit('problem', e),
@@ -156,7 +173,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   // A peer signing with a key we did not pin: its rotations from its PEP card, read fresh.
   let peersForLedger: { card(jid: string): Promise<Result<AgentCard | undefined, TidepoolError>> } | undefined;
   const ledgerMade = await createLedger({
-    store: o.store,
+    store: store,
     self: () => bareOf(identity.jid),
     limitFor: (peer) => creditLimits.limitFor(peer),
     rotationsOf: async (peer) => {
@@ -207,7 +224,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   });
   // Every payment the agent makes (the owner's, bounty rewards, treasure rewards) counts against the
   // owner's budget, as purchases do; purchases reserve for themselves and use the ledger's pay.
-  const budget = await createBudget({ store: o.store, problem: (e) => events.emit('problem', e) });
+  const budget = await createBudget({ store: store, problem: (e) => events.emit('problem', e) });
   const pay = budgetedPay(ledgerPay, budget);
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
@@ -218,7 +235,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   skills.add(askSkill(() => (brain.state().status !== 'none' ? answer : undefined)));
   skills.add(
     handshakeSkill({
-      store: o.store,
+      store: store,
       ownName: () => identity.name,
       skillsFor: (from) => skills.visibleTo(from).map((s) => ({ node: s.node, name: s.name })),
     }),
@@ -244,7 +261,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
   const muc = createMuc({ connection });
   const societyLayer = await createSociety({
-    store: o.store,
+    store: store,
     contacts,
     conversations,
     skills,
@@ -262,7 +279,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
   society = societyLayer;
   // Market, world, bounties and the loop's economy: built on the society (they use its memory).
   const { market, world, bounties, economy } = await createEconomyLayer({
-    store: o.store,
+    store: store,
     connection,
     pep,
     skills,
@@ -307,8 +324,20 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     await societyLayer.orgs.resume();
   });
 
+  const flushAll = async () =>
+    void (await Promise.all([societyLayer.flush(), creditLimits.flush(), market.flush(), world.flush(), bounties.flush(), economy.flush()]));
+  // One agent, one place: a move stops this copy before its archive is made, then marks it moved.
+  const archive = createAgentArchive({
+    store,
+    flush: flushAll,
+    stop: () => node.stop(),
+    moved: (at) => events.emit('status', { state: 'error', error: movedError(at) }),
+  });
+
   const node: AgentNodeInternals = {
     events,
+    archive,
+    secrets: store.secrets,
     get identity() {
       return identity;
     },
@@ -348,7 +377,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     },
     async setProfile(p) {
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };
-      await o.store.putIdentity(identity);
+      await store.putIdentity(identity);
       events.emit('identity', identity);
       if (connection.status.state === 'online') {
         await announce();
@@ -357,7 +386,7 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     },
     setSubscriptionPolicy(p) {
       policy = p;
-      void o.store.putSetting('friends:policy', p);
+      void store.putSetting('friends:policy', p);
     },
     exportIdentity: () => exportIdentity(identity),
   };

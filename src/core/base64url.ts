@@ -26,4 +26,3 @@ export function isBase64urlOf(text: unknown, bytes: number): text is string {
   const raw = fromBase64url(text);
   return raw?.length === bytes && toBase64url(raw) === text;
 }
-

@@ -43,7 +43,9 @@ export function kdfProblem(k: unknown): string | undefined {
 
 export async function deriveKeys(passphrase: string, k: KdfParams): Promise<PassphraseKeys> {
   const base = await subtle().importKey('raw', bytes(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
-  const bits = new Uint8Array(await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', iterations: k.iterations, salt: fromBase64url(k.salt)! }, base, 512));
+  const bits = new Uint8Array(
+    await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', iterations: k.iterations, salt: fromBase64url(k.salt)! }, base, 512),
+  );
   const aes = await subtle().importKey('raw', bits.slice(0, 32), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
   const mac = await subtle().importKey('raw', bits.slice(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const check = toBase64url(new Uint8Array(await subtle().sign('HMAC', mac, bytes(CHECK_TEXT))));
@@ -70,7 +72,9 @@ export async function unseal(key: CryptoKey, s: Sealed, aad: string): Promise<st
   const ct = fromBase64url(s.ct);
   if (iv?.length !== 12 || !ct || ct.length < 16) return undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: bytes(aad), tagLength: 128 }, key, ct));
+    return new TextDecoder('utf-8', { fatal: true }).decode(
+      await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: bytes(aad), tagLength: 128 }, key, ct),
+    );
   } catch {
     return undefined;
   }

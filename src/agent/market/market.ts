@@ -71,6 +71,9 @@ export async function createMarket(deps: MarketDeps): Promise<Market> {
     priceOf: purchases.priceOf,
     catalog: purchases.catalog,
     credit: purchases.credit,
+    async flush() {
+      await Promise.all([sales.flush(), budget.flush(), purchases.flush()]);
+    },
     async stop() {
       await Promise.all([sales.stop(), budget.flush(), purchases.flush()]);
     },
@@ -87,5 +90,7 @@ export interface Market {
   priceOf(jid: string, node: string): Promise<Result<{ price: Price | null; info: PeerSkillInfo }, TidepoolError>>;
   catalog(jids: string[]): Promise<CatalogEntry[]>;
   credit(): Record<string, number>;
+  /** Writes pending changes now (before an export). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -196,6 +196,8 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     if (m.direction === 'in') feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
   });
 
+  const flush = async () => void (await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]));
+
   return {
     memory,
     log,
@@ -225,9 +227,10 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     attachEconomy(e: Economy) {
       economy = e;
     },
+    flush,
     async stop() {
       autonomy.stop();
-      await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]);
+      await flush();
     },
   };
 }
@@ -249,5 +252,7 @@ export interface Society {
   /** What the world and market saw (places, treasures, bounties, payments) reaches memory and the loop here. */
   observe(o: Observation): void;
   attachEconomy(e: Economy): void;
+  /** Writes pending changes now (before an export). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
