@@ -1,38 +1,19 @@
 // `npm run node`: one stdout line `online <full JID>`, clean exit on SIGTERM/SIGINT, state reused.
-import { describe, expect, inject, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { describe, expect, inject, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { randomSecret } from '../../src/agent/identity.ts';
 import { join } from 'node:path';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf.ts';
 import { DEBIAN_PYTHON, makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
+import { runNode } from '../helpers/runner.ts';
 
 const service = inject('service');
 const domain = inject('domain');
 const c2sPort = inject('c2sPort');
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const online = new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no online line; stderr: ${stderr}`)), 20_000);
-    child.stdout.on('data', () => {
-      const m = /^online (\S+)\n/.exec(stdout);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    void exit.then(() => reject(new Error(`exited early; stderr: ${stderr}`)));
-  });
-  online.catch(() => {}); // tests that expect an early exit never await it
-  return { child, online, exit, out: () => stdout, err: () => stderr };
-}
+const run = (args: string[]) => runNode(args);
 
 describe('headless runner', () => {
   const name = `probe${Date.now()}`;
