@@ -2,8 +2,6 @@
 // they never touch the XMPP layer directly.
 import {
   createIdbStore,
-  identityFromExport,
-  parseIdentityExport,
   type Access,
   type AgentNode,
   type BrainState,
@@ -15,7 +13,6 @@ import {
   type PeerSkill,
   type SkillView,
 } from '../agent/index.ts';
-import { rememberAgentId } from './tab-claim.ts';
 import { getContext, setContext } from 'svelte';
 import { SocietyState } from './society/society-state.svelte.ts';
 import { errorMessage } from '../agent/index.ts';
@@ -132,24 +129,6 @@ export class AgentState {
   }
 
   saveProfile = (name: string, persona: string) => this.node.setProfile({ name, persona });
-
-  exportJson(): string {
-    return JSON.stringify(this.node.exportIdentity(), null, 2);
-  }
-
-  /** Store an exported identity as a new local agent and make this tab load it. */
-  async importJson(text: string): Promise<boolean> {
-    const parsed = parseIdentityExport(text);
-    if (!parsed.ok) return this.report(parsed);
-    const identity = identityFromExport(parsed.value);
-    const store = await createIdbStore(identity.id);
-    await store.putIdentity(identity);
-    await store.close();
-    rememberAgentId(identity.id);
-    await this.node.stop();
-    location.reload();
-    return true;
-  }
 }
 
 const KEY = Symbol('agent-state');

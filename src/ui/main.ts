@@ -1,6 +1,6 @@
 // Browser bootstrap: pick this tab's identity, resolve the server, build the node, mount the UI.
 import { mount, unmount } from 'svelte';
-import { claimAgentId } from './tab-claim.ts';
+import { claimAgentId, forgetAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
 import { createAgentNode, createIdbStore, isStorageError, type AgentStore } from '../agent/index.ts';
 import { AgentState } from './agent-state.svelte.ts';
@@ -68,6 +68,19 @@ async function boot() {
       persona: choice?.persona,
       models: pageModels,
     });
+    if (!created.ok && created.error.kind === 'moved') {
+      // One agent, one place: this tab's agent lives elsewhere now; a fresh tab starts another one.
+      say(created.error.message);
+      const again = document.createElement('button');
+      again.dataset.testid = 'boot-new-agent';
+      again.textContent = 'Start a new agent in this tab';
+      again.onclick = () => {
+        forgetAgentId();
+        location.reload();
+      };
+      target.append(again);
+      return;
+    }
     if (!created.ok) {
       say(`Could not create the agent: ${created.error.message}`);
       return;

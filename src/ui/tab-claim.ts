@@ -32,7 +32,8 @@ export async function claimAgentId(): Promise<string> {
   if (remembered && (await hold(LOCK_PREFIX + remembered, true))) return remembered;
   const stored = (await listIdentities()).sort((a, b) => a.createdAt - b.createdAt);
   for (const identity of stored) {
-    if (identity.id !== remembered && (await hold(LOCK_PREFIX + identity.id, false))) {
+    // A copy moved elsewhere stays stored (it can be brought back) but no new tab takes it up.
+    if (identity.id !== remembered && identity.movedAt === undefined && (await hold(LOCK_PREFIX + identity.id, false))) {
       sessionStorage.setItem(SESSION_KEY, identity.id);
       return identity.id;
     }
@@ -46,4 +47,9 @@ export async function claimAgentId(): Promise<string> {
 /** After importing an identity: make this tab take it on the next load. */
 export function rememberAgentId(id: string): void {
   sessionStorage.setItem(SESSION_KEY, id);
+}
+
+/** This tab's agent moved away: the next load takes another stored agent or starts a new one. */
+export function forgetAgentId(): void {
+  sessionStorage.removeItem(SESSION_KEY);
 }
