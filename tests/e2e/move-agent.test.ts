@@ -4,6 +4,8 @@
 // Tidepool format, a wrong passphrase and a tampered ciphertext, each in its own words and with nothing
 // changed, shows an older identity file as identity only, then lists what the archive holds and, once
 // confirmed, is the same agent: same JID, same chain with Bob, and Bob's next payment is accepted on it.
+// Then page → headless → page: the runner imports that tab's archive, is paid, exports it, and a page
+// imports it back, each step continuing the same chain.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import type { AgentNodeInternals as AgentNode } from '../../src/agent/node.ts';
 import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
 import { bare, makeNode, startNode, tempDir, until } from '../helpers/nodes.ts';
 import { jidOf } from '../helpers/society.ts';
+import { runNode } from '../helpers/runner.ts';
 
 const service = inject('service');
 const domain = inject('domain');
@@ -25,6 +28,7 @@ let first: Page;
 let annJid: string;
 let annPassword: string;
 let file: string;
+let second: Page;
 const errors: string[] = [];
 
 /** Runs `code` against the tab's node (main.ts exposes it as globalThis.tidepool). */
@@ -95,7 +99,7 @@ describe('Move this agent', () => {
   test('another browser refuses each bad file in its own words, then imports the agent: same JID, same chain, Bob pays it', async () => {
     const ctx = await launchProfile();
     contexts.push(ctx);
-    const p = await ctx.newPage();
+    const p = (second = await ctx.newPage());
     errors.push(...collectErrors(p));
     await p.goto(pageUrl(inject('pageUrl'), service, domain, `&name=fresh-${stamp}`));
     const fresh = await waitOnline(p);
@@ -151,4 +155,48 @@ describe('Move this agent', () => {
     expect(await inTab(p, 'return n.ledger.publicKey()')).toBe(bob.ledger.peerKey(annJid));
     expect(errors).toEqual([]);
   }, 90_000);
+
+  test('page → headless → page: the runner imports the page archive and exports it back; the chain goes on at each step', async () => {
+    const p = second;
+    const bobJid = JSON.stringify(jidOf(bob));
+    const dir = tempDir('tidepool-move-node-');
+    await p.getByTestId('profile-button').click();
+    await p.getByTestId('move-passphrase').fill(PASS);
+    await p.getByTestId('move-passphrase-again').fill(PASS);
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('move-export').click()]);
+    const fromPage = join(dir, 'from-page.json');
+    await download.saveAs(fromPage);
+    await until(() => !bob.contacts.onlineResource(annJid), 15_000, 'Bob sees the tab go');
+
+    const state = join(dir, 'state');
+    const node = runNode(['--import-agent', fromPage, '--state', state, '--service', service, '--domain', domain], { TIDEPOOL_PASSPHRASE: PASS }, 30_000);
+    expect(bare(await node.online).toLowerCase()).toBe(annJid);
+    const paid = await bob.pay({ to: annJid, amount: 1, memo: 'to the node', ref: 'gift' });
+    if (!paid.ok) throw new Error(paid.error.message);
+    expect(bob.ledger.chain(annJid).length).toBe(4);
+    node.child.kill('SIGTERM');
+    expect(await node.exit).toBe(0);
+    const fromNode = join(dir, 'from-node.json');
+    const out = runNode(['--state', state, '--export-agent', fromNode], { TIDEPOOL_PASSPHRASE: PASS });
+    expect(await out.exit, out.err()).toBe(0);
+
+    // Back in the page: the tab's own copy moved away, so it starts a new agent and imports there.
+    await p.reload();
+    await p.getByTestId('boot-new-agent').click();
+    const other = await waitOnline(p);
+    expect(bare(other).toLowerCase()).not.toBe(annJid);
+    await p.getByTestId('profile-button').click();
+    await p.getByTestId('import').setInputFiles(fromNode);
+    await p.getByTestId('import-passphrase').fill(PASS);
+    await p.getByTestId('import-open').click();
+    await expect.poll(() => p.getByTestId('import-contents').locator('[data-part="chains"]').textContent()).toMatch(/1 ledger chain with 4 receipts/);
+    await Promise.all([p.waitForEvent('load'), p.getByTestId('import-confirm').click()]);
+    expect(bare(await waitOnline(p)).toLowerCase()).toBe(annJid);
+    expect(await inTab(p, `return [n.ledger.balance(${bobJid}), n.ledger.chain(${bobJid}).length]`)).toEqual([5, 4]);
+    await until(() => !!bob.contacts.onlineResource(annJid), 15_000, 'Bob sees the agent back in a page');
+    const again = await bob.pay({ to: annJid, amount: 1, memo: 'back in a page', ref: 'gift' });
+    if (!again.ok) throw new Error(again.error.message);
+    await expect.poll(() => inTab(p, `return n.ledger.chain(${bobJid}).length`)).toBe(5);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
