@@ -1,6 +1,7 @@
 // Browser bootstrap: pick this tab's identity, resolve the server, build the node, mount the UI.
 import { mount, unmount } from 'svelte';
 import { claimAgentId, forgetAgentId } from './tab-claim.ts';
+import { askUnlock } from './unlock.ts';
 import { resolveServiceConfig } from './config.ts';
 import { createAgentNode, createIdbStore, isStorageError, type AgentStore } from '../agent/index.ts';
 import { AgentState } from './agent-state.svelte.ts';
@@ -60,14 +61,24 @@ async function boot() {
     const store = await createIdbStore(agentId);
     const existing = await store.getIdentity();
     const choice = existing ? undefined : await onboard(config, store);
-    const created = await createAgentNode({
-      store,
-      service: existing?.service ?? choice?.service ?? config.service,
-      domain: existing?.domain ?? choice?.domain ?? config.domain,
-      name: existing?.name ?? choice?.name ?? new URLSearchParams(location.search).get('name') ?? randomName(),
-      persona: choice?.persona,
-      models: pageModels,
-    });
+    const name = existing?.name ?? choice?.name ?? new URLSearchParams(location.search).get('name') ?? randomName();
+    const open = (passphrase?: string) =>
+      createAgentNode({
+        store,
+        service: existing?.service ?? choice?.service ?? config.service,
+        domain: existing?.domain ?? choice?.domain ?? config.domain,
+        name,
+        persona: choice?.persona,
+        models: pageModels,
+        ...(passphrase ? { passphrase } : {}),
+      });
+    let created = await open();
+    // Secrets locked by a passphrase: asked once per load, again after a wrong one.
+    let problem: string | undefined;
+    while (!created.ok && created.error.kind === 'locked') {
+      created = await open(await askUnlock(target, name, problem));
+      problem = created.ok ? undefined : created.error.message;
+    }
     if (!created.ok && created.error.kind === 'moved') {
       // One agent, one place: this tab's agent lives elsewhere now; a fresh tab starts another one.
       say(created.error.message);
