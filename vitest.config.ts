@@ -21,7 +21,7 @@ export default defineConfig({
           // A defined subset of the integration files, unchanged, against ejabberd 23.01 (Debian) instead of
           // Prosody, so that server-specific behaviour shows (docs/SERVER.md §10). Files run one after
           // another on two cores, so the list is kept to what exercises the server. Left out:
-          // - csi, faults, server-restart, stream-loss, secrets, federation, demos: start (and kill)
+          // - csi, faults, server-restart, stream-loss, secrets, federation, demos, new-account-closed: start (and kill)
           //   Prosody servers of their own;
           // - gbnf, llm-node, llm-openai, autonomy-llm: no XMPP server involved;
           // - fuzz: ejabberd answers the fuzzer's spoofed 'from' attributes with an <invalid-from/> stream
@@ -43,6 +43,10 @@ export default defineConfig({
             'tests/integration/prompt-injection.test.ts',
             'tests/integration/world.test.ts',
             'tests/integration/one-session.test.ts',
+            'tests/integration/new-account.test.ts',
+            // Not a shared file: it starts a two-node ejabberd cluster of its own (the project's single
+            // server stays idle meanwhile).
+            'tests/cluster/ejabberd-cluster.test.ts',
           ],
           globalSetup: ['tests/helpers/ejabberd-setup.ts'],
           testTimeout: 30_000,

@@ -20,9 +20,20 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** utime + stime of `pid` from /proc, in ms (resolution: one clock tick, usually 10 ms). */
+/**
+ * CPU time of `pid` in ms: the sum of its threads' time on a CPU from /proc/PID/task/TID/schedstat (ns), or
+ * utime + stime from /proc/PID/stat where schedstat is missing (resolution: one clock tick, usually 10 ms,
+ * too coarse for the short slices skill-rtt interleaves).
+ */
 function processCpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    // no schedstat (kernel without CONFIG_SCHEDSTATS): fall back to clock ticks
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.
@@ -33,13 +44,25 @@ function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** Starts counting; the returned function gives the CPU spent since. */
-export function cpuMeter(otherPid: number | undefined): () => CpuSpent {
+/** Several processes (a server cluster's members) counted as one; null if any of them cannot be read. */
+function processesCpuMs(pids: readonly (number | undefined)[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
+}
+
+/** Starts counting; the returned function gives the CPU spent since. `other`: one server, or all members of a cluster. */
+export function cpuMeter(other: number | undefined | readonly (number | undefined)[]): () => CpuSpent {
+  const pids = Array.isArray(other) ? other : [other as number | undefined];
   const node0 = process.cpuUsage();
-  const other0 = processCpuMs(otherPid);
+  const other0 = processesCpuMs(pids);
   return () => {
     const d = process.cpuUsage(node0);
-    const other1 = processCpuMs(otherPid);
+    const other1 = processesCpuMs(pids);
     return { nodeMs: (d.user + d.system) / 1000, otherMs: other0 === null || other1 === null ? null : other1 - other0 };
   };
 }
@@ -65,6 +88,12 @@ function machineTicks(): { busy: number; steal: number } | null {
   } catch {
     return null;
   }
+}
+
+/** CPU the whole machine (all cores, every process) has spent since boot, ms; null without /proc. */
+export function machineBusyMs(): number | null {
+  const t = machineTicks();
+  return t ? (t.busy * 1000) / clockTicks() : null;
 }
 
 interface Proc {

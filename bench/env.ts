@@ -8,6 +8,8 @@ export interface Environment {
   node: string;
   chromium: string;
   prosody: string;
+  /** The scale suite also runs ejabberd (one node and a two-node cluster). */
+  ejabberd: string;
   os: string;
   memoryGiB: { total: number; free: number };
   /** 1-minute load average when the run started: a busy machine skews every figure. */
@@ -30,6 +32,7 @@ export function environment(): Environment {
     node: process.version,
     chromium: command('chromium', ['--version']),
     prosody: command('dpkg-query', ['-W', '-f=${Version}', 'prosody']),
+    ejabberd: command('dpkg-query', ['-W', '-f=${Version}', 'ejabberd']),
     os: `${process.platform} ${release()} ${process.arch}`,
     memoryGiB: { total: gib(totalmem()), free: gib(freemem()) },
     loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
@@ -46,5 +49,6 @@ export function formatEnvironment(e: Environment): string {
     `- Node: ${e.node}`,
     `- Chromium: ${e.chromium}`,
     `- Prosody: ${e.prosody}`,
+    `- ejabberd: ${e.ejabberd}`,
   ].join('\n');
 }

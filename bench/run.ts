@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { environment, formatEnvironment } from './env.ts';
 import { machineMeter, type MachineCpu } from './cpu.ts';
 import { closeAll } from './scope.ts';
-import { formatSuite, now, type SuiteResult } from './stats.ts';
+import { fmt, fmtRatio, formatSuite, goalCell, now, type SuiteResult } from './stats.ts';
 import { skillRtt } from './skill-rtt.ts';
 import { brains } from './brains.ts';
 import { pageWeight } from './page-weight.ts';
@@ -20,7 +20,8 @@ interface Suite {
   id: string;
   /** Share of the run's time limit this suite may use (setup included). */
   share: number;
-  run(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult>;
+  /** One table, or several (scale: the levels on Prosody, then the servers side by side). */
+  run(o: { quick: boolean; budgetMs: number; log: (line: string) => void }): Promise<SuiteResult | SuiteResult[]>;
 }
 
 const SUITES: Suite[] = [
@@ -30,7 +31,7 @@ const SUITES: Suite[] = [
   { id: 'page-weight', share: 0.03, run: pageWeight },
   { id: 'tab-start', share: 0.35, run: tabStart },
   { id: 'caps-cache', share: 0.15, run: capsCache },
-  { id: 'scale', share: 0.3, run: scale },
+  { id: 'scale', share: 0.45, run: scale },
 ];
 
 const LIMIT_MS = { quick: 120_000, full: 600_000 };
@@ -89,9 +90,19 @@ const totalShare = selected.reduce((s, x) => s + x.share, 0);
 for (const suite of selected) {
   const budgetMs = Math.max(10_000, Math.min((limitMs * suite.share) / Math.min(1, totalShare), limitMs - (now() - started) - 10_000));
   log(`${suite.id}: up to ${(budgetMs / 1000).toFixed(0)} s`);
-  const r = await suite.run({ quick, budgetMs, log: (l) => log(`${suite.id}: ${l}`) });
-  results.push(r);
-  console.log(`${formatSuite(r)}\n`);
+  for (const r of [await suite.run({ quick, budgetMs, log: (l) => log(`${suite.id}: ${l}`) })].flat()) {
+    results.push(r);
+    console.log(`${formatSuite(r)}\n`);
+  }
 }
+// Every goal once more, beside its figure: what the run says at a glance.
+const goals = results.flatMap((r) => r.rows.filter((x) => x.goal).map((x) => ({ suite: r.id, x })));
+if (goals.length)
+  console.log(
+    `### Goals (${goals.filter((g) => g.x.goal!.met).length} of ${goals.length} met)\n\n` +
+      goals
+        .map(({ suite, x }) => `- ${suite}: ${x.metric} ${fmt(x.value)} ${x.unit} (${fmtRatio(x.ratio)} ${x.baseline.label}) — ${goalCell(x.goal)}`)
+        .join('\n'),
+  );
 save(true);
 process.exit(results.some((r) => r.error) ? 1 : 0);

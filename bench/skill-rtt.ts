@@ -8,7 +8,8 @@ import { makeNode, startNode, tempDir } from '../tests/helpers/nodes.ts';
 import type { AgentNodeInternals as AgentNode } from '../src/agent/node.ts';
 import { cpuMeter, type CpuSpent } from './cpu.ts';
 import { runSuite } from './scope.ts';
-import { deadline, now, row, summarize, type Deadline, type Row, type SuiteResult, type Summary } from './stats.ts';
+import { deadline, fmt, now, ratioGoal, row, summarize, type Deadline, type Row, type SuiteResult, type Summary } from './stats.ts';
+import { installWireMeter, wireDelta, type WireCount, type WireMeter } from './wire.ts';
 
 export interface SkillRttOptions {
   quick: boolean;
@@ -17,9 +18,13 @@ export interface SkillRttOptions {
 }
 
 const PLAN = {
-  quick: { warmup: 30, calls: 300, concurrency: [1, 8], throughputMs: 2_000 },
-  full: { warmup: 100, calls: 2000, concurrency: [1, 8, 64], throughputMs: 8_000 },
+  quick: { warmup: 30, calls: 300, wireCalls: 50, concurrency: [1, 8], throughputMs: 2_000 },
+  full: { warmup: 100, calls: 2000, wireCalls: 200, concurrency: [1, 8, 64], throughputMs: 8_000 },
 };
+/** Issue 21: a skill call at the protocol's floor, as ratios to the ping measured in the same run. */
+export const SKILL_GOALS = { describeP50: 1.5, echoPerIq: 1.5, nodeCpu: 1.3, prosodyCpu: 1.5, throughput8: 0.7 };
+/** Lets XEP-0198's debounced acks (250 ms in xmpp.js) go out before a wire count is read. */
+const WIRE_SETTLE_MS = 400;
 /** Caller nodes for the throughput runs: concurrency above this is several requests in flight per caller. */
 const CALLER_NODES = 8;
 /** Generous per-call limit: a stuck call fails the suite instead of hanging it. */
@@ -48,6 +53,48 @@ const echo: Op = async (caller, to) => {
 };
 
 const OPS = { ping, describe, echo } as const;
+
+/** Per call, through the server: the request way (caller -> server -> callee) and the answer way back. */
+interface Wire {
+  requestBytes: number;
+  answerBytes: number;
+  /** XML elements into and out of the server, both nodes together. */
+  elements: number;
+  sockets: { callerSent: number; calleeReceived: number; calleeSent: number; callerReceived: number; frames: number };
+}
+
+async function wireOf(op: Op, caller: AgentNode, to: string, meter: WireMeter, calls: number): Promise<Wire> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const socket = (jid: string | undefined) => {
+    const c = jid ? meter.of(jid) : undefined;
+    if (!c) throw new Error(`no counted socket for ${jid ?? 'the caller'}`);
+    return c;
+  };
+  await sleep(WIRE_SETTLE_MS);
+  const a0 = { ...socket(caller.ownJid()) };
+  const b0 = { ...socket(to) };
+  for (let i = 0; i < calls; i++) await op(caller, to);
+  await sleep(WIRE_SETTLE_MS);
+  const a = wireDelta(a0, socket(caller.ownJid()));
+  const b = wireDelta(b0, socket(to));
+  const per = (x: number) => x / calls;
+  const all = (d: WireCount) => d.elementsSent + d.elementsReceived;
+  return {
+    requestBytes: per(a.sent + b.received),
+    answerBytes: per(b.sent + a.received),
+    elements: per(all(a) + all(b)),
+    sockets: {
+      callerSent: per(a.sent),
+      calleeReceived: per(b.received),
+      calleeSent: per(b.sent),
+      callerReceived: per(a.received),
+      frames: per(a.framesSent + a.framesReceived + b.framesSent + b.framesReceived),
+    },
+  };
+}
+
+const wireNote = (name: string, w: Wire) =>
+  `${name}: caller sent ${w.sockets.callerSent.toFixed(0)} B, callee received ${w.sockets.calleeReceived.toFixed(0)} B, callee sent ${w.sockets.calleeSent.toFixed(0)} B, caller received ${w.sockets.callerReceived.toFixed(0)} B; ${w.sockets.frames.toFixed(1)} WebSocket frames and ${w.elements.toFixed(1)} XML elements`;
 
 /** CPU per call and how busy each process was: a process near 100% of one core is the ceiling. */
 function cpuNote(name: string, t: Throughput): string {
@@ -83,29 +130,46 @@ interface Throughput {
   cpu: CpuSpent;
 }
 
-/** `inFlight` loops per caller node, each starting its next call when the last one answers, for `ms`. */
-async function throughput(
-  op: Op,
+/** Closed-loop slice length: ping and describe take turns, so drift on a shared machine lands on both. */
+const SLICE_MS = 250;
+
+/**
+ * `inFlight` loops per caller node, each starting its next call when the last one answers, for about `ms`
+ * per operation: the operations take turns in slices of SLICE_MS (in-flight calls finish before the next
+ * slice), and each one's calls, time and CPU are summed over its own slices.
+ */
+async function throughput<K extends string>(
+  ops: Record<K, Op>,
   callers: AgentNode[],
   inFlight: number,
   to: string,
   ms: number,
-  maxCalls: number,
   prosodyPid: number | undefined,
-): Promise<Throughput> {
-  let calls = 0;
-  const cpu = cpuMeter(prosodyPid);
-  const t0 = now();
-  const end = t0 + ms;
-  const loop = async (c: AgentNode) => {
-    while (now() < end && calls < maxCalls) {
-      await op(c, to);
-      calls++;
-    }
-  };
-  await Promise.all(callers.flatMap((c) => Array.from({ length: inFlight }, () => loop(c))));
-  const elapsed = now() - t0;
-  return { calls, ms: elapsed, perSecond: (calls * 1000) / elapsed, cpu: cpu() };
+): Promise<Record<K, Throughput>> {
+  const names = Object.keys(ops) as K[];
+  const acc = Object.fromEntries(names.map((n) => [n, { calls: 0, ms: 0, cpu: { nodeMs: 0, otherMs: 0 as number | null } }])) as Record<
+    K,
+    { calls: number; ms: number; cpu: CpuSpent }
+  >;
+  for (let slice = 0; slice * SLICE_MS < ms * names.length; slice++) {
+    const name = names[slice % names.length]!;
+    const a = acc[name];
+    const cpu = cpuMeter(prosodyPid);
+    const t0 = now();
+    const end = t0 + SLICE_MS;
+    const loop = async (c: AgentNode) => {
+      while (now() < end) {
+        await ops[name](c, to);
+        a.calls++;
+      }
+    };
+    await Promise.all(callers.flatMap((c) => Array.from({ length: inFlight }, () => loop(c))));
+    a.ms += now() - t0;
+    const spent = cpu();
+    a.cpu.nodeMs += spent.nodeMs;
+    a.cpu.otherMs = a.cpu.otherMs === null || spent.otherMs === null ? null : a.cpu.otherMs + spent.otherMs;
+  }
+  return Object.fromEntries(names.map((n) => [n, { ...acc[n], perSecond: (acc[n].calls * 1000) / acc[n].ms }])) as Record<K, Throughput>;
 }
 
 function latencyRows(name: OpName, s: Summary, base: Summary): Row[] {
@@ -116,6 +180,8 @@ function latencyRows(name: OpName, s: Summary, base: Summary): Row[] {
   ];
 }
 
+const perCall = (ms: number | null, t: Throughput) => (ms === null ? null : (ms / t.calls) * 1000);
+
 export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
   const plan = o.quick ? PLAN.quick : PLAN.full;
   const until = deadline(o.budgetMs);
@@ -123,6 +189,8 @@ export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
     const dir = scope.add(tempDir('tidepool-bench-rtt-'), 'temp dir', (d) => rmSync(d, { recursive: true, force: true }));
     const prosody = scope.add(await startProsody({ dir: join(dir, 'prosody') }), 'prosody', (p) => p.stop());
     o.log(`prosody on ${prosody.service}`);
+    // Counts every socket's bytes from here on; each is named by the JID bound on it.
+    const meter = scope.add(installWireMeter(), 'wire meter', (m) => m.restore());
     const node = async (name: string, extra = {}) => {
       const home = join(dir, name);
       mkdirSync(home);
@@ -145,37 +213,97 @@ export async function skillRtt(o: SkillRttOptions): Promise<SuiteResult> {
     const base = summarize(samples.ping);
     const d = summarize(samples.describe);
     const e = summarize(samples.echo);
-    rows.push(...latencyRows('describe', d, base), ...latencyRows('echo', e, base));
-    notes.push(
-      `round trips: ${d.n} sequential calls of each (after ${plan.warmup} warm-up rounds), one caller node -> one callee node, ` +
-        `interleaved ping/describe/echo with the order rotating each round${d.n < plan.calls ? `; stopped at ${d.n} of ${plan.calls} by the time limit` : ''}.`,
-      `ping = XEP-0199 <ping/> IQ to the callee's full JID (answered by its IQ router, no skill code); describe = 1 IQ (execute -> completed); echo = 2 IQs (execute -> form, submit -> completed).`,
-      `per IQ, echo costs ${(e.p50 / 2).toFixed(3)} ms at p50 (${(e.p50 / 2 / base.p50).toFixed(2)}× ping).`,
-    );
+
+    // Bytes and elements per call, each op alone (the other nodes are idle), acks of XEP-0198 included.
+    const wire = { ping: await wireOf(ping, caller, to, meter, plan.wireCalls), describe: await wireOf(describe, caller, to, meter, plan.wireCalls) };
+    const echoWire = await wireOf(echo, caller, to, meter, plan.wireCalls);
+    const sizes = (w: Wire) => `${fmt(w.requestBytes + w.answerBytes)} B and ${fmt(w.elements)} XML elements through the server per call`;
 
     // Warm the other callers too (first calls set up sessions and JIT paths), then measure.
     for (const c of callers) for (let i = 0; i < 10; i++) await describe(c, to);
+    const tput: Array<{ conc: number; nodes: number; inFlight: number; p: Throughput; t: Throughput }> = [];
     for (const conc of plan.concurrency) {
       const nodes = callers.slice(0, Math.min(conc, CALLER_NODES));
       const inFlight = conc / nodes.length;
       const ms = Math.max(250, Math.min(plan.throughputMs, until.left() / (2 * (plan.concurrency.length + 1))));
-      const maxCalls = 200_000;
-      const p = await throughput(ping, nodes, inFlight, to, ms, maxCalls, prosody.pid);
-      const t = await throughput(describe, nodes, inFlight, to, ms, maxCalls, prosody.pid);
-      const how = `${nodes.length} caller node(s) × ${inFlight} request(s) in flight each`;
+      const { ping: p, describe: t } = await throughput({ ping, describe }, nodes, inFlight, to, ms, prosody.pid);
+      tput.push({ conc, nodes: nodes.length, inFlight, p, t });
+    }
+    const one = tput.find((x) => x.conc === 1)!;
+    const cpu = {
+      node: perCall(one.t.cpu.nodeMs, one.t),
+      nodePing: perCall(one.p.cpu.nodeMs, one.p),
+      prosody: perCall(one.t.cpu.otherMs, one.t),
+      prosodyPing: perCall(one.p.cpu.otherMs, one.p),
+    };
+    const cpuWhy = `CPU per call (1 in flight): Node ${fmt(cpu.node)} µs vs ${fmt(cpu.nodePing)} µs, Prosody ${fmt(cpu.prosody)} µs vs ${fmt(cpu.prosodyPing)} µs for the ping`;
+
+    rows.push(
+      ratioGoal(
+        row('describe round trip p50', 'ms', d.p50, 'ping p50', base.p50),
+        '≤',
+        SKILL_GOALS.describeP50,
+        () => `describe carries ${sizes(wire.describe)}, the ping ${sizes(wire.ping)}; ${cpuWhy}`,
+      ),
+      ...latencyRows('describe', d, base).slice(1),
+      ...latencyRows('echo', e, base),
+      ratioGoal(
+        row('echo round trip p50, per IQ', 'ms', e.p50 / 2, 'ping p50', base.p50),
+        '≤',
+        SKILL_GOALS.echoPerIq,
+        () =>
+          `echo (two IQs: execute -> a form with XEP-0122 validation, submit -> a result form and JSON) carries ${sizes(echoWire)}, ${fmt(echoWire.elements / 2)} per IQ against the ping's ${fmt(wire.ping.elements)}`,
+      ),
+      row('describe bytes per call, request way', 'B', wire.describe.requestBytes, 'ping', wire.ping.requestBytes),
+      row('describe bytes per call, answer way', 'B', wire.describe.answerBytes, 'ping', wire.ping.answerBytes),
+      row('describe XML elements per call', 'elements', wire.describe.elements, 'ping', wire.ping.elements),
+      row('echo bytes per call, request way', 'B', echoWire.requestBytes, 'ping', wire.ping.requestBytes),
+      row('echo bytes per call, answer way', 'B', echoWire.answerBytes, 'ping', wire.ping.answerBytes),
+      row('echo XML elements per call', 'elements', echoWire.elements, 'ping', wire.ping.elements),
+      ratioGoal(
+        row('Node CPU per describe, 1 in flight', 'µs', cpu.node, 'per ping', cpu.nodePing),
+        '≤',
+        SKILL_GOALS.nodeCpu,
+        () =>
+          `both nodes parse and write ${fmt(wire.describe.requestBytes + wire.describe.answerBytes)} B per describe against ${fmt(wire.ping.requestBytes + wire.ping.answerBytes)} B per ping (xmpp.js parses XML in JavaScript, character by character), plus the command layer (session, access check, reply cache, form parsing); see docs/PERFORMANCE.md finding 11`,
+      ),
+      ratioGoal(
+        row('Prosody CPU per describe, 1 in flight', 'µs', cpu.prosody, 'per ping', cpu.prosodyPing),
+        '≤',
+        SKILL_GOALS.prosodyCpu,
+        () =>
+          `Prosody's work grows with the XML elements it parses, copies for XEP-0198 and writes: ${fmt(wire.describe.elements)} per describe against ${fmt(wire.ping.elements)} per ping (bytes matter far less; finding 11)`,
+      ),
+    );
+    for (const { conc, nodes, inFlight, p, t } of tput) {
+      const how = `${nodes} caller node(s) × ${inFlight} request(s) in flight each`;
+      const r = row(
+        `describe throughput, ${conc} concurrent`,
+        'calls/s',
+        t.perSecond,
+        `ping, ${conc} concurrent`,
+        p.perSecond,
+        `${how}; ${t.calls} describe / ${p.calls} ping calls in ${(t.ms / 1000).toFixed(1)} / ${(p.ms / 1000).toFixed(1)} s; ${cpuNote('describe', t)}; ${cpuNote('ping', p)}`,
+      );
+      const busy = (ms: number | null) => (ms === null ? 'n/a' : `${Math.round((ms / t.ms) * 100)}%`);
       rows.push(
-        row(
-          `describe throughput, ${conc} concurrent`,
-          'calls/s',
-          t.perSecond,
-          `ping, ${conc} concurrent`,
-          p.perSecond,
-          `${how}; ${t.calls} describe / ${p.calls} ping calls in ${(t.ms / 1000).toFixed(1)} / ${(p.ms / 1000).toFixed(1)} s; ${cpuNote('describe', t)}; ${cpuNote('ping', p)}`,
-        ),
+        conc === 8
+          ? ratioGoal(
+              r,
+              '≥',
+              SKILL_GOALS.throughput8,
+              () =>
+                `Prosody was ${busy(t.cpu.otherMs)} busy and spent ${fmt(perCall(t.cpu.otherMs, t))} µs per describe against ${fmt(perCall(p.cpu.otherMs, p))} µs per ping: the server is the ceiling, and a describe costs it more (the elements above)`,
+            )
+          : r,
       );
     }
     notes.push(
-      `throughput: closed loop (each in-flight slot starts its next call when the last answers); up to ${CALLER_NODES} caller nodes, beyond that several requests in flight per caller node; ping measured right before describe at the same concurrency.`,
+      `round trips: ${d.n} sequential calls of each (after ${plan.warmup} warm-up rounds), one caller node -> one callee node, ` +
+        `interleaved ping/describe/echo with the order rotating each round${d.n < plan.calls ? `; stopped at ${d.n} of ${plan.calls} by the time limit` : ''}.`,
+      `ping = XEP-0199 <ping/> IQ to the callee's full JID (answered by its IQ router, no skill code); describe = 1 IQ (execute -> completed); echo = 2 IQs (execute -> form, submit -> completed).`,
+      `wire: ${plan.wireCalls} sequential calls of each alone, counted on the caller's and the callee's WebSocket (payload bytes, UTF-8, without WebSocket framing; XEP-0198 <r/> and <a/> included, ${WIRE_SETTLE_MS} ms after the last call so debounced acks are in). Request way = caller sent + callee received, answer way = callee sent + caller received. ${wireNote('ping', wire.ping)}. ${wireNote('describe', wire.describe)}. ${wireNote('echo', echoWire)}.`,
+      `throughput: closed loop (each in-flight slot starts its next call when the last answers); up to ${CALLER_NODES} caller nodes, beyond that several requests in flight per caller node; ping and describe take turns in slices of ${SLICE_MS} ms at the same concurrency, each summed over its own slices. CPU per call comes from the 1-in-flight window.`,
       'all nodes run in this one Node process (callers and callee share one event loop) and Prosody (one Lua thread) shares the same CPUs, so throughput is the whole system on this machine, not the callee alone. "busy" is CPU time / wall time of the process (100% = one core; Node can exceed it a little with GC and I/O threads); "µs/call" is its CPU time per completed call.',
       "the callee's skill rate limiter is opened wide for the run (its default, 30 burst + 1/s per caller, would refuse the load).",
     );

@@ -66,7 +66,35 @@ export interface Row {
   /** value / baseline.value */
   ratio: number | null;
   note?: string;
+  /** A goal this figure is held to (issue 21 and earlier): printed beside it, met or missed. */
+  goal?: Goal;
 }
+
+export interface Goal {
+  /** How it reads beside the figure: "≤ 1.5×", "≤ 80 kB". */
+  text: string;
+  /** null: the figure was not measured. */
+  met: boolean | null;
+  /** When missed: what this run measured about why. */
+  why?: string;
+}
+
+type Bound = '≤' | '≥';
+const holds = (v: number | null, bound: Bound, limit: number) => (v == null || !Number.isFinite(v) ? null : bound === '≤' ? v <= limit : v >= limit);
+
+/** Holds the row's ratio to `bound limit`; `why` (computed only when missed) says what the run measured. */
+export function ratioGoal(r: Row, bound: Bound, limit: number, why?: () => string): Row {
+  const met = holds(r.ratio, bound, limit);
+  return { ...r, goal: { text: `${bound} ${limit}×`, met, why: met === false ? why?.() : undefined } };
+}
+
+/** Holds the row's value to `bound limit` in its own unit. */
+export function valueGoal(r: Row, bound: Bound, limit: number, why?: () => string): Row {
+  const met = holds(r.value, bound, limit);
+  return { ...r, goal: { text: `${bound} ${fmt(limit)} ${r.unit}`, met, why: met === false ? why?.() : undefined } };
+}
+
+export const goalCell = (g: Goal | undefined): string => (g ? `${g.text}: ${g.met === null ? 'n/a' : g.met ? 'met' : 'MISSED'}` : '');
 
 export interface SuiteResult {
   id: string;
@@ -104,12 +132,24 @@ function markdownTable(header: string[], lines: string[][]): string {
 
 export function formatSuite(s: SuiteResult): string {
   const head = `### ${s.title} (${(s.ms / 1000).toFixed(1)} s)`;
+  const goals = s.rows.some((r) => r.goal);
   const table = markdownTable(
-    ['Metric', 'Value', 'Baseline', 'Baseline value', 'Ratio'],
-    s.rows.map((r) => [`${r.metric} (${r.unit})`, fmt(r.value), r.baseline.label, fmt(r.baseline.value), fmtRatio(r.ratio)]),
+    ['Metric', 'Value', 'Baseline', 'Baseline value', 'Ratio', ...(goals ? ['Goal'] : [])],
+    s.rows.map((r) => [
+      `${r.metric} (${r.unit})`,
+      fmt(r.value),
+      r.baseline.label,
+      fmt(r.baseline.value),
+      fmtRatio(r.ratio),
+      ...(goals ? [goalCell(r.goal)] : []),
+    ]),
   );
-  const notes = [...(s.error ? [`NOT COMPLETED: ${s.error}`] : []), ...s.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...s.notes].map(
-    (n) => `- ${n}`,
-  );
+  const missed = s.rows.filter((r) => r.goal?.met === false).map((r) => `${r.metric}: goal ${r.goal!.text} missed${r.goal!.why ? `: ${r.goal!.why}` : ''}`);
+  const notes = [
+    ...(s.error ? [`NOT COMPLETED: ${s.error}`] : []),
+    ...missed,
+    ...s.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`),
+    ...s.notes,
+  ].map((n) => `- ${n}`);
   return [head, '', s.rows.length ? table : '(no figures)', '', ...notes].join('\n');
 }

@@ -57,7 +57,7 @@ export function ejabberdInstalled(): boolean {
 
 // Stops the VM when fd 3 (a pipe from this Node process) reaches EOF: if the test runner is killed,
 // aborted or crashes, the pipe closes and ejabberd goes with it instead of holding its ports.
-const WATCHDOG =
+export const WATCHDOG =
   'spawn(fun() -> P = erlang:open_port({fd,3,3}, [in, eof, binary]), ' +
   'W = fun W() -> receive {P, eof} -> init:stop(); {P, {data, _}} -> W() end end, W() end).';
 
@@ -79,39 +79,21 @@ export async function startEjabberd(opts: EjabberdOptions): Promise<EjabberdServ
 
   // Erlang distribution without epmd (-erl_epmd_port): no system-wide daemon on 4369 is started or shared,
   // and the node listens only on 127.0.0.1:distPort, guarded by this directory's own cookie.
-  const args = [
-    '-sname',
-    node,
-    '-noinput',
-    '-start_epmd',
-    'false',
-    '-erl_epmd_port',
-    String(distPort),
-    '-kernel',
-    'inet_dist_use_interface',
-    '{127,0,0,1}',
-    '-mnesia',
-    'dir',
-    JSON.stringify(spool),
-    '-eval',
-    WATCHDOG,
-    '-s',
-    'ejabberd',
-  ];
-  const child = spawn('erl', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const vm = spawnErl(
+    ['-sname', node, ...nodeArgs(distPort, '127.0.0.1'), '-mnesia', 'dir', JSON.stringify(spool), '-eval', WATCHDOG, '-s', 'ejabberd'],
+    dir,
+    env,
+  );
 
   const service = `ws://127.0.0.1:${httpPort}/xmpp-websocket`;
   try {
-    await waitForXmpp(service, domain, exited, () => output + readLog(dir));
+    await waitForXmpp(service, domain, vm.exited, () => vm.output() + readLog(dir));
   } catch (e) {
-    await stopChild(child, exited);
+    await vm.stop();
     throw e;
   }
 
+  const ctl: CtlTarget = { node, dir, env, distPort, host: 'localhost' };
   return {
     domain,
     c2sPort,
@@ -119,38 +101,63 @@ export async function startEjabberd(opts: EjabberdOptions): Promise<EjabberdServ
     service,
     configPath,
     dir,
-    pid: child.pid,
-    async stop() {
-      await stopChild(child, exited);
-    },
+    pid: vm.child.pid,
+    stop: () => vm.stop(),
     register(user, password) {
-      const r = spawnSync(
-        'erl',
-        [
-          '-sname',
-          `ctl-${randomBytes(4).toString('hex')}@localhost`,
-          '-hidden',
-          '-noinput',
-          '-start_epmd',
-          'false',
-          '-erl_epmd_port',
-          String(distPort),
-          '-dist_listen',
-          'false',
-          '-s',
-          'ejabberd_ctl',
-          '-extra',
-          node,
-          'register',
-          user,
-          domain,
-          password,
-        ],
-        { cwd: dir, env, encoding: 'utf8', timeout: 30_000 },
-      );
-      if (r.status !== 0) throw new Error(`ejabberd register ${user} failed (${r.status}): ${r.stdout}${r.stderr}`);
+      ejabberdCtl(ctl, ['register', user, domain, password], 30_000);
     },
   };
+}
+
+/** Where a control node finds a running ejabberd node: its name, cookie (HOME=dir), environment, dist port. */
+export interface CtlTarget {
+  node: string;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  distPort: number;
+  /** Host part of the control node's name: `localhost` (-sname) to reach an -sname node, an IP (-name) for -name. */
+  host: 'localhost' | '127.0.0.1';
+}
+
+/**
+ * Runs an ejabberd_ctl command on a running node from a hidden control VM that does not listen (what
+ * ejabberdctl does, without its switch to the system user). Returns its output; throws on a non-zero exit.
+ */
+export function ejabberdCtl(t: CtlTarget, args: string[], timeoutMs = 60_000): string {
+  return controlVm(t, ['-s', 'ejabberd_ctl', '-extra', t.node, ...args], `ejabberd_ctl ${args[0]}`, timeoutMs);
+}
+
+/** A short-lived control VM connected to `t` (same cookie, dist port and name form), running `tail`. */
+export function controlVm(t: CtlTarget, tail: string[], what: string, timeoutMs = 60_000): string {
+  const name = `ctl-${randomBytes(4).toString('hex')}@${t.host}`;
+  const flags = [t.host === 'localhost' ? '-sname' : '-name', name, '-hidden', '-noinput', '-start_epmd', 'false', '-erl_epmd_port', String(t.distPort)];
+  const r = spawnSync('erl', [...flags, '-dist_listen', 'false', ...tail], { cwd: t.dir, env: t.env, encoding: 'utf8', timeout: timeoutMs });
+  if (r.status !== 0) throw new Error(`${what} on ${t.node} failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** A server VM without a shell, distributed without epmd on one loopback address (`-erl_epmd_port`: every node listens on distPort). */
+export function nodeArgs(distPort: number, ip: string): string[] {
+  return ['-noinput', '-start_epmd', 'false', '-erl_epmd_port', String(distPort), '-kernel', 'inet_dist_use_interface', `{${ip.replaceAll('.', ',')}}`];
+}
+
+export interface ErlVm {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** What the VM printed so far (start-up errors land here, not in the log). */
+  output(): string;
+  /** SIGTERM (init:stop, Mnesia closes cleanly), SIGKILL after 10 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** An `erl` in the foreground with the watchdog pipe on fd 3 (see WATCHDOG). */
+export function spawnErl(args: string[], dir: string, env: NodeJS.ProcessEnv): ErlVm {
+  const child = spawn('erl', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, exited, output: () => output, stop: () => stopChild(child, exited) };
 }
 
 /** Stable per directory, so a restart on the same spool finds its Mnesia schema (it records the node). */
@@ -158,7 +165,7 @@ function nodeName(dir: string): string {
   return `tidepool-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}@localhost`;
 }
 
-function erlEnv(dir: string, configPath: string): NodeJS.ProcessEnv {
+export function erlEnv(dir: string, configPath: string): NodeJS.ProcessEnv {
   // HOME is where Erlang reads .erlang.cookie; a private one keeps us off any system node's cookie.
   const cookie = join(dir, '.erlang.cookie');
   if (!existsSync(cookie)) writeFileSync(cookie, randomBytes(24).toString('hex'), { mode: 0o400 });
@@ -172,13 +179,13 @@ function erlEnv(dir: string, configPath: string): NodeJS.ProcessEnv {
   };
 }
 
-function readLog(dir: string): string {
+export function readLog(dir: string): string {
   const f = join(dir, 'error.log');
   return existsSync(f) ? readFileSync(f, 'utf8') : '';
 }
 
 /** Ready means: the WebSocket endpoint opens a stream and offers SASL and in-band registration. */
-async function waitForXmpp(service: string, domain: string, exited: Promise<number | null>, diag: () => string) {
+export async function waitForXmpp(service: string, domain: string, exited: Promise<number | null>, diag: () => string) {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let dead = false;
   void exited.then(() => (dead = true));

@@ -13,6 +13,8 @@ export interface ProsodyOptions {
   httpPort?: number;
   /** Extra lines appended to the global section (tests use it to tune limits). */
   extraGlobal?: string;
+  /** Modules enabled besides the standard set (bench probes load their own from `plugin_paths`). */
+  extraModules?: string[];
   /** Federation only: listen for s2s on 127.0.0.1 at this port (absent: s2s stays disabled). */
   s2sPort?: number;
   /** Federation only: resolve every name through this DNS server, "127.0.0.1@PORT" (see dns-server.ts). */
@@ -57,7 +59,7 @@ export function prosodyInstalled(): boolean {
   return spawnSync('sh', ['-c', 'command -v prosody'], { stdio: 'ignore' }).status === 0;
 }
 
-type Optional = 'extraGlobal' | 's2sPort' | 'dnsForward' | 'components' | 'componentPort';
+type Optional = 'extraGlobal' | 'extraModules' | 's2sPort' | 'dnsForward' | 'components' | 'componentPort';
 export function renderConfig(o: Required<Omit<ProsodyOptions, Optional>> & Pick<ProsodyOptions, Optional>): string {
   const dir = resolve(o.dir);
   const lua = (s: string) => JSON.stringify(s);
@@ -80,7 +82,7 @@ https_ports = { }
 admins = { }
 modules_enabled = {
   "roster"; "saslauth"; "disco"; "carbons"; "pep"; "private"; "blocklist"; "vcard4"; "vcard_legacy";
-  "version"; "uptime"; "time"; "ping"; "register"; "mam"; "csi_simple"; "smacks"; "websocket"; "bosh"; "offline";${s2s ? ' "dialback";' : ''}
+  "version"; "uptime"; "time"; "ping"; "register"; "mam"; "csi_simple"; "smacks"; "websocket"; "bosh"; "offline";${s2s ? ' "dialback";' : ''}${(o.extraModules ?? []).map((m) => ` ${lua(m)};`).join('')}
 }
 modules_disabled = { ${s2s ? '' : '"s2s"; '}"offline_email" }
 ${s2s ? S2S_LOOPBACK : ''}${o.dnsForward ? unboundForward(o.dnsForward) : ''}-- Plain ws:// on loopback: the socket is not TLS, so declare it secure and allow PLAIN for clients that need it.
@@ -136,7 +138,21 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyServer>
   const configPath = join(dir, 'prosody.cfg.lua');
   const { s2sPort, dnsForward } = opts;
   const { components, componentPort } = opts;
-  writeFileSync(configPath, renderConfig({ dir, domain, c2sPort, httpPort, extraGlobal: opts.extraGlobal, s2sPort, dnsForward, components, componentPort }));
+  writeFileSync(
+    configPath,
+    renderConfig({
+      dir,
+      domain,
+      c2sPort,
+      httpPort,
+      extraGlobal: opts.extraGlobal,
+      extraModules: opts.extraModules,
+      s2sPort,
+      dnsForward,
+      components,
+      componentPort,
+    }),
+  );
 
   const child = spawn('prosody', ['--config', configPath, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -21,6 +21,7 @@ import type { Bounties } from './market/bounties.ts';
 import type { AgentCard } from './card.ts';
 import type { AgentArchive } from './archive/archive.ts';
 import type { SecretsLock } from '../store/secrets.ts';
+import type { Look } from './world/types.ts';
 
 export interface AgentEvents extends Record<string, unknown> {
   status: ConnectionStatus;
@@ -39,6 +40,8 @@ export type SkillCalls = CommandClient;
 export interface ProfilePatch {
   name?: string;
   persona?: string;
+  /** How the agent looks (its avatar drawing and colour), shown by every page that meets it. */
+  look?: Look;
 }
 
 export interface AgentNode {
@@ -84,6 +87,8 @@ export interface AgentNode {
   start(): Promise<Result<string, TidepoolError>>;
   stop(): Promise<void>;
   setProfile(p: ProfilePatch): Promise<void>;
+  /** The look chosen at onboarding or in Profile, if any. */
+  look(): Look | undefined;
   subscriptionPolicy(): SubscriptionPolicy;
   setSubscriptionPolicy(p: SubscriptionPolicy): void;
   /** The identity alone, in clear (the older `tidepool-identity` v1 file); `archive.export` moves everything. */

@@ -39,25 +39,27 @@ export interface AgentCard {
 
 const field = (v: string, values: string[], type?: FormField['type'], label?: string): FormField => ({ var: v, type, label, values, options: [] });
 
+/**
+ * The card as a result form. A field with no value is left out (readers take a missing field as empty):
+ * the describe skill answers with this form on every call, and a server's work per call grows with each
+ * element it routes (docs/PERFORMANCE.md, finding 11).
+ */
 export function cardForm(card: AgentCard): DataForm {
-  return {
-    type: 'result',
-    instructions: [],
-    fields: [
-      field('FORM_TYPE', [NS_AGENT_CARD], 'hidden'),
-      field('name', [card.name], 'text-single', 'Name'),
-      field('persona', card.persona ? [card.persona] : [], 'text-multi', 'Persona'),
-      field('model', card.model ? [card.model] : [], 'text-single', 'Model'),
-      field('backend', card.backend ? [card.backend] : [], 'text-single', 'Backend'),
-      field('framework', [card.framework], 'text-single', 'Framework'),
-      field('version', [card.version], 'text-single', 'Version'),
-      field('owner', card.owner ? [card.owner] : [], 'text-single', 'Owner'),
-      field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
-      ...(card.address ? [field('address', [card.address], 'jid-single', 'Address')] : []),
-      ...(card.key ? [field('key', [card.key], 'text-single', 'Signing key')] : []),
-      ...(card.keyRotations?.length ? [field('key-rotation', card.keyRotations, 'text-multi', 'Key rotations')] : []),
-    ],
-  };
+  const fields = [
+    field('FORM_TYPE', [NS_AGENT_CARD], 'hidden'),
+    field('name', [card.name], 'text-single', 'Name'),
+    field('persona', card.persona ? [card.persona] : [], 'text-multi', 'Persona'),
+    field('model', card.model ? [card.model] : [], 'text-single', 'Model'),
+    field('backend', card.backend ? [card.backend] : [], 'text-single', 'Backend'),
+    field('framework', [card.framework], 'text-single', 'Framework'),
+    field('version', [card.version], 'text-single', 'Version'),
+    field('owner', card.owner ? [card.owner] : [], 'text-single', 'Owner'),
+    field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
+    field('address', card.address ? [card.address] : [], 'jid-single', 'Address'),
+    field('key', card.key ? [card.key] : [], 'text-single', 'Signing key'),
+    field('key-rotation', card.keyRotations ?? [], 'text-multi', 'Key rotations'),
+  ];
+  return { type: 'result', instructions: [], fields: fields.filter((f) => f.values.length > 0) };
 }
 
 export function parseCardForm(form: DataForm): AgentCard | undefined {

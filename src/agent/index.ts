@@ -13,13 +13,20 @@
 import type { Result } from '../core/result.ts';
 import type { TidepoolError } from '../core/errors.ts';
 import type { AgentNode } from './api.ts';
-import { createAgentNode as createNode, type AgentOptions } from './node.ts';
+import type { AgentOptions } from './node.ts';
 
 export type { AgentNode, AgentEvents, SkillCalls, ProfilePatch } from './api.ts';
 export type { AgentOptions } from './node.ts';
 
-/** Registers the account if needed, then builds the node; it connects on start(). */
-export const createAgentNode: (o: AgentOptions) => Promise<Result<AgentNode, TidepoolError>> = createNode;
+// The node and everything it is built of load on first use: a page's first paint and its connection
+// need none of it (the page asks for it early with loadAgentNode(), while its socket opens).
+/** Registers the account if needed (or takes a new `account` already registering), then builds the node; it connects on start(). */
+export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode, TidepoolError>> {
+  return (await import('./node.ts')).createAgentNode(o);
+}
+
+// The first steps of a page (start.ts): the store, a new agent's account on its login stream, the node's code.
+export * from './start.ts';
 
 // The kernel every layer shares.
 export { ok, fail, type Result } from '../core/result.ts';
@@ -36,11 +43,10 @@ export {
 export { Emitter } from '../core/emitter.ts';
 export { bareOf, parseBareJid, domainOf, localOf, resourceOf, type BareJid } from '../core/jid.ts';
 
-// Identity and storage (the page and the runner open the store the agent lives in).
+// Identity and storage (the page and the runner open the store the agent lives in; the IndexedDB store is in start.ts).
 export type { AgentStore, ChatRecord, ContactRecord, Identity, IdentityExport } from '../store/types.ts';
 export { parseIdentityExport } from '../store/types.ts';
 export { identityFromExport } from './identity.ts';
-export { createIdbStore, listIdentities } from '../store/idb-store.ts';
 export { secretsLocked, type SecretsLock } from '../store/secrets.ts';
 export { KDF_ITERATIONS } from '../store/passphrase.ts';
 
@@ -59,9 +65,8 @@ export {
 export { MIN_PASSPHRASE, type ArchiveError, type ArchiveErrorCode } from './archive/format.ts';
 export type { ArchiveItem, ArchiveSummary } from './archive/summary.ts';
 
-// Connection state and server discovery (XEP-0156).
+// Connection state (server discovery, XEP-0156, is in start.ts).
 export type { ConnectionStatus } from '../xmpp/connection/client.ts';
-export { discoverWebSocket } from '../xmpp/hostmeta/host-meta.ts';
 
 // Contacts, conversations, the card.
 export { SUBSCRIPTION_POLICIES, type Contact, type Contacts, type FriendRequest, type SubscriptionPolicy } from './contacts.ts';
@@ -113,4 +118,4 @@ export { BOUNTY_LIMITS, BOUNTY_MODES, SKILL_NODE, type Bounty, type BountyInput,
 
 // The world.
 export type { World } from './world/world.ts';
-export type { Look, WorldLogEntry, WorldSnapshot } from './world/types.ts';
+export { LOOK_SETTING, validLook, type Look, type WorldLogEntry, type WorldSnapshot } from './world/types.ts';

@@ -1,6 +1,7 @@
 // The agent node: the one composition root shared by the browser tab and the headless Node runner.
 // Wiring order: identity (may register) -> connection -> roster/presence/chat (each registers its
-// IQ routes and stanza listeners) -> agent features on top -> start.
+// IQ routes and stanza listeners) -> agent features on top -> start. A new account started early
+// (new-account.ts) brings its identity and connection, already registering; the node is built meanwhile.
 import { createConnection, type ConnectionStatus, type XmppConnection } from '../xmpp/connection/client.ts';
 import { createRoster } from '../xmpp/roster/roster.ts';
 import { createPresence } from '../xmpp/presence/presence.ts';
@@ -13,6 +14,7 @@ import { exportIdentity, type IdentityExport } from '../store/types.ts';
 import { ensureIdentity, ensureResource, movedError } from './identity.ts';
 import { openSecrets } from '../store/secrets.ts';
 import { createAgentArchive } from './archive/archive.ts';
+import type { NewAccount } from './new-account.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
 import xml, { type Element } from '@xmpp/xml';
@@ -20,7 +22,8 @@ import { createDisco } from '../xmpp/disco/disco.ts';
 import { createPep } from '../xmpp/pubsub/pep.ts';
 import { createCommandClient, type CommandClient } from '../xmpp/commands/client.ts';
 import type { AgentEvents, AgentNode } from './api.ts';
-import { bareOf } from '../core/jid.ts';
+import { LOOK_SETTING, validLook, type Look } from './world/types.ts';
+import { bareOf, localOf } from '../core/jid.ts';
 import { createCapabilities } from './capabilities.ts';
 import { createPeers } from './peers.ts';
 import { TIDEPOOL_VERSION, type AgentCard } from './card.ts';
@@ -75,6 +78,11 @@ export interface AgentOptions {
   passphrase?: string;
   /** Start an agent that was moved elsewhere (its archive exported) here again, clearing the mark. */
   takeBack?: boolean;
+  /**
+   * A new account already registering on its login stream (startNewAccount): the node uses its identity
+   * and connection instead of registering on a stream of its own; creation fails if the registration does.
+   */
+  account?: NewAccount;
 }
 
 /**
@@ -88,40 +96,62 @@ export interface AgentNodeInternals extends AgentNode {
   readonly commands: CommandClient;
 }
 
-/** Registers if needed, then builds the node. Does not connect until start(). */
+/** Registers if needed, then builds the node. Does not connect until start() (a new `account` is connecting already). */
 export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNodeInternals, TidepoolError>> {
+  const account = o.account;
+  if (!account) return buildNode(o);
+  // Whatever goes wrong, a connection that will never get its node is closed.
+  const built = await buildNode(o, account).catch(async (e: unknown) => {
+    await account.connection.stop();
+    throw e;
+  });
+  if (!built.ok) await account.connection.stop();
+  return built;
+}
+
+async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<AgentNodeInternals, TidepoolError>> {
   // Every part below sees the store through the secrets lock: sealed at rest, in clear in memory.
   const unlocked = await openSecrets(o.store, o.passphrase);
   if (!unlocked.ok) return unlocked;
   const store = unlocked.value;
-  const ensured = await ensureIdentity({ store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
-  if (!ensured.ok) return ensured;
-  // One agent, one place: a copy whose archive was exported to move it does not come online again here.
-  if (ensured.value.movedAt !== undefined && !o.takeBack) return fail(movedError(ensured.value.movedAt));
-  if (ensured.value.movedAt !== undefined) {
-    const { movedAt: _moved, ...back } = ensured.value;
-    await store.putIdentity(back);
-    ensured.value = back;
+  let identity: Identity;
+  let resource: string;
+  if (account) {
+    identity = account.identity;
+    resource = identity.resource ?? '';
+  } else {
+    const ensured = await ensureIdentity({ store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
+    if (!ensured.ok) return ensured;
+    // One agent, one place: a copy whose archive was exported to move it does not come online again here.
+    if (ensured.value.movedAt !== undefined && !o.takeBack) return fail(movedError(ensured.value.movedAt));
+    if (ensured.value.movedAt !== undefined) {
+      const { movedAt: _moved, ...back } = ensured.value;
+      await store.putIdentity(back);
+      ensured.value = back;
+    }
+    const withResource = await ensureResource(store, ensured.value, o.resource);
+    identity = withResource.identity;
+    resource = withResource.resource;
   }
-  const withResource = await ensureResource(store, ensured.value, o.resource);
-  let identity = withResource.identity;
-  const [username] = identity.jid.split('@') as [string];
 
   const events = new Emitter<AgentEvents>();
+  let look = validLook(await store.getSetting<Look>(LOOK_SETTING));
   const storedPolicy = await store.getSetting<SubscriptionPolicy>('friends:policy');
   let policy: SubscriptionPolicy = o.subscriptionPolicy ?? (storedPolicy && SUBSCRIPTION_POLICIES.includes(storedPolicy) ? storedPolicy : 'ask');
   // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
   let society: Society | undefined;
 
-  const connection = createConnection({
-    service: identity.service,
-    domain: identity.domain,
-    username,
-    password: identity.password,
-    resource: withResource.resource,
-    keepaliveMs: o.keepaliveMs,
-    backoff: o.backoff,
-  });
+  const connection =
+    account?.connection ??
+    createConnection({
+      service: identity.service,
+      domain: identity.domain,
+      username: localOf(identity.jid),
+      password: identity.password,
+      resource,
+      keepaliveMs: o.keepaliveMs,
+      backoff: o.backoff,
+    });
   const roster = createRoster({ connection });
   // Our contacts' presence is kept whatever strangers send (the presence map is bounded).
   const presence = createPresence({ connection, keep: (jid) => roster.get(jid) !== undefined });
@@ -334,6 +364,12 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     moved: (at) => events.emit('status', { state: 'error', error: movedError(at) }),
   });
 
+  let early = account;
+  if (account) {
+    const registered = await account.registered;
+    if (!registered.ok) return registered;
+    identity = registered.value;
+  }
   const node: AgentNodeInternals = {
     events,
     archive,
@@ -356,6 +392,13 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
     start: () => {
       // A returning agent thinks again without being asked; a failure only shows in the brain state.
       if (brain.config().backend !== 'none' && brain.state().status === 'none') void brain.load();
+      // A new account's connection started with it; its session may bind now that every listener is here.
+      if (early) {
+        const a = early;
+        early = undefined;
+        a.release();
+        return a.online;
+      }
       return connection.start();
     },
     society: societyLayer,
@@ -375,9 +418,17 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
       await connection.stop();
       await saving;
     },
+    look: () => look,
     async setProfile(p) {
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };
       await store.putIdentity(identity);
+      const nextLook = p.look && validLook(p.look);
+      if (nextLook) {
+        look = nextLook;
+        await store.putSetting(LOOK_SETTING, nextLook);
+        const room = world.rooms().current;
+        if (room) void world.setLook(nextLook, room);
+      }
       events.emit('identity', identity);
       if (connection.status.state === 'online') {
         await announce();

@@ -48,11 +48,11 @@ interface TidepoolDB extends DBSchema {
  * version open and does not close it) fails after BLOCKED_GIVE_UP_MS with a StorageError saying so,
  * instead of waiting forever. `onClosed` hears why our own connection went away later.
  */
-export function openTidepoolDb(onClosed?: (why: string) => void): Promise<IDBPDatabase<TidepoolDB>> {
+export function openTidepoolDb(onClosed?: (why: string) => void, onCreated?: () => void): Promise<IDBPDatabase<TidepoolDB>> {
   return new Promise((resolve, reject) => {
     let gaveUp = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    openWithUpgrades(onClosed, () => {
+    openWithUpgrades(onClosed, onCreated, () => {
       timer ??= setTimeout(() => {
         gaveUp = true;
         reject(new StorageError(BLOCKED, 'blocked'));
@@ -72,9 +72,14 @@ export function openTidepoolDb(onClosed?: (why: string) => void): Promise<IDBPDa
   });
 }
 
-function openWithUpgrades(onClosed: ((why: string) => void) | undefined, blocked: () => void): Promise<IDBPDatabase<TidepoolDB>> {
+function openWithUpgrades(
+  onClosed: ((why: string) => void) | undefined,
+  onCreated: (() => void) | undefined,
+  blocked: () => void,
+): Promise<IDBPDatabase<TidepoolDB>> {
   return openDB<TidepoolDB>(DB_NAME, DB_VERSION, {
     upgrade(db, oldVersion) {
+      if (oldVersion === 0) onCreated?.();
       // Each block upgrades from one version to the next; never edit a shipped block, add a new one.
       if (oldVersion < 1) {
         db.createObjectStore('identities', { keyPath: 'id' });
@@ -111,9 +116,45 @@ export async function listIdentities(): Promise<Identity[]> {
   }
 }
 
-export async function createIdbStore(agentId: string): Promise<AgentStore> {
+/** The database being opened (on a first visit: created), for the tab's claim and then its agent's store. */
+export interface IdbOpening {
+  /** Every stored identity, to pick one no other tab holds. */
+  identities(): Promise<Identity[]>;
+  /** The store of one agent of this origin, on the same connection. */
+  store(agentId: string): Promise<AgentStore>;
+}
+
+/**
+ * Starts opening the database now: a page begins this at once, so that creating it on a new profile
+ * (~100 ms) overlaps with the rest of its start, and lists and opens its store on one connection.
+ */
+export function openIdb(): IdbOpening {
   let closedWhy: string | undefined;
-  const db = await openTidepoolDb((why) => (closedWhy = why));
+  let created = false;
+  const db = openTidepoolDb(
+    (why) => (closedWhy = why),
+    () => (created = true),
+  );
+  db.catch(() => {}); // reported by whichever use awaits it
+  return {
+    identities: async () => {
+      const open = await db;
+      if (created) return []; // made just now, by this open: there is nothing in it to read
+      try {
+        return await open.getAll('identities');
+      } catch (e) {
+        throw storageFailure('read the stored agents', e, closedWhy);
+      }
+    },
+    store: async (agentId) => storeOn(await db, agentId, () => closedWhy),
+  };
+}
+
+export async function createIdbStore(agentId: string): Promise<AgentStore> {
+  return openIdb().store(agentId);
+}
+
+function storeOn(db: IDBPDatabase<TidepoolDB>, agentId: string, closed: () => string | undefined): AgentStore {
   const strip = <T extends { agent: string }>(r: T): Omit<T, 'agent'> => {
     const { agent: _agent, ...rest } = r;
     return rest;
@@ -121,9 +162,9 @@ export async function createIdbStore(agentId: string): Promise<AgentStore> {
   // Every operation fails as a StorageError; a write is one transaction, so a failed one changed nothing.
   const guard = <T>(what: string, op: () => Promise<T>): Promise<T> => {
     try {
-      return op().catch((e: unknown) => Promise.reject(storageFailure(what, e, closedWhy)));
+      return op().catch((e: unknown) => Promise.reject(storageFailure(what, e, closed())));
     } catch (e) {
-      return Promise.reject(storageFailure(what, e, closedWhy)); // a closed connection throws at once
+      return Promise.reject(storageFailure(what, e, closed())); // a closed connection throws at once
     }
   };
   return {

@@ -10,6 +10,7 @@ import {
   type Contact,
   type FriendRequest,
   type Identity,
+  type Look,
   type PeerSkill,
   type SkillView,
 } from '../agent/index.ts';
@@ -33,6 +34,8 @@ export class AgentState {
   notice = $state<string | undefined>();
   ownSkills = $state<SkillView[]>([]);
   brain = $state<BrainState>({ status: 'none' });
+  /** The avatar drawing and colour the person chose (onboarding or Profile). */
+  look = $state<Look | undefined>();
   /** The agent a share link named, offered as a contact to add. */
   introduced = $state<string | undefined>();
   /** Bonds, autonomy, goals and organizations. */
@@ -41,13 +44,17 @@ export class AgentState {
   constructor(readonly node: AgentNode) {
     this.society = new SocietyState(node, (m) => (this.notice = m));
     this.identity = node.identity;
+    this.look = node.look();
     this.status = node.status();
     this.ownSkills = node.skills.list();
     this.brain = node.brain.state();
     node.brain.events.on('state', (b) => (this.brain = b));
     node.skills.events.on('changed', (l) => (this.ownSkills = l));
     node.events.on('status', (s) => (this.status = s));
-    node.events.on('identity', (i) => (this.identity = i));
+    node.events.on('identity', (i) => {
+      this.identity = i;
+      this.look = node.look();
+    });
     // Background problems (a save in the society layer, a publish) do not replace the answer to what the
     // person just did: they show only when nothing else is being shown.
     node.events.on('problem', (p) => (this.notice ??= p.message));
@@ -128,7 +135,7 @@ export class AgentState {
     return r.ok ? r : { ok: false, error: r.error.message };
   }
 
-  saveProfile = (name: string, persona: string) => this.node.setProfile({ name, persona });
+  saveProfile = (name: string, persona: string, look?: Look) => this.node.setProfile({ name, persona, look });
 }
 
 const KEY = Symbol('agent-state');

@@ -1,7 +1,7 @@
 // Which XMPP service a new agent uses, in order: ?service= (with ?domain=), ?domain= alone through
 // XEP-0156 discovery, a config.json next to index.html, the built-in default. An existing agent keeps
 // the service it registered on (its account lives there).
-import { discoverWebSocket } from '../agent/index.ts';
+import { discoverWebSocket } from '../agent/start.ts';
 
 export interface ServiceConfig {
   service: string;

@@ -1,15 +1,12 @@
-// Browser bootstrap: pick this tab's identity, resolve the server, build the node, mount the UI.
-import { mount, unmount } from 'svelte';
-import { claimAgentId, forgetAgentId } from './tab-claim.ts';
-import { askUnlock } from './unlock.ts';
+// Browser bootstrap: paint, then at once open the database and, for what is most likely a new agent, its
+// one socket, while this tab claims its identity and the page's and the node's code arrive (page.ts builds
+// the rest). Only what that needs is in the first download: the connection, the store, the tab claim.
+import './design/tokens.css';
+import { claimAgentId, rememberedAgentId } from './tab-claim.ts';
 import { resolveServiceConfig } from './config.ts';
-import { createAgentNode, createIdbStore, isStorageError, type AgentStore } from '../agent/index.ts';
-import { AgentState } from './agent-state.svelte.ts';
-import { pageModels } from './brains.ts';
-import { agentFromHash } from './share.ts';
-import { startPlan, LOOK_SETTING, type OnboardingChoice } from './onboarding.ts';
-import type { ServiceConfig } from './config.ts';
-import { errorMessage } from '../agent/index.ts';
+import { loadAgentNode, openIdb, startNewAccount, type NewAccount } from '../agent/start.ts';
+import { errorMessage } from '../core/errors.ts';
+import { startPlan } from './start-plan.ts';
 
 const target = document.getElementById('app')!;
 
@@ -26,100 +23,34 @@ function say(message: string) {
   target.replaceChildren(p);
 }
 
-/**
- * A first visit without a name or server in the link: the form until "Go online". Loaded only for
- * new agents, so a returning visitor's first paint carries none of it.
- */
-async function onboard(config: ServiceConfig, store: AgentStore): Promise<OnboardingChoice | undefined> {
-  if (startPlan(location.search, false) !== 'form') return undefined;
-  const { default: Onboarding } = await import('./Onboarding.svelte');
-  target.replaceChildren();
-  const choice = await new Promise<OnboardingChoice>((resolve) => {
-    const form = mount(Onboarding, {
-      target,
-      props: {
-        config,
-        onDone: (c: OnboardingChoice) => {
-          void unmount(form);
-          resolve(c);
-        },
-      },
-    });
-  });
-  say('Creating your agent…');
-  await store.putSetting(LOOK_SETTING, choice.look);
-  return choice;
-}
-
 async function boot() {
   say('Starting your agent…');
-  // The UI is its own chunk, fetched and parsed while the agent registers and connects.
-  const app = import('./App.svelte');
-  app.catch(() => {}); // awaited below, where a failure is reported
+  const db = openIdb();
   try {
-    const [agentId, config] = await Promise.all([claimAgentId(), resolveServiceConfig()]);
-    const store = await createIdbStore(agentId);
-    const existing = await store.getIdentity();
-    const choice = existing ? undefined : await onboard(config, store);
-    const name = existing?.name ?? choice?.name ?? new URLSearchParams(location.search).get('name') ?? randomName();
-    const open = (passphrase?: string) =>
-      createAgentNode({
-        store,
-        service: existing?.service ?? choice?.service ?? config.service,
-        domain: existing?.domain ?? choice?.domain ?? config.domain,
-        name,
-        persona: choice?.persona,
-        models: pageModels,
-        ...(passphrase ? { passphrase } : {}),
-      });
-    let created = await open();
-    // Secrets locked by a passphrase: asked once per load, again after a wrong one.
-    let problem: string | undefined;
-    while (!created.ok && created.error.kind === 'locked') {
-      created = await open(await askUnlock(target, name, problem));
-      problem = created.ok ? undefined : created.error.message;
+    const config = await resolveServiceConfig();
+    const newId = crypto.randomUUID();
+    const claiming = claimAgentId(db.identities, newId);
+    // A tab with no agent of its own yet, sent with a name or server (a quick start): most likely a new
+    // agent. Its socket opens now; the registration is sent once the claim has found no stored agent
+    // free for this tab and the identity is saved (a stored one wins: this account is then dropped).
+    let account: NewAccount | undefined;
+    if (!rememberedAgentId() && startPlan(location.search, false) === 'quick') {
+      const store = claiming.then((c) => (c.fresh ? db.store(c.id) : new Promise<never>(() => {})));
+      const name = new URLSearchParams(location.search).get('name') ?? randomName();
+      account = startNewAccount({ store, id: newId, service: config.service, domain: config.domain, name });
     }
-    if (!created.ok && created.error.kind === 'moved') {
-      // One agent, one place: this tab's agent lives elsewhere now; a fresh tab starts another one.
-      say(created.error.message);
-      const again = document.createElement('button');
-      again.dataset.testid = 'boot-new-agent';
-      again.textContent = 'Start a new agent in this tab';
-      again.onclick = () => {
-        forgetAgentId();
-        location.reload();
-      };
-      target.append(again);
-      return;
+    // Fetched and parsed while the socket opens; a failure is reported where awaited.
+    const page = import('./page.ts');
+    page.catch(() => {});
+    loadAgentNode().catch(() => {});
+    const claim = await claiming;
+    if (account && !claim.fresh) {
+      await account.cancel();
+      account = undefined;
     }
-    if (!created.ok) {
-      say(`Could not create the agent: ${created.error.message}`);
-      return;
-    }
-    const node = created.value;
-    const state = new AgentState(node);
-    const introduced = agentFromHash(location.hash);
-    if (introduced && introduced !== node.identity.jid) state.introduced = introduced;
-    document.addEventListener('visibilitychange', () => node.setActive(!document.hidden));
-    node.setActive(!document.hidden);
-    addEventListener('pagehide', () => void node.stop());
-    // Storage failures elsewhere (saving a setting, an incoming message) still reach the person.
-    addEventListener('unhandledrejection', (ev) => {
-      if (isStorageError(ev.reason)) state.notice = ev.reason.message;
-    });
-    Object.assign(globalThis, { tidepool: node }); // for the console and the end-to-end tests
-    // Connect first: the login socket opens while Svelte renders.
-    void node.start();
-    const { default: App } = await app;
-    target.replaceChildren();
-    mount(App, { target, props: { agent: state } });
-    if (choice && choice.brain.backend !== 'none') {
-      // The model loads while the agent is already online; the Brain panel shows the progress.
-      await node.brain.configure(choice.brain);
-      void node.brain.load().then((r) => {
-        if (!r.ok) state.notice = r.error.message;
-      });
-    }
+    const store = await db.store(claim.id);
+    const { runPage } = await page;
+    await runPage({ target, store, config, agentId: claim.id, account, say, randomName });
   } catch (e) {
     say(`Could not start: ${errorMessage(e)}`);
   }

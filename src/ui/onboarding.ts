@@ -1,14 +1,15 @@
 // First visit: the form's choices, checked, and when to show it at all. Pure: unit-tested.
 // A returning visitor (an identity in this browser) lands on the agent; a link that already says who
 // or where (?name=, ?service=: tests, the bench, an operator's invite) starts at once as before.
-import { fail, ok, type BrainConfig, type Look, type Result } from '../agent/index.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { BrainConfig, Look } from '../agent/index.ts';
 import type { ServiceConfig } from './config.ts';
 
-export const AVATARS = ['🐙', '🦀', '🐚', '🐠', '🦑', '🐢', '🐬', '🪼', '🦭', '⭐', '🌊', '🤖'] as const;
-export type BrainChoice = 'none' | 'in-page' | 'openai';
+import { AVATAR_IDS, avatarId } from './avatar/avatar-art.ts';
 
-/** The store setting under which the chosen look (avatar, colour) is kept for the world feature. */
-export const LOOK_SETTING = 'look';
+/** The drawings one can pick (avatar-art.ts): names, never emoji, so they render without an emoji font. */
+export const AVATARS = AVATAR_IDS;
+export type BrainChoice = 'none' | 'in-page' | 'openai';
 
 export interface OnboardingForm {
   name: string;
@@ -32,14 +33,7 @@ export interface OnboardingChoice {
   brain: BrainConfig;
 }
 
-export type StartPlan = 'resume' | 'quick' | 'form';
-
-export function startPlan(search: string, hasIdentity: boolean): StartPlan {
-  if (hasIdentity) return 'resume';
-  const p = new URLSearchParams(search);
-  if (p.get('onboarding') === 'show') return 'form';
-  return p.get('name') || p.get('service') ? 'quick' : 'form';
-}
+export { startPlan, type StartPlan } from './start-plan.ts';
 
 const ADJECTIVES = ['Brave', 'Calm', 'Curious', 'Gentle', 'Bright', 'Quiet', 'Swift', 'Merry', 'Clever', 'Kind', 'Bold', 'Sunny'] as const;
 const CREATURES = ['Otter', 'Kelp', 'Coral', 'Heron', 'Seal', 'Crab', 'Puffin', 'Urchin', 'Limpet', 'Dolphin', 'Shrimp', 'Starfish'] as const;
@@ -100,7 +94,7 @@ export function validateOnboarding(f: OnboardingForm): Result<OnboardingChoice, 
   if ([...name].length > 64) return problem('name', 'The name can be at most 64 characters');
   const persona = f.persona.trim();
   if (persona.length > 2000) return problem('persona', 'The persona can be at most 2000 characters');
-  const avatar = [...f.avatar.trim()].slice(0, 2).join('') || AVATARS[0];
+  const avatar = avatarId(f.avatar.trim()) ?? AVATARS[0];
   const service = f.service.trim();
   if (!/^wss?:\/\/[^\s]+$/.test(service)) return problem('service', 'The server must be a WebSocket URL (ws:// or wss://)');
   const domain = f.domain.trim().toLowerCase();

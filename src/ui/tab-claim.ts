@@ -2,7 +2,7 @@
 // so two tabs never log in as the same agent. Reload: sessionStorage remembers which identity this
 // tab had, and the lock is released as the old page goes. New tab: it takes a stored identity that
 // no tab holds (your agent from last time), or starts a new one.
-import { listIdentities } from '../agent/index.ts';
+import type { Identity } from '../agent/index.ts';
 
 const SESSION_KEY = 'tidepool.agent';
 const LOCK_PREFIX = 'tidepool-agent:';
@@ -26,22 +26,32 @@ function hold(name: string, wait: boolean, timeoutMs = 3000): Promise<boolean> {
   });
 }
 
-export async function claimAgentId(): Promise<string> {
-  const remembered = sessionStorage.getItem(SESSION_KEY);
+export interface AgentClaim {
+  id: string;
+  /** Minted just now: no identity is stored under it, so a new agent can start without reading the store. */
+  fresh: boolean;
+}
+
+/** The id this tab had before a reload, if any: it will most likely claim it again. */
+export function rememberedAgentId(): string | undefined {
+  return sessionStorage.getItem(SESSION_KEY) ?? undefined;
+}
+
+/** `stored` lists the identities of this origin; `newId` is the id to take when none is free. */
+export async function claimAgentId(stored: () => Promise<Identity[]>, newId: string = crypto.randomUUID()): Promise<AgentClaim> {
+  const remembered = rememberedAgentId();
   // A reload: wait briefly for the previous document of this tab to let go.
-  if (remembered && (await hold(LOCK_PREFIX + remembered, true))) return remembered;
-  const stored = (await listIdentities()).sort((a, b) => a.createdAt - b.createdAt);
-  for (const identity of stored) {
+  if (remembered && (await hold(LOCK_PREFIX + remembered, true))) return { id: remembered, fresh: false };
+  for (const identity of (await stored()).sort((a, b) => a.createdAt - b.createdAt)) {
     // A copy moved elsewhere stays stored (it can be brought back) but no new tab takes it up.
     if (identity.id !== remembered && identity.movedAt === undefined && (await hold(LOCK_PREFIX + identity.id, false))) {
       sessionStorage.setItem(SESSION_KEY, identity.id);
-      return identity.id;
+      return { id: identity.id, fresh: false };
     }
   }
-  const id = crypto.randomUUID();
-  await hold(LOCK_PREFIX + id, false);
-  sessionStorage.setItem(SESSION_KEY, id);
-  return id;
+  await hold(LOCK_PREFIX + newId, false);
+  sessionStorage.setItem(SESSION_KEY, newId);
+  return { id: newId, fresh: true };
 }
 
 /** After importing an identity: make this tab take it on the next load. */

@@ -41,6 +41,7 @@ describe('streamed brain answers', () => {
     await tab.getByTestId('brain-load').click();
     await tab.locator('[data-testid="brain-status"][data-status="ready"]').waitFor({ timeout: 60_000 });
     await tab.getByTestId('brain-autoreply').check();
+    await tab.getByTestId('nav-home').click(); // back to the conversations
     await tab.locator(`[data-testid="contact"][data-jid="${friend.identity.jid}"]`).click();
     await tab.locator('[data-testid="chat-peer"]', { hasText: friend.identity.jid }).waitFor();
 

@@ -90,6 +90,12 @@ describe('the ledger panel', () => {
     await expect
       .poll(() => tab.getByTestId('ledger-receipt').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-seq')}:${e.getAttribute('data-direction')}`)))
       .toEqual(['2:out', '1:in']);
+    // Pictures of the same numbers: the row's sparkline and the peer's chart, one point per receipt, in words too.
+    await expect.poll(() => row(jidOf(bob)).getByTestId('ledger-trend').getAttribute('data-points')).toBe('2');
+    expect(await row(jidOf(bob)).getByTestId('ledger-trend').getAttribute('aria-label')).toMatch(/last 2 receipts, now \+3$/);
+    const chart = tab.getByTestId('ledger-chart');
+    expect(await chart.getAttribute('data-points')).toBe('2');
+    expect(await chart.getAttribute('aria-label')).toBe('the balance after each of the last 2 receipts, from +5 to +3');
   }, 30_000);
 
   test('Export downloads the ledger; Verify checks ours and a picked file; a tampered copy fails at its receipt', async () => {

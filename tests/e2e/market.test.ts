@@ -147,6 +147,7 @@ describe('the marketplace panel', () => {
   }, 30_000);
 
   test('a bounty posted in the panel: Bob bids, the tab awards, Bob delivers, the tab accepts and Bob is paid', async () => {
+    await tab.getByTestId('market-open').click();
     await tab.getByTestId('bounty-post-task').fill('Say <b>hello</b> to the tide');
     await tab.getByTestId('bounty-post-reward').fill(String(REWARD));
     await tab.getByTestId('bounty-post-minutes').fill('10');

@@ -34,6 +34,11 @@ const errors: string[] = [];
 /** Runs `code` against the tab's node (main.ts exposes it as globalThis.tidepool). */
 const inTab = <T>(page: Page, code: string): Promise<T> => page.evaluate(`(async (n) => { ${code} })(globalThis.tidepool)`) as Promise<T>;
 
+/** Opens Profile (a place: a reload keeps it open, and its button toggles it). */
+async function openProfile(page: Page) {
+  if ((await page.locator('[data-testid="place"][data-place="profile"]').count()) === 0) await page.getByTestId('profile-button').click();
+}
+
 beforeAll(async () => {
   bob = await makeNode(service, domain, `bob-mv-${stamp}`, { subscriptionPolicy: 'accept' });
   await startNode(bob);
@@ -61,7 +66,7 @@ afterAll(async () => {
 
 describe('Move this agent', () => {
   test('the tab lists what the archive holds, exports it with a passphrase and stops here for good', async () => {
-    await first.getByTestId('profile-button').click();
+    await openProfile(first);
     const preview = first.getByTestId('move-preview');
     await preview.waitFor();
     await expect.poll(() => preview.locator('[data-part="chains"]').textContent()).toMatch(/1 ledger chain with 2 receipts/);
@@ -103,7 +108,7 @@ describe('Move this agent', () => {
     errors.push(...collectErrors(p));
     await p.goto(pageUrl(inject('pageUrl'), service, domain, `&name=fresh-${stamp}`));
     const fresh = await waitOnline(p);
-    await p.getByTestId('profile-button').click();
+    await openProfile(p);
     const text = readFileSync(file, 'utf8');
     const doc = JSON.parse(text) as { ciphertext: string };
     const c = doc.ciphertext;
@@ -160,7 +165,7 @@ describe('Move this agent', () => {
     const p = second;
     const bobJid = JSON.stringify(jidOf(bob));
     const dir = tempDir('tidepool-move-node-');
-    await p.getByTestId('profile-button').click();
+    await openProfile(p);
     await p.getByTestId('move-passphrase').fill(PASS);
     await p.getByTestId('move-passphrase-again').fill(PASS);
     const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('move-export').click()]);
@@ -185,7 +190,7 @@ describe('Move this agent', () => {
     await p.getByTestId('boot-new-agent').click();
     const other = await waitOnline(p);
     expect(bare(other).toLowerCase()).not.toBe(annJid);
-    await p.getByTestId('profile-button').click();
+    await openProfile(p);
     await p.getByTestId('import').setInputFiles(fromNode);
     await p.getByTestId('import-passphrase').fill(PASS);
     await p.getByTestId('import-open').click();

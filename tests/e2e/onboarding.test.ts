@@ -55,7 +55,7 @@ describe('onboarding', () => {
   test('fill and go online: the agent has the chosen name and persona', async () => {
     await p.setViewportSize({ width: 1100, height: 800 });
     await p.getByTestId('onboard-persona').fill('Walks the reef at low tide. <b>not bold</b>');
-    await p.locator('[data-testid="onboard-avatar"][value="🦀"]').check({ force: true });
+    await p.locator('[data-testid="onboard-avatar"][value="crab"]').check({ force: true });
     await p.getByTestId('onboard-brain-openai').check();
     await p.getByTestId('onboard-model').waitFor();
     await p.getByTestId('onboard-brain-none').check();
@@ -68,6 +68,8 @@ describe('onboarding', () => {
     expect(await p.getByTestId('agent-name').textContent()).toBe(NAME);
     expect(await inTab((n) => [n.identity.name, n.identity.persona])).toEqual([NAME, 'Walks the reef at low tide. <b>not bold</b>']);
     expect(await p.getByTestId('onboarding').count()).toBe(0);
+    // The chosen drawing is the agent's face in the header (an SVG of ours, no emoji font needed).
+    expect(await p.locator('header svg[data-avatar]').first().getAttribute('data-avatar')).toBe('crab');
     await screenshot(p, 'dashboard');
   }, 30_000);
 

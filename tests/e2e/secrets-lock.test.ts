@@ -35,6 +35,11 @@ const everythingStored = () =>
     return out.join('\n');
   });
 
+/** Opens Profile (a place: a reload keeps it open, and its button toggles it). */
+async function openProfile(page: Page) {
+  if ((await page.locator('[data-testid="place"][data-place="profile"]').count()) === 0) await page.getByTestId('profile-button').click();
+}
+
 beforeAll(async () => {
   ctx = await launchProfile();
   page = await ctx.newPage();
@@ -51,7 +56,7 @@ afterAll(async () => {
 describe('secrets locked in the page', () => {
   test('the stored password is in clear before; a short passphrase is refused; locked, it is gone from IndexedDB', async () => {
     expect(await everythingStored()).toContain(password);
-    await page.getByTestId('profile-button').click();
+    await openProfile(page);
     await page.getByTestId('lock-passphrase').fill('short');
     await page.getByTestId('lock-toggle').click();
     await expect.poll(() => page.getByTestId('lock-outcome').textContent()).toMatch(/at least 8 characters/);
@@ -74,7 +79,7 @@ describe('secrets locked in the page', () => {
   });
 
   test('unlocked again, the secrets are in clear and a reload asks nothing', async () => {
-    await page.getByTestId('profile-button').click();
+    await openProfile(page);
     await page.getByTestId('lock-passphrase').fill(PASS);
     await page.getByTestId('lock-toggle').click();
     await expect.poll(() => page.getByTestId('secrets-lock').getAttribute('data-locked')).toBe('false');

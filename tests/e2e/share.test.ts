@@ -39,6 +39,7 @@ describe('share', () => {
     await waitOnline(b);
     await expect.poll(() => b.getByTestId('add-jid').inputValue()).toBe(jidA);
     await b.getByTestId('add-button').click();
+    await a.getByTestId('nav-home').click(); // friend requests wait with the contacts
     await a.locator('[data-testid="request"]').waitFor();
   });
 });

@@ -226,6 +226,7 @@ describe('browser -> browser skills', () => {
     await waitOnline(tab2);
     await tab2.getByTestId('add-jid').fill(bare(tabJid));
     await tab2.getByTestId('add-button').click();
+    await tab.getByTestId('nav-home').click(); // the request waits with the contacts, at home
     const req = tab.locator('[data-testid="request"]');
     await req.getByTestId('accept').click();
     await tab2.locator(`[data-testid="contact"][data-jid="${bare(tabJid)}"][data-presence="available"]`).waitFor();

@@ -69,6 +69,7 @@ describe('society in the page', () => {
     await tab.getByTestId('kill-switch-bar').waitFor();
     expect(await inTab((n) => n.society.autonomy.policy().mode)).toBe('on');
     await screenshot(tab, 'autonomy');
+    await tab.getByTestId('nav-home').click(); // back to the contacts, where the society shows
   });
 
   test('Ann meets the tab through Cat; the tab accepts because Cat vouches for Ann', async () => {
@@ -146,6 +147,7 @@ describe('society in the page', () => {
   }, 45_000);
 
   test("the tab's activity log shows its decisions with their reasons", async () => {
+    await tab.getByTestId('autonomy-button').click();
     const decisions = tab.locator('[data-testid="activity-entry"][data-kind="decide"]');
     const bond = decisions.filter({ hasText: `accept-bond → ${jidOf(ann)}` });
     await bond.first().waitFor();
@@ -163,6 +165,7 @@ describe('society in the page', () => {
     await tab.locator('[data-testid="autonomy-state"][data-mode="off"]').waitFor();
     expect(await tab.getByTestId('kill-switch-bar').count()).toBe(0);
     expect(await inTab((n) => n.society.autonomy.policy().mode)).toBe('off');
+    await tab.getByTestId('nav-home').click(); // proposals wait with the contacts
 
     expect((await cat.society.bonds.propose(tabJid, 'close-friend')).ok).toBe(true);
     const proposal = tab.locator(`[data-testid="bond-proposal"][data-jid="${jidOf(cat)}"][data-level="close-friend"]`);

@@ -1,7 +1,7 @@
 // Two tabs of one browser are two agents: they register, befriend each other, chat; reload keeps identity.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchProfile, pageUrl, waitOnline } from '../helpers/browser.ts';
+import { collectErrors, isRegistration, launchProfile, pageUrl, recordSockets, socketLog, waitOnline } from '../helpers/browser.ts';
 import { screenshot } from '../helpers/screenshots.ts';
 import { bare } from '../helpers/nodes.ts';
 
@@ -15,6 +15,7 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   ctx = await launchProfile();
+  await recordSockets(ctx);
   a = await ctx.newPage();
   errors.push(...collectErrors(a));
   await a.goto(url);
@@ -33,6 +34,17 @@ describe('two tabs', () => {
     expect(jidA).toMatch(/^[a-z0-9-]+@localhost\/.+/);
     expect(jidB).toMatch(/^[a-z0-9-]+@localhost\/.+/);
     expect(bare(jidA)).not.toBe(bare(jidB));
+  });
+
+  test('each registered on its login stream: one WebSocket, one registration, then the login on it', async () => {
+    for (const tab of [a, b]) {
+      const sockets = await socketLog(tab);
+      expect(sockets.length).toBe(1);
+      const frames = sockets[0]!;
+      expect(frames.filter(isRegistration).length).toBe(1);
+      const auth = frames.findIndex((f) => f.includes('urn:ietf:params:xml:ns:xmpp-sasl'));
+      expect(auth).toBeGreaterThan(frames.findIndex(isRegistration));
+    }
   });
 
   test('befriend: A adds B, B accepts, both see each other online', async () => {
@@ -81,6 +93,9 @@ describe('two tabs', () => {
     const c = await ctx.newPage();
     await c.goto(url);
     expect(bare(await waitOnline(c))).toBe(bare(jidB));
+    // The tab opened a socket for a new account at once, but claimed the stored agent before registering:
+    // no account was made for nothing.
+    expect((await socketLog(c)).flat().filter(isRegistration)).toEqual([]);
     // A is still open and keeps its own agent.
     expect(bare((await a.locator('[data-testid="jid"]').getAttribute('data-full'))!)).toBe(bare(jidA));
   });

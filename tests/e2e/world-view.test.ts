@@ -25,6 +25,43 @@ let nodes: AgentNode[] = [];
 const view = () => tab.getByTestId('world-view');
 const attr = async (name: string) => Number(await view().getAttribute(name));
 
+interface Trace {
+  from: string;
+  to: string;
+  t: number;
+  at: { x: number; y: number; z?: number };
+  source: { x: number; y: number; z?: number };
+  target: { x: number; y: number; z?: number };
+}
+const traces = () => tab.evaluate(() => (globalThis as unknown as { tidepoolWorld?: { trace(): unknown[] } }).tidepoolWorld?.trace() ?? []) as Promise<Trace[]>;
+const gap = (a: Trace['at'], b: Trace['at']) => Math.hypot(a.x - b.x, a.y - b.y, (a.z ?? 0) - (b.z ?? 0));
+
+/**
+ * Watches the pulse of one exchange on its way: early on it is nearer its sender, late nearer its receiver.
+ * (Nearer, not "closer than a moment ago": the layout may still be moving both ends.)
+ */
+async function travels(from: string, to: string) {
+  const find = (p: Trace) => p.from === from && p.to === to;
+  let early: Trace | undefined;
+  await expect.poll(async () => (early = (await traces()).find((p) => find(p) && p.t < 0.35)), { timeout: 15_000, interval: 20 }).toBeDefined();
+  expect(gap(early!.at, early!.source)).toBeLessThan(gap(early!.at, early!.target));
+  let late: Trace | undefined;
+  await expect.poll(async () => (late = (await traces()).find((p) => find(p) && p.t > 0.65)), { timeout: 5_000, interval: 20 }).toBeDefined();
+  expect(late!.t).toBeGreaterThan(early!.t);
+  expect(gap(late!.at, late!.target)).toBeLessThan(gap(late!.at, late!.source));
+}
+
+/** A message from a Node agent to the tab: its pulse heads for the tab. */
+async function pulseTowardsTab(from: AgentNode) {
+  expect((await from.conversations.send(tabJid, `towards you ${Date.now()}`)).ok).toBe(true);
+  await travels(jidOf(from), tabJid);
+}
+
+/** The names shown in the scene without pointing at anything: the 3D view's DOM labels. */
+const sceneLabels = () => tab.locator('[data-testid="world-view"] .world-label').allTextContents();
+/** What the renderer says it drew as names in its last frame (2D: fillText on the canvas; 3D: its labels). */
+const drawnLabels = () => tab.evaluate(() => (globalThis as unknown as { tidepoolWorld?: { labels(): string[] } }).tidepoolWorld?.labels() ?? []);
+
 beforeAll(async () => {
   const names = [EVIL, ...Array.from({ length: N - 1 }, (_, i) => `w${i}-${stamp}`)];
   nodes = await Promise.all(names.map((n) => makeNode(service, domain, n, { subscriptionPolicy: 'accept' })));
@@ -72,10 +109,34 @@ describe('world view', () => {
     await screenshot(tab, 'world-3d');
   }, 30_000);
 
-  test('a chat message from a Node agent to the tab becomes a pulse', async () => {
+  test("in 3D, the tab's own name and every friend's are in the scene without pointing", async () => {
+    const names = [`world-${stamp}`, ...Array.from({ length: N - 1 }, (_, i) => `w${i}-${stamp}`)];
+    await expect.poll(sceneLabels, { timeout: 15_000 }).toEqual(expect.arrayContaining(names));
+    expect(await drawnLabels()).toEqual(expect.arrayContaining(names));
+    // Avatars are drawings, not a font: each agent's label carries its SVG.
+    expect(await tab.locator('[data-testid="world-view"] .world-label img[src^="data:image/svg+xml"]').count()).toBeGreaterThanOrEqual(N + 1);
+  });
+
+  test('a chat message from a Node agent to the tab becomes a pulse that travels to the tab', async () => {
     const before = await attr('data-pulses');
-    expect((await nodes[1]!.conversations.send(tabJid, 'hello, world view')).ok).toBe(true);
-    await expect.poll(() => attr('data-pulses'), { timeout: 15_000 }).toBeGreaterThan(before);
+    await pulseTowardsTab(nodes[1]!);
+    expect(await attr('data-pulses')).toBeGreaterThan(before);
+    // And the other way: the tab's message to a friend heads for the friend.
+    expect(
+      await tab.evaluate(
+        (to) => (globalThis as unknown as { tidepool: AgentNode }).tidepool.conversations.send(to, 'and back').then((r) => r.ok),
+        jidOf(nodes[2]!),
+      ),
+    ).toBe(true);
+    await travels(tabJid, jidOf(nodes[2]!));
+  });
+
+  test('follow mode keeps the latest exchange in view', async () => {
+    await tab.getByTestId('world-follow').click();
+    expect(await tab.getByTestId('world-follow').getAttribute('aria-pressed')).toBe('true');
+    await pulseTowardsTab(nodes[3]!);
+    await tab.getByTestId('world-follow').click();
+    expect(await tab.getByTestId('world-legend').textContent()).toMatch(/message.*skill call.*payment/);
   });
 
   test('the flat view draws the same agents and animates pulses too', async () => {
@@ -85,6 +146,11 @@ describe('world view', () => {
     const before = await attr('data-pulses');
     expect((await nodes[2]!.conversations.send(tabJid, 'seen flat')).ok).toBe(true);
     await expect.poll(() => attr('data-pulses'), { timeout: 15_000 }).toBe(before + 1);
+    // The flat view tells the same: every name is drawn without pointing, and the pulse heads for the receiver.
+    const names = [`world-${stamp}`, ...Array.from({ length: N - 1 }, (_, i) => `w${i}-${stamp}`)];
+    await expect.poll(drawnLabels, { timeout: 10_000 }).toEqual(expect.arrayContaining(names));
+    expect(await sceneLabels()).toEqual([]);
+    await pulseTowardsTab(nodes[4]!);
     await screenshot(tab, 'world-2d');
   });
 
@@ -96,7 +162,8 @@ describe('world view', () => {
     expect(await evil.textContent()).toBe(EVIL);
     await evil.click();
     await expect.poll(() => tab.getByTestId('world-card-name').textContent()).toBe(EVIL);
-    expect(await tab.locator('img').count()).toBe(0);
+    // The only images on the page are our own avatar drawings: nothing was made from the markup.
+    expect(await tab.locator('img:not([src^="data:image/svg+xml"])').count()).toBe(0);
     expect(dialogs).toBe(0);
     await screenshot(tab, 'world-card');
   });

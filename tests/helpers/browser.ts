@@ -40,3 +40,36 @@ export function collectErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
+
+/**
+ * Installs, before the page's own scripts, a record of every WebSocket the page makes and every frame it
+ * sends, so a test can count the sockets and see what went over them (read it with socketLog).
+ */
+export async function recordSockets(target: Page | BrowserContext): Promise<void> {
+  await target.addInitScript(() => {
+    const w = window as unknown as { __sockets: string[][]; WebSocket: typeof WebSocket };
+    w.__sockets = [];
+    const Native = w.WebSocket;
+    w.WebSocket = new Proxy(Native, {
+      construct(target, args) {
+        const sent: string[] = [];
+        w.__sockets.push(sent);
+        const ws = Reflect.construct(target, args) as WebSocket;
+        const send = ws.send.bind(ws);
+        ws.send = (data) => {
+          sent.push(String(data));
+          send(data);
+        };
+        return ws;
+      },
+    });
+  });
+}
+
+/** What recordSockets saw: per WebSocket the page made, the frames it sent, in order. */
+export function socketLog(page: Page): Promise<string[][]> {
+  return page.evaluate(() => (window as unknown as { __sockets?: string[][] }).__sockets ?? []);
+}
+
+/** A XEP-0077 registration (the set with a username, not the form request) among sent frames. */
+export const isRegistration = (frame: string) => /jabber:iq:register/.test(frame) && /<username>/.test(frame);

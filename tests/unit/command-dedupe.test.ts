@@ -170,6 +170,21 @@ describe('reply cache', () => {
     expect(await cache.answer('a', '1', 'p', async () => 'new')).toBe('new');
   });
 
+  test('an answer that expired behind one still running is not given again, and goes once it reaches the front', async () => {
+    let t = 0;
+    const cache = createReplyCache<string>({ sizeOf: () => 1, ttlMs: 100, now: () => t });
+    let release: (v: string) => void = () => {};
+    const slow = cache.answer('a', 'slow', 'p', () => new Promise<string>((r) => (release = r)));
+    expect(await cache.answer('a', 'fast', 'p', async () => 'first')).toBe('first');
+    t = 500; // 'fast' expired; 'slow', older and still running, keeps the walk from reaching it
+    expect(await cache.answer('a', 'fast', 'p', async () => 'again')).toBe('again');
+    release('done');
+    expect(await slow).toBe('done');
+    t = 1000; // both done and expired now: the next request's trim forgets them
+    await cache.answer('a', 'other', 'p', async () => 'x');
+    expect(cache.size()).toBe(1);
+  });
+
   test('fingerprints differ for different payloads of the same length', () => {
     expect(fingerprint('<a x="1"/>')).not.toBe(fingerprint('<a x="2"/>'));
     expect(fingerprint('')).not.toBe(fingerprint('\u0000'));

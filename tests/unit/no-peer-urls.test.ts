@@ -122,6 +122,30 @@ const REVIEWED: Reviewed[] = [
     code: "<a href={xmppUri(fullJid, { type: 'command', node: k.node })}",
     reason: 'an xmpp: URI built from our own full JID and our own skill nodes; a link the person may click, nothing is loaded',
   },
+  {
+    file: 'src/ui/nav/Nav.svelte',
+    kind: 'markup-url',
+    code: '<a',
+    reason: "the navigation's links: each href is routeHash() of one of our own places, a '#/…' fragment of this page; nothing is loaded",
+  },
+  {
+    file: 'src/ui/world/render-2d.ts',
+    kind: 'media-element',
+    code: 'img = new Image(2 * R, 2 * R);',
+    reason: 'an image element for an avatar drawing; its source is set on the next line from our own SVG',
+  },
+  {
+    file: 'src/ui/world/render-2d.ts',
+    kind: 'media-element',
+    code: 'img.src = avatarDataUrl(art, 2 * R);',
+    reason: 'a data: URL of our own SVG (avatar-art.ts): shapes and colours of ours; a peer only picks which, nothing is fetched',
+  },
+  {
+    file: 'src/ui/world/render-3d.ts',
+    kind: 'media-element',
+    code: 'img.src = avatarUrl(n);',
+    reason: 'a data: URL of our own SVG (avatar-art.ts): shapes and colours of ours; a peer only picks which, nothing is fetched',
+  },
 ];
 
 function sourceFiles(dir: string): string[] {

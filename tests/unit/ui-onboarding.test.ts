@@ -30,13 +30,13 @@ describe('onboarding', () => {
   });
 
   test('a valid form becomes the choice: trimmed, with a look and no brain', () => {
-    const r = validateOnboarding(form({ name: '  Kelp ', persona: ' curious ', avatar: '🦀' }));
+    const r = validateOnboarding(form({ name: '  Kelp ', persona: ' curious ', avatar: 'crab' }));
     expect(r).toEqual({
       ok: true,
       value: {
         name: 'Kelp',
         persona: 'curious',
-        look: { avatar: '🦀', color: colorFor('Kelp') },
+        look: { avatar: 'crab', color: colorFor('Kelp') },
         service: config.service,
         domain: 'localhost',
         brain: { backend: 'none', autoReply: false },

@@ -1,16 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  agentId,
-  buildGraph,
-  cleanLabel,
-  escapeHtml,
-  initials,
-  linkBetween,
-  orgId,
-  placeId,
-  treasureId,
-  type GraphInput,
-} from '../../src/ui/world/graph-model.ts';
+import { agentId, buildGraph, cleanLabel, escapeHtml, linkBetween, orgId, placeId, treasureId, type GraphInput } from '../../src/ui/world/graph-model.ts';
 import type { WorldSnapshot } from '../../src/agent/world/types.ts';
 
 const contact = (jid: string, available = true, mutual = true, name?: string) => ({ jid, name, mutual, presence: { available } });
@@ -68,7 +57,8 @@ describe('world graph model', () => {
     const ann = g.nodes.find((n) => n.id === 'agent:ann@x')!;
     // Merged with the contact: one node, online (present in the world), with the world's look and place.
     expect(g.nodes.filter((n) => n.id === 'agent:ann@x')).toHaveLength(1);
-    expect(ann).toMatchObject({ online: true, x: 100, y: 200, avatar: '🐙', color: '#112233' });
+    // A look saved as the old emoji still names its drawing.
+    expect(ann).toMatchObject({ online: true, x: 100, y: 200, avatar: 'octopus', color: '#112233' });
     expect(g.nodes.some((n) => n.id === 'agent:gone@x')).toBe(false);
     expect(g.nodes.find((n) => n.id === 'agent:zed@x')!.x).toBeUndefined();
     expect(g.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([placeId('ann@x', 'p1'), treasureId('ann@x', 't1')]));
@@ -119,11 +109,33 @@ describe('world graph model', () => {
     expect(g.nodes.map((n) => n.label)).toEqual(['Me', 'Ann', 'mine']);
   });
 
-  test('initials: two words, or the start of one', () => {
-    expect(initials('reef walker')).toBe('RW');
-    expect(initials('kelp-4f2a')).toBe('K4');
-    expect(initials('anemone')).toBe('AN');
-    expect(initials('<>')).toBe('?');
+  test('labelled at all times: ourselves, friends and whoever is talking; not strangers, places or treasures', () => {
+    const g = buildGraph(
+      base({
+        contacts: [contact('friend@x', true, true), contact('asked@x', true, false), contact('quiet@x', true, false)],
+        talks: [{ from: 'asked@x', to: 'me@x' }],
+      }),
+    );
+    const labelled = Object.fromEntries(g.nodes.map((n) => [n.id, n.labelled]));
+    expect(labelled).toMatchObject({ 'agent:me@x': true, 'agent:friend@x': true, 'agent:asked@x': true, 'agent:quiet@x': false });
+  });
+
+  test('a look names a shipped drawing or nothing: peer text never becomes the avatar', () => {
+    const world: WorldSnapshot = {
+      room: 'w@muc.x',
+      agents: [
+        { jid: 'a@x', nick: 'A', present: true, x: 1, y: 1, look: { avatar: 'crab', color: '#112233' } },
+        { jid: 'b@x', nick: 'B', present: true, x: 1, y: 1, look: { avatar: '<svg onload=x>', color: 'red;x' } },
+      ],
+      places: [],
+      treasures: [],
+      log: [],
+    };
+    const g = buildGraph(base({ world }));
+    expect(g.nodes.find((n) => n.id === 'agent:a@x')).toMatchObject({ avatar: 'crab', color: '#112233' });
+    const b = g.nodes.find((n) => n.id === 'agent:b@x')!;
+    expect(b.avatar).toBeUndefined();
+    expect(b.color).toMatch(/^#[0-9a-f]{6}$/i);
   });
 
   test('labels are one bounded line with a fallback', () => {

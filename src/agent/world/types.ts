@@ -5,10 +5,22 @@
 // changed only by its owner, a treasure claimed only through its owner's reveal.
 
 export interface Look {
-  /** One emoji or up to 2 letters. */
+  /** The name of an avatar drawing (octopus, crab…; older looks hold an emoji): at most 8 characters. */
   avatar: string;
   /** CSS hex colour, #rrggbb. */
   color: string;
+}
+
+/** The store setting the agent's own look is kept under. */
+export const LOOK_SETTING = 'look';
+
+/** A look as the world accepts it (the same bounds as a `look` event), else undefined. */
+export function validLook(v: unknown): Look | undefined {
+  const l = v as Partial<Look> | undefined;
+  if (typeof l?.avatar !== 'string' || typeof l.color !== 'string') return undefined;
+  const avatar = l.avatar.trim();
+  if (!avatar || [...avatar].length > 8 || avatar.length > 16 || !/^#[0-9a-fA-F]{6}$/.test(l.color)) return undefined;
+  return { avatar, color: l.color.toLowerCase() };
 }
 
 export interface WorldAgent {

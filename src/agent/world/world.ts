@@ -228,7 +228,7 @@ export async function createWorld(d: WorldDeps): Promise<World> {
       const r = inRoom(room);
       if (!r.ok) return Promise.resolve(r);
       if (!validAvatar(look.avatar) || !/^#[0-9a-fA-F]{6}$/.test(look.color))
-        return Promise.resolve(fail({ kind: 'invalid', message: 'a look is one emoji or up to 2 letters and a #rrggbb colour' }));
+        return Promise.resolve(fail({ kind: 'invalid', message: 'a look is the name of a drawing (up to 8 characters) and a #rrggbb colour' }));
       const a = rooms.get(r.value)!.agents[me()];
       return mover.look(r.value, { avatar: look.avatar, color: look.color.toLowerCase() }, a ? { x: a.x, y: a.y } : { x: 0, y: 0 });
     },

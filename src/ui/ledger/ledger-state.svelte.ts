@@ -2,6 +2,7 @@
 // of the page (`ledgerStateOf`), so refusals that arrive while the panel is closed are still listed.
 import { bareOf, receiptHash, verifyExport, type AgentNode, type CreditLimitSettings } from '../../agent/index.ts';
 import type { Outcome } from '../outcome.ts';
+import { balanceSteps } from '../charts/series.ts';
 import {
   ledgerFileName,
   limitsFromForm,
@@ -16,6 +17,7 @@ import {
   type LimitsForm,
   type PayForm,
   type ReceiptRow,
+  TREND_POINTS,
 } from './ledger-view.ts';
 
 /** The part of the agent the ledger panel reads and drives. */
@@ -77,7 +79,13 @@ export class LedgerState {
   refresh() {
     const names = new Map(this.node.contacts.list().map((c) => [c.jid, c.name]));
     this.rows = sortBalances(
-      this.node.ledger.balances().map((b) => ({ ...b, name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined })),
+      this.node.ledger.balances().map((b) => ({
+        ...b,
+        name: names.get(b.peer) || this.node.society.memory.get(b.peer)?.name || undefined,
+        trend: balanceSteps(this.node.ledger.chain(b.peer), this.self())
+          .slice(-TREND_POINTS)
+          .map((s) => s.value),
+      })),
     );
     this.limits = this.node.creditLimits.settings();
   }

@@ -21,7 +21,12 @@ export const MEMO_CHARS = 200;
 export interface BalanceRow extends BalanceView {
   /** The peer's name where we know it (roster or peer memory): peer-controlled text. */
   name?: string;
+  /** Our balance after each of the latest receipts, oldest first (the row's sparkline). */
+  trend?: number[];
 }
+
+/** How many of a chain's latest receipts a balance row draws. */
+export const TREND_POINTS = 40;
 
 /** Largest debts either way first, then by JID, so the list does not jump around between equal rows. */
 export function sortBalances(rows: readonly BalanceRow[]): BalanceRow[] {

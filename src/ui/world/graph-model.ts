@@ -2,6 +2,7 @@
 // world) as nodes and links. Pure: the renderers draw it, the tests check it. Ids are stable (derived
 // from JIDs and world keys) so an update keeps every node where the layout put it.
 import { bareOf, type WorldSnapshot } from '../../agent/index.ts';
+import { avatarId, type AvatarId } from '../avatar/avatar-art.ts';
 
 export type NodeKind = 'self' | 'agent' | 'org' | 'place' | 'treasure';
 export type LinkKind = 'friend' | 'member' | 'ally' | 'owns' | 'talk';
@@ -11,9 +12,11 @@ export interface GraphNode {
   kind: NodeKind;
   /** Peer-controlled for agents, orgs and places: render as text only. */
   label: string;
-  /** An emoji or up to two letters. */
-  avatar: string;
+  /** A shipped drawing the agent chose (avatar-art.ts); none: a pattern from its JID. Agents only. */
+  avatar?: AvatarId;
   color: string;
+  /** Named in the scene at all times (ourselves, friends, whoever is talking); others on pointing. */
+  labelled: boolean;
   online: boolean;
   /** Bare JID (agents, self) or room JID (orgs). */
   jid?: string;
@@ -76,18 +79,8 @@ export function cleanLabel(text: string | undefined, fallback: string): string {
   return s.length > LABEL_MAX ? `${s.slice(0, LABEL_MAX - 1)}…` : s;
 }
 
-/** Initials of the first two words (or the first two letters of one word): for agents with no avatar. */
-export function initials(name: string): string {
-  const words = name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const letters = words.length >= 2 ? [...words[0]!][0]! + [...words[1]!][0]! : [...(words[0] ?? '')].slice(0, 2).join('');
-  return (letters || '?').toUpperCase();
-}
-
-/** Avatars are one emoji or up to 2 letters; anything longer from a peer is cut. */
-function cleanAvatar(a: string | undefined, name: string): string {
-  const chars = [...(a ?? '').trim()];
-  return chars.length === 0 ? initials(name) : chars.slice(0, 2).join('');
-}
+/** What the avatars and the 2D canvas draw for a node: the seed of its generated pattern. */
+export const seedOf = (n: Pick<GraphNode, 'jid' | 'id'>) => n.jid ?? n.id;
 
 function cleanColor(c: string | undefined, kind: NodeKind): string {
   return c && /^#[0-9a-fA-F]{6}$/.test(c) ? c : KIND_COLORS[kind];
@@ -104,9 +97,10 @@ export function buildGraph(input: GraphInput): GraphModel {
       nodes.set(n.id, {
         ...prev,
         online: prev.online || n.online,
+        labelled: prev.labelled || n.labelled,
         x: n.x ?? prev.x,
         y: n.y ?? prev.y,
-        avatar: n.avatar || prev.avatar,
+        avatar: n.avatar ?? prev.avatar,
         color: prev.kind === 'self' ? prev.color : n.color,
       });
       return true;
@@ -125,18 +119,20 @@ export function buildGraph(input: GraphInput): GraphModel {
     id: agentId(selfJid),
     kind: 'self',
     label: selfName,
-    avatar: cleanAvatar(input.self.avatar, selfName),
+    avatar: avatarId(input.self.avatar),
     color: cleanColor(input.self.color, 'self'),
     online: true,
+    labelled: true,
     jid: selfJid,
   });
+  const talking = new Set((input.talks ?? []).flatMap((t) => [bareLower(t.from), bareLower(t.to)]));
 
   // Online friends first: they are what the person came to see when the bound cuts.
   const contacts = [...input.contacts].sort((a, b) => Number(b.presence.available) - Number(a.presence.available));
   for (const c of contacts) {
     const jid = bareLower(c.jid);
     const label = cleanLabel(input.names?.[jid] || c.name, jid.split('@')[0]!);
-    add({ id: agentId(jid), kind: 'agent', label, avatar: initials(label), color: KIND_COLORS.agent, online: c.presence.available, jid });
+    add({ id: agentId(jid), kind: 'agent', label, color: KIND_COLORS.agent, online: c.presence.available, labelled: c.mutual || talking.has(jid), jid });
   }
   const world = input.world;
   for (const a of world?.agents ?? []) {
@@ -146,9 +142,10 @@ export function buildGraph(input: GraphInput): GraphModel {
       id: agentId(a.jid),
       kind: 'agent',
       label,
-      avatar: cleanAvatar(a.look?.avatar, label),
+      avatar: avatarId(a.look?.avatar),
       color: cleanColor(a.look?.color, 'agent'),
       online: true,
+      labelled: talking.has(bareLower(a.jid)),
       jid: bareLower(a.jid),
       x: finite(a.x),
       y: finite(a.y),
@@ -159,9 +156,9 @@ export function buildGraph(input: GraphInput): GraphModel {
       id: orgId(o.room),
       kind: 'org',
       label: cleanLabel(o.name, o.room.split('@')[0]!),
-      avatar: '⬡',
       color: KIND_COLORS.org,
       online: true,
+      labelled: true,
       jid: o.room.toLowerCase(),
     });
   }
@@ -170,16 +167,16 @@ export function buildGraph(input: GraphInput): GraphModel {
       id: placeId(p.owner, p.id),
       kind: 'place',
       label: cleanLabel(p.name, p.id),
-      avatar: '⌂',
       color: KIND_COLORS.place,
       online: true,
+      labelled: false,
       x: finite(p.x),
       y: finite(p.y),
     });
   }
   for (const t of world?.treasures ?? []) {
     if (t.claimedBy) continue;
-    add({ id: treasureId(t.owner, t.id), kind: 'treasure', label: cleanLabel(t.hint, 'treasure'), avatar: '◆', color: KIND_COLORS.treasure, online: true });
+    add({ id: treasureId(t.owner, t.id), kind: 'treasure', label: cleanLabel(t.hint, 'treasure'), color: KIND_COLORS.treasure, online: true, labelled: false });
   }
 
   const links = new Map<string, GraphLink>();

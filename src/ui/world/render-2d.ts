@@ -1,14 +1,37 @@
 // The 2D fallback: the same model on a canvas (force layout, or world positions when known), pulses
 // as dots moving from sender to receiver. Names are drawn with fillText: text, never markup. The
 // animation loop runs only while the layout moves or a pulse travels.
-import { LINK_COLORS, type GraphModel, type GraphNode } from './graph-model.ts';
+import { LINK_COLORS, agentId, seedOf, type GraphModel, type GraphNode } from './graph-model.ts';
 import { ForceLayout } from './layout-2d.ts';
-import { PULSE_COLORS, type Pulse } from './pulses.ts';
-import type { RendererOptions, WorldRenderer } from './renderer.ts';
-import { agentId } from './graph-model.ts';
+import { PULSE_COLORS } from './pulses.ts';
+import { PULSE_MS, type PulseTrace, type RendererOptions, type WorldRenderer } from './renderer.ts';
+import { avatarArt, avatarDataUrl } from '../avatar/avatar-art.ts';
 
-const PULSE_MS = 1200;
 const R = 11;
+
+/** Avatar images by drawing and colour: decoded once, drawn every frame. Bounded by the node bound. */
+function avatarImages(onLoad: () => void) {
+  const cache = new Map<string, HTMLImageElement>();
+  return (n: GraphNode): HTMLImageElement | undefined => {
+    const art = avatarArt({ avatar: n.avatar, color: n.color }, seedOf(n));
+    const key = `${art.id}:${art.background}:${art.id === 'generated' ? seedOf(n) : ''}`;
+    let img = cache.get(key);
+    if (!img) {
+      if (cache.size > 600) cache.clear();
+      img = new Image(2 * R, 2 * R);
+      img.onload = onLoad;
+      img.src = avatarDataUrl(art, 2 * R); // our own SVG (avatar-art.ts): no peer text, no network
+      cache.set(key, img);
+    }
+    return img.complete ? img : undefined;
+  };
+}
+
+function hexagon(ctx: CanvasRenderingContext2D, x: number, y: number, r: number) {
+  ctx.moveTo(x + r, y);
+  for (let i = 1; i < 6; i++) ctx.lineTo(x + r * Math.cos((i * Math.PI) / 3), y + r * Math.sin((i * Math.PI) / 3));
+  ctx.closePath();
+}
 
 export function createRenderer2d(o: RendererOptions): WorldRenderer {
   const canvas = document.createElement('canvas');
@@ -20,6 +43,9 @@ export function createRenderer2d(o: RendererOptions): WorldRenderer {
   let links: GraphModel['links'] = [];
   let raf = 0;
   let dpr = 1;
+  let following = false;
+  let drawnNames: string[] = [];
+  const avatar = avatarImages(() => wake());
   /** Label widths, measured once per update (measuring every frame would allocate). */
   const widths = new Map<string, number>();
   const FONT = '11px system-ui, sans-serif';
@@ -51,35 +77,72 @@ export function createRenderer2d(o: RendererOptions): WorldRenderer {
     ctx.globalAlpha = 1;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
+    const talking = following ? latestPair(now) : undefined;
+    const names: string[] = [];
     for (const n of nodes) {
       const p = layout.points.get(n.id);
       if (!p) continue;
-      ctx.fillStyle = n.color;
+      const r = n.kind === 'self' ? R + 3 : R;
       ctx.globalAlpha = n.online ? 1 : 0.35;
-      ctx.beginPath();
-      if (n.kind === 'place' || n.kind === 'treasure') ctx.rect(p.x - R, p.y - R, 2 * R, 2 * R);
-      else ctx.arc(p.x, p.y, n.kind === 'self' ? R + 3 : R, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.fillStyle = '#fff';
+      const img = n.kind === 'self' || n.kind === 'agent' ? avatar(n) : undefined;
+      if (img) ctx.drawImage(img, p.x - r, p.y - r, 2 * r, 2 * r);
+      else {
+        ctx.fillStyle = n.color;
+        ctx.beginPath();
+        if (n.kind === 'place' || n.kind === 'treasure') ctx.rect(p.x - R, p.y - R, 2 * R, 2 * R);
+        else if (n.kind === 'org') hexagon(ctx, p.x, p.y, R + 1);
+        else ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+        ctx.fill();
+      }
+      if (talking?.has(n.id)) {
+        ctx.strokeStyle = '#e11d48';
+        ctx.lineWidth = 2.5;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r + 4, 0, Math.PI * 2);
+        ctx.stroke();
+      }
       ctx.font = FONT;
-      ctx.fillText(n.avatar, p.x, p.y);
       ctx.fillStyle = '#1b2430';
       // Keep the whole label on the canvas.
       const half = (widths.get(n.id) ?? 0) / 2 + 2;
       ctx.fillText(n.label, Math.min(layout.width - half, Math.max(half, p.x)), p.y + R + 9);
+      names.push(n.label);
     }
+    drawnNames = names;
     ctx.globalAlpha = 1;
+    for (const p of trace(now)) {
+      ctx.fillStyle = PULSE_COLORS[p.kind];
+      ctx.beginPath();
+      ctx.arc(p.at.x, p.at.y, 4, 0, Math.PI * 2);
+      ctx.fill();
+    }
+  }
+
+  /** Pulses travelling now, each from its sender's point towards its receiver's. */
+  function trace(now: number): PulseTrace[] {
+    const out: PulseTrace[] = [];
     for (const pulse of o.queue.active(now)) {
       const a = layout.points.get(agentId(pulse.from));
       const b = layout.points.get(agentId(pulse.to));
-      if (!a || !b) continue;
       const t = (now - pulse.at) / PULSE_MS;
-      if (t >= 1) continue;
-      ctx.fillStyle = PULSE_COLORS[pulse.kind];
-      ctx.beginPath();
-      ctx.arc(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, 4, 0, Math.PI * 2);
-      ctx.fill();
+      if (!a || !b || t >= 1) continue;
+      out.push({
+        from: pulse.from,
+        to: pulse.to,
+        kind: pulse.kind,
+        t,
+        at: { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t },
+        source: { ...a },
+        target: { ...b },
+      });
     }
+    return out;
+  }
+
+  /** The two ends of the newest exchange, ringed while following. */
+  function latestPair(now: number): Set<string> | undefined {
+    const last = o.queue.active(now).at(-1);
+    return last ? new Set([agentId(last.from), agentId(last.to)]) : undefined;
   }
 
   function frame() {
@@ -130,6 +193,12 @@ export function createRenderer2d(o: RendererOptions): WorldRenderer {
       size(w, h);
       wake();
     },
+    follow(on) {
+      following = on;
+      wake();
+    },
+    trace: () => trace(Date.now()),
+    labels: () => drawnNames,
     destroy() {
       if (raf) cancelAnimationFrame(raf);
       canvas.remove();

@@ -12,8 +12,34 @@ export interface WorldRenderer {
   /** Animates one pulse (the model already holds a link between its ends when it can). */
   pulse(p: Pulse): void;
   resize(width: number, height: number): void;
+  /** Keep the latest exchange in view (the camera, or the canvas's highlight, follows each pulse). */
+  follow(on: boolean): void;
+  /** Where each travelling pulse is now, with its two ends: what a test checks the direction with. */
+  trace(): PulseTrace[];
+  /** The names in the scene without pointing at anything (as last drawn). */
+  labels(): string[];
   destroy(): void;
 }
+
+export interface Point {
+  x: number;
+  y: number;
+  z?: number;
+}
+
+export interface PulseTrace {
+  from: string;
+  to: string;
+  kind: Pulse['kind'];
+  /** 0 at the sender, 1 at the receiver. */
+  t: number;
+  at: Point;
+  source: Point;
+  target: Point;
+}
+
+/** How long a pulse takes from sender to receiver, in both views. */
+export const PULSE_MS = 1200;
 
 export interface RendererOptions {
   container: HTMLElement;

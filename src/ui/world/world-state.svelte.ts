@@ -1,7 +1,7 @@
 // What the world view shows, kept live while it is open: the graph model (rebuilt on any change,
 // at most once per animation frame) and the pulse queue fed by everything the page can observe.
 import type { AgentState } from '../agent-state.svelte.ts';
-import type { WorldSnapshot } from '../../agent/index.ts';
+import { bareOf, type WorldSnapshot } from '../../agent/index.ts';
 import { MAX_NODES, buildGraph, type GraphModel } from './graph-model.ts';
 import { createPulseQueue, pulseFromCall, pulseFromChat, pulseFromWorld, type PulseQueue } from './pulses.ts';
 
@@ -81,8 +81,10 @@ export class WorldViewState {
   rebuild() {
     const node = this.agent.node;
     const contacts = node.contacts.list();
+    const me = bareOf(node.identity.jid);
+    const look = node.look() ?? this.snapshot?.agents.find((a) => bareOf(a.jid) === me)?.look;
     this.model = buildGraph({
-      self: { jid: node.identity.jid, name: node.identity.name },
+      self: { jid: node.identity.jid, name: node.identity.name, avatar: look?.avatar, color: look?.color },
       contacts,
       orgs: node.society.orgs.list(),
       world: this.snapshot,

@@ -55,12 +55,15 @@ export function createReplyCache<T>(o: ReplyCacheOptions & { sizeOf: (answer: T)
     chars -= e.chars;
   };
 
+  const expired = (e: Entry<T>, t: number) => e.doneAt !== undefined && t - e.doneAt > ttl;
+
+  // Map order is arrival order, so the oldest go first and the walk stops at the first one kept: this
+  // runs on every request and must not visit every remembered answer. One that expired behind a kept
+  // one is forgotten when it reaches the front, and is never answered from meanwhile (see answer()).
   function trim() {
     const t = now();
-    for (const [key, e] of entries) if (e.doneAt !== undefined && t - e.doneAt > ttl) forget(key, e);
-    // Map order is arrival order: the oldest go first.
     for (const [key, e] of entries) {
-      if (entries.size <= maxEntries && chars <= maxChars) break;
+      if (!expired(e, t) && entries.size <= maxEntries && chars <= maxChars) break;
       forget(key, e);
     }
   }
@@ -75,7 +78,7 @@ export function createReplyCache<T>(o: ReplyCacheOptions & { sizeOf: (answer: T)
       const fp = fingerprint(payload);
       trim();
       const seen = entries.get(key);
-      if (seen && seen.fingerprint === fp) return seen.answer;
+      if (seen && seen.fingerprint === fp && !expired(seen, now())) return seen.answer;
       if (seen) forget(key, seen);
       const answer = compute();
       const e: Entry<T> = { fingerprint: fp, answer, chars: 0 };

@@ -59,7 +59,8 @@ interface Session {
   inputs: Array<Record<string, string[]>>;
   forms: DataForm[];
   lastActive: number;
-  running?: AbortController;
+  /** Set while the run function runs; aborting it cancels the run. */
+  running?: { abort(): void };
 }
 
 export const COMMAND_LIMITS = { sessionTimeoutMs: 10 * 60_000, maxSessionsPerCaller: 8, maxSessions: 2000, maxRequestChars: 64 * 1024 };
@@ -75,6 +76,14 @@ function commandError(
 
 // (ltx 3's Element has no clone(), whatever the typings say.)
 const copyElement = (el: Element): Element => xml(el.name, { ...el.attrs }, ...el.children.map((c) => (typeof c === 'string' ? c : copyElement(c))));
+
+/** About the serialized length, for the reply cache's bound: a walk, not a serialization per answer. */
+function approxChars(el: Element): number {
+  let n = 2 * el.name.length + 5;
+  for (const [k, v] of Object.entries(el.attrs)) if (typeof v === 'string') n += k.length + v.length + 4;
+  for (const c of el.children) n += typeof c === 'string' ? c.length : approxChars(c);
+  return n;
+}
 
 export function createCommandServer(o: CommandServerOptions): CommandServer {
   const sessions = new Map<string, Session>();
@@ -116,14 +125,18 @@ export function createCommandServer(o: CommandServerOptions): CommandServer {
 
   async function runToEnd(s: Session, def: CommandDefinition): Promise<Result<Element, StanzaError>> {
     const input: Record<string, string[]> = Object.assign({}, ...s.inputs);
-    const ctrl = new AbortController();
-    s.running = ctrl;
+    // Made when a skill first looks at its signal or a cancel arrives: most runs do neither.
+    let ctrl: AbortController | undefined;
+    const controller = () => (ctrl ??= new AbortController());
+    s.running = { abort: () => controller().abort() };
     const ctx: RunContext = {
       from: s.from,
       sessionid: s.id,
-      signal: ctrl.signal,
+      get signal() {
+        return controller().signal;
+      },
       progress(text, percent) {
-        if (ctrl.signal.aborted) return;
+        if (ctrl?.signal.aborted) return;
         void o
           .send(
             xml(
@@ -147,7 +160,7 @@ export function createCommandServer(o: CommandServerOptions): CommandServer {
       s.running = undefined;
       sessions.delete(s.id);
     }
-    if (ctrl.signal.aborted) return ok(reply(s, 'canceled', { notes: [{ type: 'info', text: 'canceled' }] }));
+    if (ctrl?.signal.aborted) return ok(reply(s, 'canceled', { notes: [{ type: 'info', text: 'canceled' }] }));
     if (!out.ok) return out;
     return ok(reply(s, 'completed', { form: out.value.form, notes: out.value.notes, json: out.value.json }));
   }
@@ -220,7 +233,7 @@ export function createCommandServer(o: CommandServerOptions): CommandServer {
   const replies = createReplyCache<Result<Element | undefined, StanzaError>>({
     ...o.replies,
     now: o.now,
-    sizeOf: (r) => (r.ok ? (r.value?.toString().length ?? 0) : 256 + (r.error.text?.length ?? 0)),
+    sizeOf: (r) => (r.ok ? (r.value ? approxChars(r.value) : 0) : 256 + (r.error.text?.length ?? 0)),
   });
 
   o.router.set(NS_COMMANDS, 'command', async (req) => {
@@ -229,9 +242,13 @@ export function createCommandServer(o: CommandServerOptions): CommandServer {
       return fail(stanzaError('policy-violation', `command requests are limited to ${o.maxRequestChars ?? COMMAND_LIMITS.maxRequestChars} characters`));
     }
     const from = req.from ?? '';
-    const r = await replies.answer(from, req.id, text, () => handle(from, req.payload));
-    // Each copy gets its own element: the first may still be on its way out when a repeat is answered.
-    return r.ok && r.value ? ok(copyElement(r.value)) : r;
+    let first = false;
+    const r = await replies.answer(from, req.id, text, () => {
+      first = true;
+      return handle(from, req.payload);
+    });
+    // A repeat gets its own copy: the first may still be on its way out. The first answer needs none.
+    return r.ok && r.value && !first ? ok(copyElement(r.value)) : r;
   });
 
   return {

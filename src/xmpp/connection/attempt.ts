@@ -9,8 +9,16 @@ export class InsecureError extends Error {
   readonly insecure = true;
 }
 
+/** Thrown before SASL when registering on the login stream failed: carries the classified error. */
+export class RegistrationRefused extends Error {
+  constructor(readonly error: TidepoolError) {
+    super(error.message);
+  }
+}
+
 export function classify(e: unknown): TidepoolError {
   if (e instanceof InsecureError) return { kind: 'insecure', message: e.message };
+  if (e instanceof RegistrationRefused) return e.error;
   const err = e as { name?: string; condition?: string; message?: string };
   if (err?.name === 'SASLError') {
     const why = err.condition === 'not-authorized' ? 'wrong username or password' : `authentication failed (${err.condition})`;

@@ -24,7 +24,8 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import type { TidepoolError } from '../../core/errors.ts';
 import { startKeepalive } from './keepalive.ts';
 import { makeXmlSafe } from '../xml-safe.ts';
-import { InsecureError, loginAttempt } from './attempt.ts';
+import { InsecureError, RegistrationRefused, loginAttempt } from './attempt.ts';
+import type { RegistrationStream } from '../register/register.ts';
 import { stanzaError } from '../../core/errors.ts';
 import { errorReply } from '../errors.ts';
 import { NS_STREAM } from '../ns.ts';
@@ -69,6 +70,14 @@ export interface ConnectOptions {
   keepaliveMs?: number;
   /** How long one connection attempt may take before it is abandoned. */
   attemptTimeoutMs?: number;
+  /**
+   * A new account: XEP-0077 registration on the login stream itself, after its features and before SASL
+   * (one socket instead of two). Gives the credentials to log in with (the name may have changed after a
+   * conflict). Until it has succeeded once, any failed attempt is final: start() answers with it.
+   */
+  register?: (stream: RegistrationStream) => Promise<Result<{ username: string; password: string }, TidepoolError>>;
+  /** Resource binding waits for this: whoever owns the connection is not listening for its session yet. */
+  beforeBind?: () => Promise<void>;
 }
 
 export interface XmppConnection {
@@ -95,6 +104,9 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   let active = true;
   let csiAvailable = false;
   let lastScram: ScramSession | undefined;
+  let credentials = { username: o.username, password: o.password };
+  let registering = o.register !== undefined;
+  let features: Element | undefined;
 
   const setStatus = (s: ConnectionStatus) => {
     status = s;
@@ -112,6 +124,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   let resumed = false;
   mw.use(async (ctx, next) => {
     const isFeatures = ctx.stanza.is('features', NS_STREAM);
+    if (isFeatures) features = ctx.stanza;
     await next();
     if (!isFeatures) return;
     if (resumed) {
@@ -154,8 +167,15 @@ export function createConnection(o: ConnectOptions): XmppConnection {
   saslFactoryPlugin({ streamFeatures, saslFactory }, async (done, mechanisms) => {
     const choice = chooseMechanism(mechanisms, o.service);
     if (!choice.ok) throw new InsecureError(choice.reason);
+    if (registering && o.register) {
+      const stream: RegistrationStream = { features: features!, domain: o.domain, request: (type, payload) => iq.request(type, payload) };
+      const r = await o.register(stream);
+      if (!r.ok) throw new RegistrationRefused(r.error);
+      credentials = r.value;
+      registering = false;
+    }
     lastScram = undefined;
-    await done({ username: o.username, password: o.password }, choice.mechanism);
+    await done(credentials, choice.mechanism);
   });
   // The server's final SCRAM message proves it knows our password too; xmpp.js does not check it.
   entity.on('nonza', (el: Element) => {
@@ -177,6 +197,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
       streamFeatures,
       iqCaller: {
         async set(el) {
+          await o.beforeBind?.();
           const r = await iq.request('set', el);
           if (!r.ok) throw new Error(r.error.message);
           return r.value.getChild(el.name, el.attrs.xmlns)!;
@@ -262,6 +283,8 @@ export function createConnection(o: ConnectOptions): XmppConnection {
         },
         stopped: () => stopped,
         replaced: () => replaced,
+        // Before the account exists there is nothing to reconnect to: the person hears why at once.
+        fatal: () => registering,
         setStatus,
         settled: (r) => {
           firstResult?.(r);

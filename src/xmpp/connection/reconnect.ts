@@ -18,6 +18,8 @@ export interface ReconnectDeps {
   stopped(): boolean;
   /** Whether the session that just ended was taken over by another copy (a <conflict/> stream error). */
   replaced(): boolean;
+  /** Whether a failed attempt is final for a reason of the owner's (besides a refused password or server). */
+  fatal?(e: TidepoolError): boolean;
   setStatus(s: ConnectionStatus): void;
   /** The first session is up, or will never be (a fatal error). */
   settled(r: Result<string, TidepoolError>): void;
@@ -77,7 +79,7 @@ export async function reconnectLoop(d: ReconnectDeps, sleep: (ms: number) => Pro
       continue;
     }
     lastError = r.error;
-    if (fatal(r.error)) {
+    if (fatal(r.error) || d.fatal?.(r.error)) {
       d.halt();
       d.setStatus({ state: 'error', error: r.error });
       d.settled(r);
