@@ -19,6 +19,12 @@ export interface ProsodyOptions {
   s2sPort?: number;
   /** Federation only: resolve every name through this DNS server, "127.0.0.1@PORT" (see dns-server.ts). */
   dnsForward?: string;
+  /**
+   * External components (XEP-0114) accepted on 127.0.0.1 at `componentPort`: each owns its own domain and
+   * may send from any JID of it (tests use one to be thousands of distinct, real senders).
+   */
+  components?: Array<{ domain: string; secret: string }>;
+  componentPort?: number;
 }
 
 export interface ProsodyServer {
@@ -53,7 +59,7 @@ export function prosodyInstalled(): boolean {
   return spawnSync('sh', ['-c', 'command -v prosody'], { stdio: 'ignore' }).status === 0;
 }
 
-type Optional = 'extraGlobal' | 'extraModules' | 's2sPort' | 'dnsForward';
+type Optional = 'extraGlobal' | 'extraModules' | 's2sPort' | 'dnsForward' | 'components' | 'componentPort';
 export function renderConfig(o: Required<Omit<ProsodyOptions, Optional>> & Pick<ProsodyOptions, Optional>): string {
   const dir = resolve(o.dir);
   const lua = (s: string) => JSON.stringify(s);
@@ -68,7 +74,8 @@ interfaces = { "127.0.0.1" }
 c2s_interfaces = { "127.0.0.1" }
 c2s_ports = { ${o.c2sPort} }
 s2s_ports = { ${s2s ? `${o.s2sPort} ` : ''}}
-component_ports = { }
+component_ports = { ${o.componentPort ?? ''} }
+component_interfaces = { "127.0.0.1" }
 http_interfaces = { "127.0.0.1" }
 http_ports = { ${o.httpPort} }
 https_ports = { }
@@ -103,7 +110,7 @@ Component ${lua('muc.' + o.domain)} "muc"
   restrict_room_creation = false
 
 Component ${lua('pubsub.' + o.domain)} "pubsub"
-`;
+${(o.components ?? []).map((c) => `\nComponent ${lua(c.domain)}\n  component_secret = ${lua(c.secret)}\n`).join('')}`;
 }
 
 // Federation between test servers: no certificates on loopback, so no TLS and dialback (XEP-0220)
@@ -130,9 +137,21 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyServer>
   for (const d of [dir, join(dir, 'data'), join(dir, 'certs')]) mkdirSync(d, { recursive: true });
   const configPath = join(dir, 'prosody.cfg.lua');
   const { s2sPort, dnsForward } = opts;
+  const { components, componentPort } = opts;
   writeFileSync(
     configPath,
-    renderConfig({ dir, domain, c2sPort, httpPort, extraGlobal: opts.extraGlobal, extraModules: opts.extraModules, s2sPort, dnsForward }),
+    renderConfig({
+      dir,
+      domain,
+      c2sPort,
+      httpPort,
+      extraGlobal: opts.extraGlobal,
+      extraModules: opts.extraModules,
+      s2sPort,
+      dnsForward,
+      components,
+      componentPort,
+    }),
   );
 
   const child = spawn('prosody', ['--config', configPath, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -20,6 +20,8 @@ import type { World } from './world/world.ts';
 import type { Bounties } from './market/bounties.ts';
 import type { AgentCard } from './card.ts';
 import type { Rooms } from './rooms.ts';
+import type { AgentArchive } from './archive/archive.ts';
+import type { SecretsLock } from '../store/secrets.ts';
 import type { Look } from './world/types.ts';
 import type { OwnerConversation } from './owner/conversation.ts';
 
@@ -80,6 +82,10 @@ export interface AgentNode {
   readonly bounties: Bounties;
   /** Conversation rooms joined on the agent's own terms (an integration's rooms), apart from the world's. */
   readonly rooms: Rooms;
+  /** Moving the agent: everything it owns as one archive encrypted by a passphrase (export; import is `importAgent`). */
+  readonly archive: AgentArchive;
+  /** Secrets at rest (password, ledger key, brain config, treasure secrets), optionally locked by a passphrase. */
+  readonly secrets: SecretsLock;
   card(): AgentCard;
   status(): ConnectionStatus;
   /** Our full JID while a session is bound (the address our skills answer at). */
@@ -94,5 +100,6 @@ export interface AgentNode {
   look(): Look | undefined;
   subscriptionPolicy(): SubscriptionPolicy;
   setSubscriptionPolicy(p: SubscriptionPolicy): void;
+  /** The identity alone, in clear (the older `tidepool-identity` v1 file); `archive.export` moves everything. */
   exportIdentity(): IdentityExport;
 }

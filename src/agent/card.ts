@@ -30,6 +30,11 @@ export interface AgentCard {
   address?: string;
   /** base64url raw Ed25519 public key that signs this agent's ledger receipts (see ledger/). */
   key?: string;
+  /**
+   * The rotations that led to `key`, oldest first, one JSON statement each (ledger/rotation.ts): each
+   * signed by the key before it, so a counterparty that pinned an older key can follow them.
+   */
+  keyRotations?: string[];
 }
 
 const field = (v: string, values: string[], type?: FormField['type'], label?: string): FormField => ({ var: v, type, label, values, options: [] });
@@ -52,6 +57,7 @@ export function cardForm(card: AgentCard): DataForm {
     field('skills', [...card.skills].sort(), 'text-multi', 'Skills'),
     field('address', card.address ? [card.address] : [], 'jid-single', 'Address'),
     field('key', card.key ? [card.key] : [], 'text-single', 'Signing key'),
+    field('key-rotation', card.keyRotations ?? [], 'text-multi', 'Key rotations'),
   ];
   return { type: 'result', instructions: [], fields: fields.filter((f) => f.values.length > 0) };
 }
@@ -71,6 +77,14 @@ export function parseCardForm(form: DataForm): AgentCard | undefined {
     skills: get('skills').slice(0, 200),
     address: one('address')?.slice(0, 3000),
     key: /^[A-Za-z0-9_-]{43}$/.test(one('key') ?? '') ? one('key') : undefined,
+    // Checked by the ledger when it follows them; here only bounded.
+    ...(get('key-rotation').length
+      ? {
+          keyRotations: get('key-rotation')
+            .slice(0, 8)
+            .map((v) => v.slice(0, 1000)),
+        }
+      : {}),
   };
 }
 

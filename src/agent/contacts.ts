@@ -31,6 +31,13 @@ export interface FriendRequest {
   at: number;
 }
 
+/**
+ * Friend requests kept for the owner: a flood from many JIDs cannot grow memory or bury the owner's list.
+ * Past the bound the oldest request is dropped (it stays pending on the server; a resent one comes back)
+ * and counted, so the owner sees how many, not a wall.
+ */
+export const CONTACT_LIMITS = { requests: 100 } as const;
+
 export interface ContactsEvents extends Record<string, unknown> {
   changed: Contact[];
   requests: FriendRequest[];
@@ -50,6 +57,16 @@ export function createContacts(deps: {
   const { roster, presence } = deps;
   const events = new Emitter<ContactsEvents>();
   const requests = new Map<string, FriendRequest>();
+  let dropped = 0;
+  /** Newest last; beyond the bound the oldest goes and is counted. */
+  function keep(r: FriendRequest) {
+    requests.delete(r.from);
+    requests.set(r.from, r);
+    while (requests.size > CONTACT_LIMITS.requests) {
+      requests.delete(requests.keys().next().value!);
+      dropped++;
+    }
+  }
 
   const view = (item: RosterItem): Contact => ({
     jid: item.jid,
@@ -83,7 +100,7 @@ export function createContacts(deps: {
     if (policy === 'accept') return void (await accept(ev.from));
     if (policy === 'reject') return void (await presence.deny(ev.from));
     const request = { from: ev.from, nick: ev.nick, at: Date.now() };
-    requests.set(ev.from, request);
+    keep(request);
     emitRequests();
     if (policy === 'friends-of-friends' && deps.vouch) {
       // Still pending (not withdrawn, not decided by the owner meanwhile) when the answer comes back.
@@ -108,6 +125,7 @@ export function createContacts(deps: {
     events,
     list,
     requests: () => [...requests.values()],
+    droppedRequests: () => dropped,
     onlineResource: (jid: string) => presence.bestResource(jid),
     async add(text: string, name?: string): Promise<Result<string, TidepoolError>> {
       const jid = parseBareJid(text);
@@ -133,7 +151,10 @@ export function createContacts(deps: {
 export interface Contacts {
   readonly events: Emitter<ContactsEvents>;
   list(): Contact[];
+  /** Pending friend requests, oldest first, at most CONTACT_LIMITS.requests. */
   requests(): FriendRequest[];
+  /** How many older requests were dropped to keep that bound (since this node started). */
+  droppedRequests(): number;
   onlineResource(jid: string): string | undefined;
   add(text: string, name?: string): Promise<Result<string, TidepoolError>>;
   accept(jid: string): Promise<Result<void, TidepoolError>>;

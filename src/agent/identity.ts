@@ -70,6 +70,15 @@ export async function ensureIdentity(o: EnsureOptions): Promise<Result<Identity,
   return fail({ kind: 'registration', condition: 'conflict', message: `could not find a free account name based on "${base}"` });
 }
 
+/** What a moved copy says when asked to go online. */
+export function movedError(at: number): TidepoolError & { kind: 'moved' } {
+  return {
+    kind: 'moved',
+    at,
+    message: `this agent moved to another place on ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC (its archive was exported); it does not go online here any more. Import the archive, or bring it back here on purpose.`,
+  };
+}
+
 /** Identity from an export file: already registered elsewhere, so it only needs logging in. */
 export function identityFromExport(e: IdentityExport, id = randomId()): Identity {
   const i: Identity = {

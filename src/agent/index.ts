@@ -3,6 +3,8 @@
 // (tests/unit/layers.test.ts fails on it). Read this file to know what you may call.
 //
 // - Create and run an agent: createAgentNode(options) -> AgentNode (api.ts); start(), stop().
+// - Move one: node.archive.export({ passphrase, move }) -> a file; openArchive(text, passphrase) then
+//   importAgent(store, opened) elsewhere. Secrets at rest: node.secrets; secretsLocked(store) before start.
 // - Each member of AgentNode is a named interface: contacts, conversations, skills (ours), peers and
 //   calls (theirs), brain, owner (the owner conversation), society (memory, bonds, orgs, alliances, the
 //   activity log, autonomy), ledger, creditLimits, pay, market, bounties, world, rooms (conversation rooms
@@ -46,6 +48,23 @@ export { bareOf, parseBareJid, domainOf, localOf, resourceOf, type BareJid } fro
 export type { AgentStore, ChatRecord, ContactRecord, Identity, IdentityExport } from '../store/types.ts';
 export { parseIdentityExport } from '../store/types.ts';
 export { identityFromExport } from './identity.ts';
+export { secretsLocked, type SecretsLock } from '../store/secrets.ts';
+export { KDF_ITERATIONS } from '../store/passphrase.ts';
+
+// Moving an agent: one archive of everything it owns, encrypted by a passphrase (node.archive exports).
+export {
+  exportStoreArchive,
+  importAgent,
+  inspectArchive,
+  openArchive,
+  type AgentArchive,
+  type ArchiveKind,
+  type ExportedArchive,
+  type ExportOptions,
+  type OpenedArchive,
+} from './archive/archive.ts';
+export { MIN_PASSPHRASE, type ArchiveError, type ArchiveErrorCode } from './archive/format.ts';
+export type { ArchiveItem, ArchiveSummary } from './archive/summary.ts';
 
 // Connection state (server discovery, XEP-0156, is in start.ts).
 export type { ConnectionStatus } from '../xmpp/connection/client.ts';
@@ -94,6 +113,7 @@ export { describeGoal } from './society/goals.ts';
 
 // The ledger.
 export type { BalanceView, LedgerApi, LedgerError, LedgerErrorCode, Pay, Receipt } from './ledger/types.ts';
+export type { KeyRotation } from './ledger/rotation.ts';
 export type { CreditLimits, CreditLimitSettings } from './ledger/limits.ts';
 export { receiptHash } from './ledger/receipt.ts';
 export { verifyExport, type VerifiedLedger, type VerifyError } from './ledger/verify.ts';

@@ -7,11 +7,13 @@ import { createRoster } from '../xmpp/roster/roster.ts';
 import { createPresence } from '../xmpp/presence/presence.ts';
 import { createChat } from '../xmpp/chat/chat.ts';
 import { Emitter } from '../core/emitter.ts';
-import { ok, type Result } from '../core/result.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import type { TidepoolError } from '../core/errors.ts';
 import type { AgentStore, Identity } from '../store/types.ts';
 import { exportIdentity, type IdentityExport } from '../store/types.ts';
-import { ensureIdentity, ensureResource } from './identity.ts';
+import { ensureIdentity, ensureResource, movedError } from './identity.ts';
+import { openSecrets } from '../store/secrets.ts';
+import { createAgentArchive } from './archive/archive.ts';
 import type { NewAccount } from './new-account.ts';
 import { createContacts, type SubscriptionPolicy } from './contacts.ts';
 import { createConversations } from './conversations.ts';
@@ -52,6 +54,7 @@ import type { World } from './world/world.ts';
 import { createMam } from '../xmpp/mam/query.ts';
 import { createEconomyLayer } from './economy/compose.ts';
 import { createOwnerConversation } from './owner/conversation.ts';
+import { budgetedPay, createBudget } from './market/budget.ts';
 
 export interface AgentOptions {
   store: AgentStore;
@@ -80,6 +83,10 @@ export interface AgentOptions {
   creditLimits?: Partial<CreditLimitSettings>;
   /** How long an invoice for an `after`-priced skill may stay unpaid before it counts against the caller. */
   invoiceTimeoutMs?: number;
+  /** Unlocks the secrets at rest when a passphrase locks them (src/store/secrets.ts); asked once per session. */
+  passphrase?: string;
+  /** Start an agent that was moved elsewhere (its archive exported) here again, clearing the mark. */
+  takeBack?: boolean;
   /**
    * A new account already registering on its login stream (startNewAccount): the node uses its identity
    * and connection instead of registering on a stream of its own; creation fails if the registration does.
@@ -112,22 +119,33 @@ export async function createAgentNode(o: AgentOptions): Promise<Result<AgentNode
 }
 
 async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<AgentNodeInternals, TidepoolError>> {
+  // Every part below sees the store through the secrets lock: sealed at rest, in clear in memory.
+  const unlocked = await openSecrets(o.store, o.passphrase);
+  if (!unlocked.ok) return unlocked;
+  const store = unlocked.value;
   let identity: Identity;
   let resource: string;
   if (account) {
     identity = account.identity;
     resource = identity.resource ?? '';
   } else {
-    const ensured = await ensureIdentity({ store: o.store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
+    const ensured = await ensureIdentity({ store, service: o.service, domain: o.domain, name: o.name, persona: o.persona });
     if (!ensured.ok) return ensured;
-    const withResource = await ensureResource(o.store, ensured.value, o.resource);
+    // One agent, one place: a copy whose archive was exported to move it does not come online again here.
+    if (ensured.value.movedAt !== undefined && !o.takeBack) return fail(movedError(ensured.value.movedAt));
+    if (ensured.value.movedAt !== undefined) {
+      const { movedAt: _moved, ...back } = ensured.value;
+      await store.putIdentity(back);
+      ensured.value = back;
+    }
+    const withResource = await ensureResource(store, ensured.value, o.resource);
     identity = withResource.identity;
     resource = withResource.resource;
   }
 
   const events = new Emitter<AgentEvents>();
-  let look = validLook(await o.store.getSetting<Look>(LOOK_SETTING));
-  const storedPolicy = await o.store.getSetting<SubscriptionPolicy>('friends:policy');
+  let look = validLook(await store.getSetting<Look>(LOOK_SETTING));
+  const storedPolicy = await store.getSetting<SubscriptionPolicy>('friends:policy');
   let policy: SubscriptionPolicy = o.subscriptionPolicy ?? (storedPolicy && SUBSCRIPTION_POLICIES.includes(storedPolicy) ? storedPolicy : 'ask');
   // Built after contacts (it needs them); contacts reach it late for friends-of-friends and 'brain'.
   let society: Society | undefined;
@@ -144,7 +162,8 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
       backoff: o.backoff,
     });
   const roster = createRoster({ connection });
-  const presence = createPresence({ connection });
+  // Our contacts' presence is kept whatever strangers send (the presence map is bounded).
+  const presence = createPresence({ connection, keep: (jid) => roster.get(jid) !== undefined });
   const chat = createChat({ connection });
   const contacts = createContacts({
     roster,
@@ -159,7 +178,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   // Our own archive (XEP-0313) fills in a conversation that this device has little of.
   const conversations = createConversations({
     chat,
-    store: o.store,
+    store: store,
     isOnline: () => connection.status.state === 'online',
     isFriend,
     mam: createMam({ connection }),
@@ -171,7 +190,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   const owners = new Set((o.owners ?? []).map(bareOf));
   const ownerChats = (jid: string) => o.ownerChat === true && owners.has(bareOf(jid));
   const skills = await createSkillRegistry({
-    store: o.store,
+    store: store,
     rateLimit: o.rateLimit,
     facts: (from) => {
       const bare = bareOf(from);
@@ -184,14 +203,24 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
       };
     },
   });
-  const brain = await createBrain({ store: o.store, factories: o.models ?? {} });
+  const brain = await createBrain({ store: store, factories: o.models ?? {} });
   const creditLimits = await createCreditLimits({
-    store: o.store,
+    store: store,
     isFriend,
     defaults: o.creditLimits,
     problem: (e) => events.emit('problem', e),
   });
-  const ledgerMade = await createLedger({ store: o.store, self: () => bareOf(identity.jid), limitFor: (peer) => creditLimits.limitFor(peer) });
+  // A peer signing with a key we did not pin: its rotations from its PEP card, read fresh.
+  let peersForLedger: { card(jid: string): Promise<Result<AgentCard | undefined, TidepoolError>> } | undefined;
+  const ledgerMade = await createLedger({
+    store: store,
+    self: () => bareOf(identity.jid),
+    limitFor: (peer) => creditLimits.limitFor(peer),
+    rotationsOf: async (peer) => {
+      const c = await peersForLedger?.card(peer);
+      return c?.ok ? (c.value?.keyRotations ?? []) : [];
+    },
+  });
   if (!ledgerMade.ok) return ledgerMade;
   const ledger = ledgerMade.value;
   const card = (): AgentCard => ({
@@ -205,6 +234,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     version: TIDEPOOL_VERSION,
     owner: o.owners?.[0],
     key: ledger.publicKey(),
+    ...(ledger.rotations().length ? { keyRotations: ledger.rotations().map((r) => JSON.stringify(r)) } : {}),
     skills: skills
       .list()
       .filter((s) => s.settings.enabled)
@@ -213,6 +243,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   const capabilities = createCapabilities({ card, pep });
   const disco = createDisco({ connection, info: () => capabilities.info(), capsNode: () => capabilities.caps() });
   const peers = createPeers({ disco, presence, pep });
+  peersForLedger = peers;
   const commands = createCommandClient({ connection });
   // A friend's best online resource from presence; anyone else's from the address on its PEP card.
   const resolveJid = async (jid: string) => {
@@ -223,7 +254,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   };
   const call = createSkillCaller({ commands, resolve: resolveJid });
   // The payee's key: pinned by the ledger after the first receipt, else from its own PEP card.
-  const pay = createPay({
+  const ledgerPay = createPay({
     ledger,
     call,
     keyOf: async (jid) => {
@@ -231,6 +262,10 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
       return c.ok ? c.value?.key : undefined;
     },
   });
+  // Every payment the agent makes (the owner's, bounty rewards, treasure rewards) counts against the
+  // owner's budget, as purchases do; purchases reserve for themselves and use the ledger's pay.
+  const budget = await createBudget({ store: store, problem: (e) => events.emit('problem', e) });
+  const pay = budgetedPay(ledgerPay, budget);
   const commandServer = serveSkills({ connection, disco, registry: skills });
   skills.add(describeSkill(card));
   skills.add(echoSkill());
@@ -240,7 +275,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   skills.add(askSkill(() => (brain.state().status !== 'none' ? answer : undefined)));
   skills.add(
     handshakeSkill({
-      store: o.store,
+      store: store,
       ownName: () => identity.name,
       skillsFor: (from) => skills.visibleTo(from).map((s) => ({ node: s.node, name: s.name })),
     }),
@@ -261,10 +296,12 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     void publishCard();
   };
   skills.events.on('changed', cardChanged);
+  // A new signing key goes on the card with the statement that announces it.
+  ledger.events.on('rotated', (r) => r.jid === bareOf(identity.jid) && cardChanged());
   brain.events.on('state', (s) => (s.status === 'ready' || s.status === 'none') && cardChanged());
   const muc = createMuc({ connection });
   const societyLayer = await createSociety({
-    store: o.store,
+    store: store,
     contacts,
     conversations,
     skills,
@@ -283,7 +320,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   society = societyLayer;
   // Market, world, bounties and the loop's economy: built on the society (they use its memory).
   const { market, world, bounties, economy } = await createEconomyLayer({
-    store: o.store,
+    store: store,
     connection,
     pep,
     skills,
@@ -291,6 +328,8 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     ledger,
     call,
     pay,
+    ledgerPay,
+    budget,
     resolve: resolveJid,
     society: societyLayer,
     identity: () => identity,
@@ -341,6 +380,16 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     await societyLayer.orgs.resume();
   });
 
+  const flushAll = async () =>
+    void (await Promise.all([societyLayer.flush(), creditLimits.flush(), market.flush(), world.flush(), bounties.flush(), economy.flush()]));
+  // One agent, one place: a move stops this copy before its archive is made, then marks it moved.
+  const archive = createAgentArchive({
+    store,
+    flush: flushAll,
+    stop: () => node.stop(),
+    moved: (at) => events.emit('status', { state: 'error', error: movedError(at) }),
+  });
+
   let early = account;
   if (account) {
     const registered = await account.registered;
@@ -349,6 +398,8 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
   }
   const node: AgentNodeInternals = {
     events,
+    archive,
+    secrets: store.secrets,
     get identity() {
       return identity;
     },
@@ -398,11 +449,11 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     look: () => look,
     async setProfile(p) {
       identity = { ...identity, name: (p.name ?? identity.name).slice(0, 128), persona: (p.persona ?? identity.persona).slice(0, 4000) };
-      await o.store.putIdentity(identity);
+      await store.putIdentity(identity);
       const nextLook = p.look && validLook(p.look);
       if (nextLook) {
         look = nextLook;
-        await o.store.putSetting(LOOK_SETTING, nextLook);
+        await store.putSetting(LOOK_SETTING, nextLook);
         const room = world.rooms().current;
         if (room) void world.setLook(nextLook, room);
       }
@@ -414,7 +465,7 @@ async function buildNode(o: AgentOptions, account?: NewAccount): Promise<Result<
     },
     setSubscriptionPolicy(p) {
       policy = p;
-      void o.store.putSetting('friends:policy', p);
+      void store.putSetting('friends:policy', p);
     },
     exportIdentity: () => exportIdentity(identity),
   };

@@ -53,6 +53,10 @@ export type TidepoolError =
   | { kind: 'insecure'; message: string }
   /** The server closed our stream because the same account and resource logged in elsewhere (RFC 6120 §4.9.3.3). */
   | { kind: 'replaced'; message: string }
+  /** This copy of the agent was moved elsewhere (its archive exported): it does not go online here. */
+  | { kind: 'moved'; message: string; at: number }
+  /** The agent's secrets at rest are locked by a passphrase that was not given, or not the right one. */
+  | { kind: 'locked'; message: string }
   | { kind: 'network'; message: string }
   | { kind: 'storage'; message: string }
   | { kind: 'invalid'; message: string };
@@ -98,7 +102,20 @@ export interface ActionError {
   message: string;
 }
 
-const TIDEPOOL_KINDS = new Set(['stanza', 'timeout', 'offline', 'auth', 'registration', 'insecure', 'replaced', 'network', 'storage', 'invalid']);
+const TIDEPOOL_KINDS = new Set([
+  'stanza',
+  'timeout',
+  'offline',
+  'auth',
+  'registration',
+  'insecure',
+  'replaced',
+  'moved',
+  'locked',
+  'network',
+  'storage',
+  'invalid',
+]);
 
 /** An action's error, reported in the background: its own kind if it is a TidepoolError's, else `invalid`. */
 export function asProblem(e: ActionError): TidepoolError {

@@ -25,6 +25,18 @@ export interface NodeArgs {
   a2aImport?: string[];
   /** Bearer token for the imported agent (TIDEPOOL_A2A_IMPORT_TOKEN): sent only to the one origin imported. */
   a2aImportToken?: string;
+  /** Import this agent archive into the state directory, then run it (the passphrase: TIDEPOOL_PASSPHRASE or a prompt). */
+  importAgent?: string;
+  /** Write the agent in the state directory to this archive and mark it moved (it does not go online here again). */
+  exportAgent?: string;
+  /** With --export-agent: put the brain's API key in the archive too. */
+  includeApiKey?: boolean;
+  /** Lock the secrets at rest by the passphrase (TIDEPOOL_PASSPHRASE or a prompt). */
+  lockSecrets?: boolean;
+  /** Run an agent that was moved away from this state directory here again. */
+  takeBack?: boolean;
+  /** TIDEPOOL_PASSPHRASE, when set (never a flag: other users see the command line). */
+  passphrase?: string;
 }
 
 export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PORT/xmpp-websocket] [--domain DOMAIN]
@@ -33,10 +45,18 @@ export const USAGE = `usage: npm run node -- --name NAME [--service ws://HOST:PO
                      [--autonomy off|on|step] [--decider rules|llm] [--goals JSON]
                      [--mcp-mount NAME=COMMAND… | NAME=URL]…
                      [--a2a-port N [--a2a-access public|token]] [--a2a-import URL[,URL…]]
+                     [--lock-secrets] [--take-back]
+       npm run node -- --import-agent FILE [--state DIR] [--lock-secrets] [other options]
+       npm run node -- --state DIR --export-agent FILE [--include-api-key]
   Chat from an --owner JID is the owner conversation: instructions, approved by replying "yes"/"no" or a number.
   The API key for --llm-url is read from TIDEPOOL_LLM_KEY (never from the command line).
   The A2A bearer token for --a2a-access token is read from TIDEPOOL_A2A_TOKEN; the one sent to the
-  agent of --a2a-import, to its origin only, from TIDEPOOL_A2A_IMPORT_TOKEN.`;
+  agent of --a2a-import, to its origin only, from TIDEPOOL_A2A_IMPORT_TOKEN.
+  The passphrase of an agent archive or of locked secrets is read from TIDEPOOL_PASSPHRASE, else asked on the terminal.
+  --export-agent moves the agent: the state directory keeps its data but does not go online again (--take-back does).`;
+
+/** Flags that take no value. */
+const SWITCHES = new Set(['auto-reply', 'include-api-key', 'lock-secrets', 'take-back']);
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { ok: true; value: NodeArgs } | { ok: false; error: string } {
   const flags = new Map<string, string>();
@@ -46,8 +66,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     if (a === '-h' || a === '--help') return { ok: false, error: USAGE };
     const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
     if (!m) return { ok: false, error: `unexpected argument "${a}"\n${USAGE}` };
-    if (m[1] === 'auto-reply' && m[2] === undefined) {
-      flags.set('auto-reply', 'true');
+    if (SWITCHES.has(m[1]!) && m[2] === undefined) {
+      flags.set(m[1]!, 'true');
       continue;
     }
     const value = m[2] ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
@@ -74,10 +94,20 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     'a2a-port',
     'a2a-access',
     'a2a-import',
+    'import-agent',
+    'export-agent',
+    'include-api-key',
+    'lock-secrets',
+    'take-back',
   ]);
   for (const k of flags.keys()) if (!known.has(k)) return { ok: false, error: `unknown option --${k}\n${USAGE}` };
-  const name = flags.get('name');
-  if (!name) return { ok: false, error: `--name is required\n${USAGE}` };
+  const importAgent = flags.get('import-agent');
+  const exportAgent = flags.get('export-agent');
+  if (importAgent && exportAgent) return { ok: false, error: 'use either --import-agent or --export-agent, not both' };
+  if (exportAgent && !flags.get('state')) return { ok: false, error: `--export-agent needs the --state directory of the agent to export\n${USAGE}` };
+  // An imported agent brings its name; without --state it lives in .tidepool/nodes/<its account name>.
+  const name = flags.get('name') || (importAgent || exportAgent ? '' : undefined);
+  if (name === undefined) return { ok: false, error: `--name is required\n${USAGE}` };
   const accept = flags.get('accept') ?? 'ask';
   if (!SUBSCRIPTION_POLICIES.includes(accept as SubscriptionPolicy)) return { ok: false, error: `--accept must be one of ${SUBSCRIPTION_POLICIES.join(', ')}` };
   const autonomy = flags.get('autonomy');
@@ -129,7 +159,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       name,
       service,
       domain: flags.get('domain') ?? env.TIDEPOOL_DOMAIN ?? 'localhost',
-      state: flags.get('state') ?? `.tidepool/nodes/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+      state: flags.get('state') ?? (name ? stateFor(name) : ''),
       persona: flags.get('persona') ?? '',
       accept: accept as SubscriptionPolicy,
       ...(autonomy ? { autonomy } : {}),
@@ -145,9 +175,18 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       ...(a2a ? { a2a } : {}),
       ...(a2aImport.length ? { a2aImport } : {}),
       ...(a2aImport.length && a2aImportToken ? { a2aImportToken } : {}),
+      ...(importAgent ? { importAgent } : {}),
+      ...(exportAgent ? { exportAgent } : {}),
+      ...(flags.get('include-api-key') === 'true' ? { includeApiKey: true } : {}),
+      ...(flags.get('lock-secrets') === 'true' ? { lockSecrets: true } : {}),
+      ...(flags.get('take-back') === 'true' ? { takeBack: true } : {}),
+      ...(env.TIDEPOOL_PASSPHRASE ? { passphrase: env.TIDEPOOL_PASSPHRASE } : {}),
     },
   };
 }
+
+/** The default state directory of an agent named `name`. */
+export const stateFor = (name: string) => `.tidepool/nodes/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
 
 function parseA2a(flags: Map<string, string>, env: Record<string, string | undefined>): NodeArgs['a2a'] | string | undefined {
   const port = flags.get('a2a-port');

@@ -5,6 +5,7 @@ import { parseArgs } from './args.ts';
 import { applyRunnerFlags, openRunnerNode } from './setup.ts';
 import { mountAll } from './mcp/mount.ts';
 import { startA2a } from './a2a/runner.ts';
+import { exportFromState, importIntoState } from './move.ts';
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), process.env);
@@ -12,7 +13,19 @@ async function main(): Promise<number> {
     console.error(args.error);
     return 2;
   }
-  const a = args.value;
+  let a = args.value;
+  if (a.exportAgent) {
+    // Moving out: the archive is written from the state directory; nothing goes online.
+    const r = await exportFromState({ ...a, exportAgent: a.exportAgent });
+    console.error(r.message);
+    return r.ok ? 0 : 1;
+  }
+  if (a.importAgent) {
+    const r = await importIntoState({ ...a, importAgent: a.importAgent });
+    console.error(r.message);
+    if (!r.ok) return 1;
+    a = r.args;
+  }
   installWebSocket();
   const opened = await openRunnerNode(a);
   if (!opened.ok) {

@@ -2,12 +2,20 @@
 // store, build the node, and apply the runner's brain and autonomy flags.
 import { createFileStore } from '../store/file-store.ts';
 import type { AgentStore } from '../store/types.ts';
-import { createAgentNode, type AgentNode } from '../agent/index.ts';
+import { createAgentNode, secretsLocked, type AgentNode } from '../agent/index.ts';
 import { nodeModels } from './models.ts';
 import type { NodeArgs } from './args.ts';
+import { askPassphrase } from './passphrase.ts';
 
 export async function openRunnerNode(a: NodeArgs): Promise<{ ok: true; store: AgentStore; node: AgentNode } | { ok: false; message: string }> {
   const store = await createFileStore(a.state);
+  // Locked secrets are unlocked once per run: TIDEPOOL_PASSPHRASE, else a prompt on a terminal.
+  const locked = await secretsLocked(store);
+  const passphrase = locked || a.lockSecrets ? await askPassphrase(a.passphrase, 'Passphrase of this agent: ') : a.passphrase;
+  if (locked && !passphrase) {
+    await store.close();
+    return { ok: false, message: `this agent's secrets are locked by a passphrase: set TIDEPOOL_PASSPHRASE or run on a terminal to be asked` };
+  }
   const created = await createAgentNode({
     store,
     service: a.service,
@@ -18,8 +26,26 @@ export async function openRunnerNode(a: NodeArgs): Promise<{ ok: true; store: Ag
     owners: a.owners,
     ownerChat: a.owners.length > 0,
     models: nodeModels,
+    ...(passphrase ? { passphrase } : {}),
+    ...(a.takeBack ? { takeBack: true } : {}),
   });
-  return created.ok ? { ok: true, store, node: created.value } : { ok: false, message: `cannot create the agent: ${created.error.message}` };
+  if (!created.ok) {
+    await store.close();
+    return { ok: false, message: `cannot create the agent: ${created.error.message}` };
+  }
+  const node = created.value;
+  if (a.lockSecrets && !node.secrets.locked()) {
+    const r = passphrase ? await node.secrets.enable(passphrase) : undefined;
+    if (!r?.ok) {
+      await store.close();
+      return {
+        ok: false,
+        message: `cannot lock the secrets: ${r ? r.error.message : 'no passphrase: set TIDEPOOL_PASSPHRASE or run on a terminal to be asked'}`,
+      };
+    }
+    console.error('secrets locked by the passphrase');
+  }
+  return { ok: true, store, node };
 }
 
 export async function applyRunnerFlags(node: AgentNode, a: NodeArgs): Promise<void> {

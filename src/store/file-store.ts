@@ -154,6 +154,15 @@ export async function createFileStore(dir: string): Promise<AgentStore> {
         await writeJson(join(dir, 'settings.json'), next, `the setting "${key.slice(0, 64)}"`);
         settings = next;
       }),
+    deleteSetting: (key) =>
+      serial(async () => {
+        if (!Object.prototype.hasOwnProperty.call(settings, key)) return;
+        const next = { ...settings };
+        delete next[key];
+        await writeJson(join(dir, 'settings.json'), next, `the settings (removing "${key.slice(0, 64)}")`);
+        settings = next;
+      }),
+    listSettings: async () => Object.keys(settings),
     close: () => serial(async () => {}),
   };
 }

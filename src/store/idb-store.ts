@@ -192,6 +192,9 @@ function storeOn(db: IDBPDatabase<TidepoolDB>, agentId: string, closed: () => st
     getSetting: <T>(key: string) =>
       guard(`read the setting "${key.slice(0, 64)}"`, async () => (await db.get('settings', [agentId, key]))?.value as T | undefined),
     putSetting: (key, value) => guard(`save the setting "${key.slice(0, 64)}"`, async () => void (await db.put('settings', { agent: agentId, key, value }))),
+    deleteSetting: (key) => guard(`remove the setting "${key.slice(0, 64)}"`, () => db.delete('settings', [agentId, key])),
+    listSettings: () =>
+      guard('list the settings', async () => (await db.getAllKeys('settings', IDBKeyRange.bound([agentId, ''], [agentId, '\uffff']))).map((k) => k[1])),
     close: async () => db.close(),
   };
 }

@@ -23,6 +23,8 @@ export function createMemoryStore(): AgentStore {
     // Stored as JSON text so callers get copies, as with the other stores.
     getSetting: async <T>(key: string) => (settings.has(key) ? (JSON.parse(settings.get(key)!) as T) : undefined),
     putSetting: async (key, value) => void settings.set(key, JSON.stringify(value)),
+    deleteSetting: async (key) => void settings.delete(key),
+    listSettings: async () => [...settings.keys()],
     close: async () => {},
   };
 }

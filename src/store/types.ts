@@ -12,6 +12,8 @@ export interface Identity {
   name: string;
   persona: string;
   createdAt: number;
+  /** Set when the agent was moved elsewhere (exported as an archive): this copy no longer goes online. */
+  movedAt?: number;
   /**
    * The XMPP resource this agent always binds, so its full JID (what ad-hoc command clients need) is
    * stable and can be shared. Absent in identities made before it existed: chosen at the next start.
@@ -55,6 +57,9 @@ export interface AgentStore {
   /** Small JSON settings and memories (skill access, handshakes), by key. */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;
   putSetting(key: string, value: unknown): Promise<void>;
+  deleteSetting(key: string): Promise<void>;
+  /** Every setting's key (what an agent archive carries). */
+  listSettings(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -2,8 +2,6 @@
 // they never touch the XMPP layer directly.
 import {
   createIdbStore,
-  identityFromExport,
-  parseIdentityExport,
   type Access,
   type AgentNode,
   type BrainState,
@@ -16,7 +14,6 @@ import {
   type PeerSkill,
   type SkillView,
 } from '../agent/index.ts';
-import { rememberAgentId } from './tab-claim.ts';
 import { getContext, setContext } from 'svelte';
 import { SocietyState } from './society/society-state.svelte.ts';
 import { errorMessage } from '../agent/index.ts';
@@ -26,6 +23,8 @@ export class AgentState {
   identity = $state<Identity>() as Identity;
   contacts = $state<Contact[]>([]);
   requests = $state<FriendRequest[]>([]);
+  /** Older requests dropped to keep the list bounded: shown as a count. */
+  requestsDropped = $state(0);
   selected = $state<string | undefined>();
   messages = $state<ChatRecord[]>([]);
   typing = $state<Record<string, string>>({});
@@ -60,7 +59,10 @@ export class AgentState {
     // person just did: they show only when nothing else is being shown.
     node.events.on('problem', (p) => (this.notice ??= p.message));
     node.contacts.events.on('changed', (c) => (this.contacts = c));
-    node.contacts.events.on('requests', (r) => (this.requests = r));
+    node.contacts.events.on('requests', (r) => {
+      this.requests = r;
+      this.requestsDropped = node.contacts.droppedRequests();
+    });
     node.conversations.events.on('typing', (t) => (this.typing = { ...this.typing, [t.peer]: t.state }));
     node.conversations.events.on('draft', (d) => {
       const next = { ...this.drafts };
@@ -134,24 +136,6 @@ export class AgentState {
   }
 
   saveProfile = (name: string, persona: string, look?: Look) => this.node.setProfile({ name, persona, look });
-
-  exportJson(): string {
-    return JSON.stringify(this.node.exportIdentity(), null, 2);
-  }
-
-  /** Store an exported identity as a new local agent and make this tab load it. */
-  async importJson(text: string): Promise<boolean> {
-    const parsed = parseIdentityExport(text);
-    if (!parsed.ok) return this.report(parsed);
-    const identity = identityFromExport(parsed.value);
-    const store = await createIdbStore(identity.id);
-    await store.putIdentity(identity);
-    await store.close();
-    rememberAgentId(identity.id);
-    await this.node.stop();
-    location.reload();
-    return true;
-  }
 }
 
 const KEY = Symbol('agent-state');

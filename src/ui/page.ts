@@ -8,6 +8,8 @@ import { pageModels } from './brains.ts';
 import { agentFromHash } from './share.ts';
 import { startPlan, type OnboardingChoice } from './onboarding.ts';
 import type { ServiceConfig } from './config.ts';
+import { forgetAgentId } from './tab-claim.ts';
+import { askUnlock } from './unlock.ts';
 
 export interface PageStart {
   target: HTMLElement;
@@ -63,14 +65,37 @@ export async function runPage(p: PageStart): Promise<void> {
           name: choice?.name ?? new URLSearchParams(location.search).get('name') ?? p.randomName(),
           persona: choice?.persona,
         }));
-  const created = await createAgentNode({
-    store,
-    service: existing?.service ?? config.service,
-    domain: existing?.domain ?? config.domain,
-    name: existing?.name ?? account?.identity.name ?? p.randomName(),
-    models: pageModels,
-    account,
-  });
+  const name = existing?.name ?? account?.identity.name ?? p.randomName();
+  const open = (passphrase?: string) =>
+    createAgentNode({
+      store,
+      service: existing?.service ?? config.service,
+      domain: existing?.domain ?? config.domain,
+      name,
+      models: pageModels,
+      account,
+      ...(passphrase ? { passphrase } : {}),
+    });
+  let created = await open();
+  // Secrets locked by a passphrase (only a stored agent's): asked once per load, again after a wrong one.
+  let problem: string | undefined;
+  while (!created.ok && created.error.kind === 'locked') {
+    created = await open(await askUnlock(p.target, name, problem));
+    problem = created.ok ? undefined : created.error.message;
+  }
+  if (!created.ok && created.error.kind === 'moved') {
+    // One agent, one place: this tab's agent lives elsewhere now; a reload without it starts another one.
+    p.say(created.error.message);
+    const again = document.createElement('button');
+    again.dataset.testid = 'boot-new-agent';
+    again.textContent = 'Start a new agent in this tab';
+    again.onclick = () => {
+      forgetAgentId();
+      location.reload();
+    };
+    p.target.append(again);
+    return;
+  }
   if (!created.ok) {
     p.say(`Could not create the agent: ${created.error.message}`);
     return;

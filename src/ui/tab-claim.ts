@@ -43,7 +43,8 @@ export async function claimAgentId(stored: () => Promise<Identity[]>, newId: str
   // A reload: wait briefly for the previous document of this tab to let go.
   if (remembered && (await hold(LOCK_PREFIX + remembered, true))) return { id: remembered, fresh: false };
   for (const identity of (await stored()).sort((a, b) => a.createdAt - b.createdAt)) {
-    if (identity.id !== remembered && (await hold(LOCK_PREFIX + identity.id, false))) {
+    // A copy moved elsewhere stays stored (it can be brought back) but no new tab takes it up.
+    if (identity.id !== remembered && identity.movedAt === undefined && (await hold(LOCK_PREFIX + identity.id, false))) {
       sessionStorage.setItem(SESSION_KEY, identity.id);
       return { id: identity.id, fresh: false };
     }
@@ -56,4 +57,9 @@ export async function claimAgentId(stored: () => Promise<Identity[]>, newId: str
 /** After importing an identity: make this tab take it on the next load. */
 export function rememberAgentId(id: string): void {
   sessionStorage.setItem(SESSION_KEY, id);
+}
+
+/** This tab's agent moved away: the next load takes another stored agent or starts a new one. */
+export function forgetAgentId(): void {
+  sessionStorage.removeItem(SESSION_KEY);
 }

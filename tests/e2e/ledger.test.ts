@@ -131,13 +131,14 @@ describe('the ledger panel', () => {
   }, 30_000);
 
   test("a payment over Bob's credit limit for the tab is refused, in words; nothing changes", async () => {
-    bob.creditLimits.set({ peer: tabJid, limit: 10 });
+    bob.creditLimits.set({ peer: tabJid, limit: 5 });
     await tab.getByTestId('ledger-pay-to').fill(jidOf(bob));
-    await tab.getByTestId('ledger-pay-amount').fill('50');
+    // Within the tab's spending budget (10 per payment), over Bob's limit.
+    await tab.getByTestId('ledger-pay-amount').fill('10');
     await tab.getByTestId('ledger-pay').click();
     const outcome = tab.locator('[data-testid="ledger-pay-outcome"][data-ok="false"]');
     await outcome.waitFor({ timeout: 20_000 });
-    expect(await outcome.textContent()).toBe(`Payment refused (over the credit limit): this would bring ${tabJid}'s debt to 47, over the limit of 10`);
+    expect(await outcome.textContent()).toBe(`Payment refused (over the credit limit): this would bring ${tabJid}'s debt to 7, over the limit of 5`);
     expect(await balanceOf(jidOf(bob))).toBe('3');
     expect(bob.ledger.balance(tabJid)).toBe(-3);
     expect(bob.ledger.chain(tabJid)).toHaveLength(2);

@@ -62,6 +62,7 @@ export async function attachBounties(node: AgentNode, o: { store: AgentStore; pa
     store: o.store,
     memory: node.society.memory,
     judge: o.judge,
+    budget: node.market.budget,
   });
   for (const s of bounties.skills) node.skills.add(s);
   return bounties;

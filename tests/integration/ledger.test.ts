@@ -40,6 +40,9 @@ beforeAll(async () => {
   const resolve = (jid: string) => full[jid.toLowerCase()];
   annL = attachLedger(ann, { limit: 50, resolve });
   benL = attachLedger(ben, { limit: 50, resolve });
+  // Every payment counts against the payer's spending budget (market.test.ts tests that); here the
+  // credit limits are under test, so the budgets are set out of their way.
+  await Promise.all([ann, ben].map((n) => n.market.budget.setLimits({ perPayment: 1000, perDay: 10_000 })));
   // Each side's signing key is on its PEP card, published just after it came online.
   const keyed = (reader: AgentNode, jid: string) => async () => {
     const c = await reader.peers.card(jid);

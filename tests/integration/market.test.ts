@@ -214,6 +214,42 @@ describe('bounties', () => {
     expect(sam.bounties!.get(jidOf(sam.node), id)!.status).toBe('done');
   }, 30_000);
 
+  test('bounty rewards count against the daily budget: an award over it is refused before anything is announced or paid', async () => {
+    const used = sam.market.budget.used();
+    await sam.market.budget.setLimits({ perDay: used + 5 });
+    try {
+      const posted = await sam.bounties!.post({ room, task: 'Count the crabs', reward: 8, mode: 'single', deadlineMs: 60_000 });
+      if (!posted.ok) throw new Error(posted.error.message);
+      const id = posted.value.id;
+      const ref = { poster: jidOf(sam.node), id };
+      await until(() => !!bob.bounties!.get(jidOf(sam.node), id), 8000, 'the bounty is seen');
+      expect((await bob.bounties!.bid(ref, { pitch: 'I count' })).ok).toBe(true);
+      const chain = bob.ledger.ledger.chain(jidOf(sam.node)).length;
+      const before = seen.bob!.length;
+      const refused = await sam.bounties!.award(id, [jidOf(bob.node)]);
+      expect(!refused.ok && refused.error).toMatchObject({ code: 'over-budget', message: expect.stringMatching(/8 credits would pass today's budget/) });
+      // Nothing was announced, nothing sent: the bounty is still open and Bob's chain is as it was.
+      expect(sam.bounties!.get(jidOf(sam.node), id)!.status).toBe('open');
+      expect(sam.ledger.ledger.pending(jidOf(bob.node))).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(seen.bob!.slice(before).some((o) => o.kind === 'bounty-awarded')).toBe(false);
+      expect(bob.ledger.ledger.chain(jidOf(sam.node))).toHaveLength(chain);
+      // A direct payment over what is left is refused the same way, before the payee hears of it.
+      const direct = await sam.ledger.pay({ to: jidOf(bob.node), amount: 6, memo: '', ref: 'gift' });
+      expect(!direct.ok && direct.error).toMatchObject({ code: 'over-budget' });
+      expect(bob.ledger.ledger.chain(jidOf(sam.node))).toHaveLength(chain);
+      // Within the budget it goes through and is counted.
+      await sam.market.budget.setLimits({ perDay: used + 8 });
+      expect((await sam.bounties!.award(id, [jidOf(bob.node)])).ok).toBe(true);
+      expect((await bob.bounties!.deliver(ref, '42 crabs')).ok).toBe(true);
+      const paid = await sam.bounties!.accept(id, jidOf(bob.node));
+      expect(paid.ok && paid.value.body.amount).toBe(8);
+      expect(sam.market.budget.used()).toBe(used + 8);
+    } finally {
+      await sam.market.budget.setLimits({ perDay: 1000 });
+    }
+  }, 30_000);
+
   test('a competition: two deliveries, one paid winner; a non-bidder cannot deliver', async () => {
     const posted = await sam.bounties!.post({ room, task: 'Best slogan', reward: 6, mode: 'competition', deadlineMs: 60_000 });
     if (!posted.ok) throw new Error(posted.error.message);

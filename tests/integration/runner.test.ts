@@ -1,6 +1,6 @@
 // `npm run node`: one stdout line `online <full JID>`, clean exit on SIGTERM/SIGINT, state reused.
-import { describe, expect, inject, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { describe, expect, inject, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { registerAccount } from '../../src/xmpp/register/register.ts';
 import { randomSecret } from '../../src/agent/identity.ts';

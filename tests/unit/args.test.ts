@@ -173,3 +173,23 @@ describe('brain flags', () => {
     expect(!r.ok && r.error).toMatch(why);
   });
 });
+
+describe('moving an agent', () => {
+  test('--import-agent needs no --name (the archive brings it); the passphrase comes from the environment only', () => {
+    const v = okArgs(['--import-agent', 'ann.json', '--lock-secrets'], { TIDEPOOL_PASSPHRASE: 'pass phrase' });
+    expect(v).toMatchObject({ importAgent: 'ann.json', lockSecrets: true, passphrase: 'pass phrase', name: '', state: '' });
+    expect(okArgs(['--import-agent', 'ann.json', '--state', 'dir']).passphrase).toBeUndefined();
+  });
+  test('--export-agent needs --state; --include-api-key and --take-back are switches', () => {
+    expect(okArgs(['--state', 'dir', '--export-agent', 'out.json', '--include-api-key'])).toMatchObject({
+      exportAgent: 'out.json',
+      includeApiKey: true,
+      state: 'dir',
+    });
+    expect(okArgs(['--name', 'n', '--take-back']).takeBack).toBe(true);
+    expect(errArgs(['--export-agent', 'out.json'])).toMatch(/--export-agent needs the --state directory/);
+    expect(errArgs(['--state', 'd', '--export-agent', 'a', '--import-agent', 'b'])).toMatch(/either --import-agent or --export-agent/);
+    expect(errArgs(['--name', 'n', '--passphrase', 'x'])).toMatch(/unknown option --passphrase/);
+    expect(USAGE).toMatch(/TIDEPOOL_PASSPHRASE/);
+  });
+});

@@ -274,12 +274,14 @@ describe('the payer side', () => {
     expect(!zero.ok && zero.error.code).toBe('bad-amount');
   });
 
-  test('recover commits our own receipt the payee countersigned, and nothing else', async () => {
+  test('recover commits a receipt both signed that our side signed, and nothing else', async () => {
     const prepared = must(await a.prepare({ payee: B, amount: 2, memo: '', ref: 'gift', payeeKey: b.publicKey() }));
     const signed = must(await b.accept(A, prepared));
     // The confirm is lost; Alice learns Bob's head.
-    const notOurs = await a.recover(B, b.chain(A)[1]);
+    const notOurs = await a.recover('carol@example.org', signed);
     expect(!notOurs.ok && notOurs.error.code).toBe('wrong-party');
+    const held = await a.recover(B, b.chain(A)[1]);
+    expect(!held.ok && held.error.code).toBe('replay');
     const unsigned = await a.recover(B, prepared);
     expect(!unsigned.ok && unsigned.error.code).toBe('bad-signature');
     must(await a.recover(B, signed));

@@ -16,6 +16,7 @@ import type { SkillCaller } from '../society/call.ts';
 import type { Society } from '../society/compose.ts';
 import type { Observation } from '../autonomy/situation.ts';
 import { createMarket } from '../market/market.ts';
+import type { Budget } from '../market/budget.ts';
 import { createBounties } from '../market/bounties.ts';
 import { createWorld } from '../world/world.ts';
 import { worldMucFrom } from '../world/world-muc.ts';
@@ -30,7 +31,11 @@ export interface EconomyLayerDeps {
   peers: Peers;
   ledger: LedgerApi;
   call: SkillCaller;
+  /** Every payment of the world and bounties: within the owner's budget. */
   pay: Pay;
+  /** The ledger's own pay, for purchases (which reserve from the budget themselves). */
+  ledgerPay: Pay;
+  budget: Budget;
   resolve: (jid: string) => Promise<string | undefined>;
   society: Society;
   identity: () => { jid: string; name: string; domain: string };
@@ -44,7 +49,8 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     store: d.store,
     self: () => bareOf(d.identity().jid),
     call: d.call,
-    pay: d.pay,
+    pay: d.ledgerPay,
+    budget: d.budget,
     priceOf: d.skills.priceOf,
     setCharges: d.skills.setCharges,
     peers: d.peers,
@@ -111,6 +117,7 @@ export async function createEconomyLayer(d: EconomyLayerDeps) {
     self: () => bareOf(d.identity().jid),
     store: d.store,
     memory: d.society.memory,
+    budget: d.budget,
     judge: {
       get accept() {
         return autoJudge() ? (_b: unknown, d: { result: string }) => d.result.trim().length > 0 : undefined;

@@ -18,15 +18,24 @@ export interface SigningKey {
   sign(text: string): Promise<string>;
 }
 
-interface StoredKey {
+export interface StoredKey {
   v: 1;
   jwk: JsonWebKey;
+  /** Our key rotations, oldest first (keyring.ts); absent before the first. */
+  rotations?: unknown[];
 }
 
 async function fromJwk(jwk: JsonWebKey): Promise<SigningKey> {
   const privateKey = await subtle().importKey('jwk', jwk, ALG, false, ['sign']);
   const publicKey = jwk.x!;
   return { publicKey, sign: async (text) => toBase64url(new Uint8Array(await subtle().sign(ALG, privateKey, utf8(text)))) };
+}
+
+/** A new Ed25519 pair: the private JWK (to store) and the key that signs with it. */
+export async function generateSigningKey(): Promise<{ jwk: JsonWebKey; key: SigningKey }> {
+  const pair = (await subtle().generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const jwk = await subtle().exportKey('jwk', pair.privateKey);
+  return { jwk, key: await fromJwk(jwk) };
 }
 
 /** Our key from the store, or a new one saved there first (a key that was not saved would sign nothing lasting). */
@@ -37,10 +46,9 @@ export async function loadOrCreateKey(store: AgentStore): Promise<Result<Signing
       return ok(await fromJwk(saved.jwk));
     }
     if (saved !== undefined) return fail({ kind: 'storage', message: `the stored ledger key (${KEY_SETTING}) is unreadable; refusing to replace it` });
-    const pair = (await subtle().generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const jwk = await subtle().exportKey('jwk', pair.privateKey);
-    await store.putSetting(KEY_SETTING, { v: 1, jwk } satisfies StoredKey);
-    return ok(await fromJwk(jwk));
+    const fresh = await generateSigningKey();
+    await store.putSetting(KEY_SETTING, { v: 1, jwk: fresh.jwk } satisfies StoredKey);
+    return ok(fresh.key);
   } catch (err) {
     return fail({ kind: 'storage', message: `ledger key: ${err instanceof Error ? err.message : String(err)}` });
   }

@@ -7,7 +7,8 @@ import { bareOf, parseBareJid } from '../../core/jid.ts';
 import { Emitter } from '../../core/emitter.ts';
 import type { AgentStore } from '../../store/types.ts';
 import { isBase64urlOf } from './canonical.ts';
-import { loadOrCreateKey } from './keys.ts';
+import { loadKeyring, rotateKeyring } from './keyring.ts';
+import { followRotations, parseRotations, type KeyRotation } from './rotation.ts';
 import { ledgerError } from './errors.ts';
 import { createKeyedMutex } from './mutex.ts';
 import {
@@ -26,10 +27,14 @@ import {
 import type { LedgerApi, LedgerError, LedgerErrorCode, LedgerEvents, LedgerExport, Receipt, ReceiptBody } from './types.ts';
 
 export const PEERS_SETTING = 'ledger:peers';
+/** The rotations of peers' keys we followed (peer -> statements), kept so exports verify. */
+export const PEER_ROTATIONS_SETTING = 'ledger:peer-rotations';
 export const chainSetting = (peer: string) => `ledger:chain:${peer}`;
 
 /** Bounds on what peers can grow: chains are rewritten whole on each receipt. */
 export const LEDGER_LIMITS = { maxChain: 10_000, maxPeers: 5_000 };
+/** Rotations followed per peer that are kept (times 4): more than any honest peer makes. */
+const RECOVER_ROTATIONS = 8;
 
 export interface LedgerDeps {
   store: AgentStore;
@@ -39,6 +44,8 @@ export interface LedgerDeps {
   limitFor: (peer: string) => number;
   now?: () => number;
   limits?: Partial<typeof LEDGER_LIMITS>;
+  /** A peer's published key rotations (from its card), asked when it signs with a key we did not pin. */
+  rotationsOf?: (peer: string) => Promise<unknown[]>;
 }
 
 interface PairState {
@@ -59,15 +66,20 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
   const limits = { ...LEDGER_LIMITS, ...deps.limits };
   const now = deps.now ?? Date.now;
   const events = new Emitter<LedgerEvents>();
-  const keyR = await loadOrCreateKey(deps.store);
-  if (!keyR.ok) return keyR;
-  const key = keyR.value;
+  const ringR = await loadKeyring(deps.store);
+  if (!ringR.ok) return ringR;
+  let ring = ringR.value;
+  /** Every key that was ours: receipts an earlier key signed are still ours. */
+  const ownKeys = () => new Set([ring.key.publicKey, ...ring.rotations.map((r) => r.old)]);
 
   let pins: Record<string, string> = {};
+  let peerRotations: Record<string, KeyRotation[]> = {};
   const pairs = new Map<string, PairState>();
   const inflight = new Map<string, Receipt>();
   try {
     pins = (await deps.store.getSetting<Record<string, string>>(PEERS_SETTING)) ?? {};
+    const savedRotations = (await deps.store.getSetting<Record<string, unknown[]>>(PEER_ROTATIONS_SETTING)) ?? {};
+    for (const [peer, list] of Object.entries(savedRotations)) peerRotations[peer] = parseRotations(list);
     for (const peer of Object.keys(pins)) {
       const chain = ((await deps.store.getSetting<Receipt[]>(chainSetting(peer))) ?? []).map(freeze);
       const me = deps.self().toLowerCase();
@@ -109,6 +121,34 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
     return ok(signed);
   }
 
+  /** Keys `peer` has held as far as we know: the pinned one and those its rotations we followed name. */
+  const peerKeys = (peer: string) => new Set([pins[peer], ...(peerRotations[peer] ?? []).flatMap((r) => [r.old, r.new])].filter(Boolean));
+
+  /**
+   * `peer` signs with a key we did not pin: follow its published rotations from the pinned key (to
+   * `target`, or as far as they go) and pin where they lead. False when none signed by the pinned key does.
+   */
+  async function movePin(peer: string, target?: string): Promise<boolean> {
+    const pinned = pins[peer];
+    if (pinned === undefined || !deps.rotationsOf) return false;
+    const statements = parseRotations(await deps.rotationsOf(peer).catch(() => []));
+    const path = await followRotations(peer, pinned, statements, target);
+    if (!path?.length) return false;
+    const key = path.at(-1)!.new;
+    const nextPins = { ...pins, [peer]: key };
+    const nextRotations = { ...peerRotations, [peer]: [...(peerRotations[peer] ?? []), ...path].slice(-4 * RECOVER_ROTATIONS) };
+    try {
+      await deps.store.putSetting(PEER_ROTATIONS_SETTING, nextRotations);
+      await deps.store.putSetting(PEERS_SETTING, nextPins);
+    } catch {
+      return false;
+    }
+    pins = nextPins;
+    peerRotations = nextRotations;
+    events.emit('rotated', { jid: peer, key, rotation: path.at(-1)! });
+    return true;
+  }
+
   /** Room for one more receipt with `peer`, within the bounds on what peers can grow. */
   function roomFor(peer: string): LedgerError | undefined {
     if (state(peer).chain.length >= limits.maxChain) return ledgerError('refused', `the chain with ${peer} is full (${limits.maxChain} receipts)`);
@@ -125,9 +165,16 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
     if (b.payer !== peer) return refuse('wrong-party', `the payer must be the sender (${peer})`);
     if (b.payee !== me) return refuse('wrong-party', 'the payee must be us');
     return withLock(peer, async () => {
+      // The key we check against is the one we countersign with, even if a rotation happens meanwhile.
+      const key = ring.key;
       const pinned = pins[peer];
-      if (pinned !== undefined && b.payerKey !== pinned) return refuse('key-mismatch', `payerKey is not the key pinned for ${peer}`);
-      if (b.payeeKey !== key.publicKey) return refuse('key-mismatch', 'payeeKey is not our key');
+      if (pinned !== undefined && b.payerKey !== pinned && !(await movePin(peer, b.payerKey)))
+        return refuse('key-mismatch', `payerKey is not the key pinned for ${peer}, and no key rotation signed by the pinned key leads to it`);
+      if (b.payeeKey !== key.publicKey)
+        return refuse(
+          'key-mismatch',
+          ownKeys().has(b.payeeKey) ? 'payeeKey is a former key of ours: our key rotated (see our card)' : 'payeeKey is not our key',
+        );
       if (!(await verifyPayer(r))) return refuse('bad-signature', "the payer's signature does not verify");
       const s = state(peer);
       if (b.seq <= s.chain.length) {
@@ -150,7 +197,17 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
 
   const api: LedgerApi = {
     events,
-    publicKey: () => key.publicKey,
+    publicKey: () => ring.key.publicKey,
+    rotations: () => [...ring.rotations],
+    async rotateKey() {
+      const r = await rotateKeyring(deps.store, ring, deps.self().toLowerCase(), new Date(now()).toISOString());
+      if (!r.ok) return r;
+      ring = r.value;
+      const rotation = ring.rotations.at(-1)!;
+      events.emit('rotated', { jid: deps.self().toLowerCase(), key: ring.key.publicKey, rotation });
+      return ok(rotation);
+    },
+    refreshPeerKey: (peer) => withLock(norm(peer), () => movePin(norm(peer))),
     balance: (peer) => state(norm(peer)).balance,
     balances: () => [...pairs].map(([peer, s]) => ({ peer, balance: s.balance, receipts: s.chain.length, limit: deps.limitFor(peer) })),
     chain: (peer) => [...state(norm(peer)).chain],
@@ -169,6 +226,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
         return refuse('malformed', 'memo and ref are at most 200 characters each');
       if (!isBase64urlOf(p.payeeKey, 32)) return refuse('malformed', "the payee's key is not a 43-character base64url key");
       return withLock(peer, async () => {
+        const key = ring.key;
         if (pins[peer] !== undefined && pins[peer] !== p.payeeKey) return refuse('key-mismatch', `that is not the key pinned for ${peer}`);
         if (inflight.has(peer)) return refuse('busy', `a payment to ${peer} is already in flight`);
         const room = roomFor(peer);
@@ -228,10 +286,16 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
       if (!parsed.ok) return parsed;
       const r = parsed.value;
       const b = r.body;
-      if (b.payer !== me || b.payee !== peer) return refuse('wrong-party', `not a payment of ours to ${peer}`);
-      if (b.payerKey !== key.publicKey) return refuse('key-mismatch', 'payerKey is not our key');
+      // A receipt of the pair, signed by both sides, that our side (this copy, an earlier key, or another
+      // copy of this agent that ran elsewhere) signed: we take it whichever of us paid.
+      const direction = b.payer === me && b.payee === peer ? 'out' : b.payee === me && b.payer === peer ? 'in' : undefined;
+      if (!direction) return refuse('wrong-party', `not a receipt between us and ${peer}`);
+      const [ourKey, theirKey] = direction === 'out' ? [b.payerKey, b.payeeKey] : [b.payeeKey, b.payerKey];
+      if (!ownKeys().has(ourKey)) return refuse('key-mismatch', `${direction === 'out' ? 'payerKey' : 'payeeKey'} is not a key of ours`);
+      if (!r.payeeSig) return refuse('bad-signature', "the payee's signature is missing: only a countersigned receipt is recovered");
       return withLock(peer, async () => {
-        if (pins[peer] !== undefined && b.payeeKey !== pins[peer]) return refuse('key-mismatch', `payeeKey is not the key pinned for ${peer}`);
+        if (pins[peer] !== undefined && !peerKeys(peer).has(theirKey) && !(await movePin(peer, theirKey)))
+          return refuse('key-mismatch', `${direction === 'out' ? 'payeeKey' : 'payerKey'} is not a key pinned for ${peer}`);
         const s = state(peer);
         if (b.seq <= s.chain.length)
           return sameSigned(s.chain[b.seq - 1]!, r)
@@ -239,7 +303,9 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
             : refuse('tampered', `receipt ${b.seq} differs from the one we hold`);
         if (b.seq !== s.chain.length + 1 || b.prev !== s.head) return refuse('out-of-order', `receipt ${b.seq} does not follow our receipt ${s.chain.length}`);
         if (!(await verifyPayer(r)) || !(await verifyPayee(r))) return refuse('bad-signature', 'a signature does not verify');
-        const done = await commit(peer, r, b.payeeKey, 'out');
+        const room = roomFor(peer);
+        if (room) return fail(room);
+        const done = await commit(peer, r, theirKey, direction);
         // Whatever we had prepared for this seq is void now: the peer holds this one.
         if (done.ok && (inflight.get(peer)?.body.seq ?? Infinity) <= b.seq) inflight.delete(peer);
         return done;
@@ -249,7 +315,17 @@ export async function createLedger(deps: LedgerDeps): Promise<Result<LedgerApi, 
     export(): LedgerExport {
       const chains: Record<string, Receipt[]> = {};
       for (const [peer, s] of pairs) chains[peer] = JSON.parse(JSON.stringify(s.chain)) as Receipt[];
-      return { format: 'tidepool-ledger/1', owner: deps.self().toLowerCase(), ownerKey: key.publicKey, chains };
+      const me = deps.self().toLowerCase();
+      const rotations: Record<string, KeyRotation[]> = {};
+      if (ring.rotations.length) rotations[me] = [...ring.rotations];
+      for (const [peer, list] of Object.entries(peerRotations)) if (pairs.has(peer) && list.length) rotations[peer] = [...list];
+      return {
+        format: 'tidepool-ledger/1',
+        owner: me,
+        ownerKey: ring.key.publicKey,
+        chains,
+        ...(Object.keys(rotations).length ? { rotations: JSON.parse(JSON.stringify(rotations)) as Record<string, KeyRotation[]> } : {}),
+      };
     },
   };
   return ok(api);

@@ -10,7 +10,7 @@ import { field, first, form } from '../skills/form-builders.ts';
 import type { SkillCaller } from '../society/call.ts';
 import { isLedgerCode, ledgerError, NS_LEDGER } from './errors.ts';
 import { createKeyedMutex } from './mutex.ts';
-import { parseReceipt } from './receipt.ts';
+import { parseReceipt, sameSigned } from './receipt.ts';
 import type { LedgerApi, LedgerError, Pay, Receipt } from './types.ts';
 
 export const LEDGER_PAY_NODE = 'ledger-pay';
@@ -20,6 +20,9 @@ const BUSY_RETRIES = 3;
 const CALL_TIMEOUT_MS = 15_000;
 /** Receipts handed back to a peer that lost track of them, per sync. */
 const MAX_PUSH = 8;
+/** Receipts a `receipts` answer carries, and rounds of them one sync asks for. */
+export const RECEIPTS_PER_ANSWER = 16;
+const MAX_FETCH_ROUNDS = 8;
 
 export function ledgerStanzaError(e: LedgerError): StanzaError {
   return { ...stanzaError(e.condition, e.message), app: xml(e.code, { xmlns: NS_LEDGER }) };
@@ -41,21 +44,40 @@ export function ledgerPaySkill(ledger: LedgerApi): Skill {
     node: LEDGER_PAY_NODE,
     name: 'Pay (ledger)',
     description:
-      'Send a signed receipt paying this agent; it countersigns and returns it. action=head returns the latest receipt between us; action=recover hands back a receipt this agent signed that you countersigned.',
+      'Send a signed receipt paying this agent; it countersigns and returns it. action=head returns the latest receipt between us; action=receipts returns the receipts between us after seq `after` (16 at most); action=recover hands back a receipt both of us signed that this agent lost track of.',
     // A stranger may try: what it can owe us is bounded by its credit limit, decided by our owner.
     defaultAccess: { kind: 'public' },
     stages: [
       () =>
         form('form', 'Pay', [
-          field('action', 'list-single', { label: 'Action', values: ['pay'], options: ['pay', 'head', 'recover'].map((v) => ({ value: v, label: v })) }),
+          field('action', 'list-single', {
+            label: 'Action',
+            values: ['pay'],
+            options: ['pay', 'head', 'receipts', 'recover'].map((v) => ({ value: v, label: v })),
+          }),
           field('receipt', 'text-multi', { label: 'Receipt signed by you (JSON)' }),
+          field('after', 'text-single', { label: 'After receipt (seq), for action=receipts' }),
         ]),
     ],
     async run(input, ctx) {
       const from = bareOf(ctx.from);
       const action = first(input, 'action') ?? 'pay';
       if (action === 'head') return result('The latest receipt between us.', ledger.head(from));
-      if (action !== 'pay' && action !== 'recover') return fail(stanzaError('bad-request', 'action must be pay, head or recover'));
+      if (action === 'receipts') {
+        const after = Number(first(input, 'after') ?? '0');
+        if (!Number.isSafeInteger(after) || after < 0) return fail(stanzaError('bad-request', 'after must be a receipt number, 0 or more'));
+        const receipts = ledger.chain(from).slice(after, after + RECEIPTS_PER_ANSWER);
+        return ok({
+          form: form(
+            'result',
+            'Receipts',
+            [field('receipts', 'text-multi', { label: 'Receipts (JSON, one per line)', values: receipts.map((x) => JSON.stringify(x)) })],
+            [`${receipts.length} receipts after ${after}.`],
+          ),
+          json: { receipts },
+        });
+      }
+      if (action !== 'pay' && action !== 'recover') return fail(stanzaError('bad-request', 'action must be pay, head, receipts or recover'));
       const text = (input.receipt ?? []).join('\n');
       const refuse = (e: LedgerError) => fail(ledgerStanzaError(e));
       if (!text.trim()) return refuse(ledgerError('malformed', 'the receipt field is empty'));
@@ -66,7 +88,8 @@ export function ledgerPaySkill(ledger: LedgerApi): Skill {
       } catch {
         return refuse(ledgerError('malformed', 'the receipt is not JSON'));
       }
-      // recover: the caller hands back a receipt we signed and it countersigned, whose answer we lost.
+      // recover: the caller hands back a receipt both of us signed that we lost track of (a lost answer,
+      // or one another copy of us signed elsewhere).
       const r = action === 'pay' ? await ledger.accept(from, parsed) : await ledger.recover(from, parsed);
       return r.ok ? result(`Accepted: receipt ${r.value.body.seq}, ${r.value.body.amount} credits.`, r.value) : refuse(r.error);
     },
@@ -83,10 +106,28 @@ export function createPay(deps: { ledger: LedgerApi; call: SkillCaller; keyOf: (
   const backoff = () => new Promise((r) => setTimeout(r, 50 + Math.random() * 250));
   const receiptOf = (json: unknown): unknown => (typeof json === 'object' && json !== null ? (json as { receipt?: unknown }).receipt : undefined);
 
+  /** Commits, in order, the receipts the peer holds after ours (learnt from its `receipts`), up to `seq`. */
+  async function catchUp(peer: string, seq: number): Promise<Result<void, PayError>> {
+    for (let round = 0; round < MAX_FETCH_ROUNDS && ledger.chain(peer).length < seq; round++) {
+      const after = ledger.chain(peer).length;
+      const r = await call(peer, LEDGER_PAY_NODE, { action: 'receipts', after: String(after) }, timeoutMs);
+      if (!r.ok) return r;
+      const list = (r.value.json as { receipts?: unknown } | undefined)?.receipts;
+      if (!Array.isArray(list) || list.length === 0) break;
+      for (const x of list.slice(0, RECEIPTS_PER_ANSWER)) {
+        const rec = await ledger.recover(peer, x);
+        if (!rec.ok) return rec;
+      }
+    }
+    return ledger.chain(peer).length >= seq ? ok(undefined) : fail(ledgerError('out-of-order', `could not catch up with ${peer}'s receipt ${seq}`));
+  }
+
   /**
-   * Bring both ends of the chain together after a lost answer. The peer's head ahead of ours: it is our
-   * payment it countersigned, which we commit. Behind ours: we hand it the receipts it signed and lost
-   * track of (its `recover`). Either way a pending payment the peer never got is dropped.
+   * Bring both ends of the chain together. The peer's head ahead of ours: receipts we signed and lost
+   * track of (our payment whose answer was lost, or what another copy of this agent signed elsewhere
+   * after an export), which we take from its chain. Behind ours: we hand it the receipts it lost track
+   * of (its `recover`). Either way a pending payment the peer never got is dropped. So whichever side
+   * holds the newest head, the chain resumes from it and never forks.
    */
   async function sync(peer: string): Promise<Result<'recovered' | 'repaired' | 'absent', PayError>> {
     const r = await call(peer, LEDGER_PAY_NODE, { action: 'head' }, timeoutMs);
@@ -99,16 +140,22 @@ export function createPay(deps: { ledger: LedgerApi; call: SkillCaller; keyOf: (
       if (!head.ok) return head;
       theirSeq = head.value.body.seq;
       if (theirSeq > ours.length) {
-        const rec = await ledger.recover(peer, head.value);
-        return rec.ok ? ok('recovered') : rec;
+        if (theirSeq === ours.length + 1) {
+          const rec = await ledger.recover(peer, head.value);
+          return rec.ok ? ok('recovered') : rec;
+        }
+        const caught = await catchUp(peer, theirSeq);
+        return caught.ok ? ok('recovered') : caught;
       }
     }
     ledger.abandon(peer);
     let pushed = 0;
     for (const missing of ours.slice(theirSeq, theirSeq + MAX_PUSH)) {
-      if (missing.body.payer !== peer) break;
       const p = await call(peer, LEDGER_PAY_NODE, { action: 'recover', receipt: JSON.stringify(missing) }, timeoutMs);
-      if (!p.ok) return p;
+      if (!p.ok) {
+        if (pushed) break;
+        return p;
+      }
       pushed++;
     }
     return ok(pushed ? 'repaired' : 'absent');
@@ -122,10 +169,11 @@ export function createPay(deps: { ledger: LedgerApi; call: SkillCaller; keyOf: (
         const s = await sync(peer);
         if (!s.ok) return s;
       }
-      const payeeKey = ledger.peerKey(peer) ?? (await deps.keyOf(peer));
+      let payeeKey = ledger.peerKey(peer) ?? (await deps.keyOf(peer));
       if (!payeeKey) return fail({ kind: 'invalid', message: `no ledger key is known for ${peer}` });
       let busy = 0;
       let resynced = false;
+      let rekeyed = false;
       for (;;) {
         const prepared = await ledger.prepare({ payee: peer, amount, memo, ref, payeeKey });
         if (!prepared.ok) return prepared;
@@ -143,6 +191,16 @@ export function createPay(deps: { ledger: LedgerApi; call: SkillCaller; keyOf: (
           await backoff();
           continue;
         }
+        if (refusal?.code === 'key-mismatch' && !rekeyed) {
+          // The payee may have rotated its key: follow its published rotation from the key we pinned.
+          rekeyed = true;
+          ledger.abandon(peer);
+          if (await ledger.refreshPeerKey(peer)) {
+            payeeKey = ledger.peerKey(peer)!;
+            continue;
+          }
+          return fail(refusal);
+        }
         if ((refusal?.code === 'out-of-order' || refusal?.code === 'tampered') && !resynced) {
           // The two ends differ: a payment whose answer was lost, on one side or the other.
           resynced = true;
@@ -157,8 +215,10 @@ export function createPay(deps: { ledger: LedgerApi; call: SkillCaller; keyOf: (
         }
         // No answer (timeout, offline): the peer may hold it. Ask now; if that fails too, the receipt
         // stays pending and the next payment to this peer asks first.
+        const mine = prepared.value;
         const s = await sync(peer);
-        if (s.ok && s.value === 'recovered') return ok(ledger.head(peer)!);
+        const head = ledger.head(peer);
+        if (s.ok && s.value === 'recovered' && head && sameSigned(head, mine)) return ok(head);
         return fail(r.error);
       }
     });

@@ -4,7 +4,8 @@
 import type { Result } from '../../core/result.ts';
 import type { StanzaCondition } from '../../core/errors.ts';
 import type { Emitter } from '../../core/emitter.ts';
-import type { ActionError } from '../../core/errors.ts';
+import type { ActionError, TidepoolError } from '../../core/errors.ts';
+import type { KeyRotation } from './rotation.ts';
 
 /** The signed part of a receipt. Signatures cover `canonicalJson(body)` (sorted keys, no spaces). */
 export interface ReceiptBody {
@@ -76,6 +77,8 @@ export interface LedgerExport {
   owner: string;
   ownerKey: string;
   chains: Record<string, Receipt[]>;
+  /** Key rotations (rotation.ts) that explain a key changing along a chain: the owner's and its peers'. */
+  rotations?: Record<string, KeyRotation[]>;
 }
 
 export interface Ledger {
@@ -103,6 +106,8 @@ export interface LedgerEvents extends Record<string, unknown> {
   receipt: { receipt: Receipt; direction: 'in' | 'out' };
   /** A receipt a peer sent us that we refused (nothing changed). */
   refused: { from: string; error: LedgerError };
+  /** A key moved on: ours (`jid` is our own) or a peer's whose rotation we followed. */
+  rotated: { jid: string; key: string; rotation: KeyRotation };
   listenerError: unknown;
 }
 
@@ -118,8 +123,15 @@ export interface LedgerApi extends Ledger {
   /** Drop the prepared payment to `peer` (the peer definitely refused it). */
   abandon(peer: string): void;
   /**
-   * Payer side, after a lost confirm: commit a receipt that we signed and `peer` countersigned, learnt
-   * from the peer's head, when it is the next link of our chain. Clears the pending payment it replaces.
+   * Commit a receipt both sides signed that our side signed (this copy after a lost answer, an earlier
+   * key, or another copy of this agent that ran elsewhere), learnt from the peer, when it is the next
+   * link of our chain, whichever of us paid. Clears the pending payment it replaces.
    */
   recover(peer: string, receipt: unknown): Promise<Result<Receipt, LedgerError>>;
+  /** Our key rotations, oldest first (published on our card so counterparties follow them). */
+  rotations(): KeyRotation[];
+  /** Replace our signing key by a new one, announced by a statement the current key signs. */
+  rotateKey(): Promise<Result<KeyRotation, TidepoolError>>;
+  /** Follow `peer`'s published rotations from the key we pinned; true when the pin moved. */
+  refreshPeerKey(peer: string): Promise<boolean>;
 }

@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import { isBase64urlOf } from './canonical.ts';
 import { pairOf, parseReceipt, receiptHash, verifyPayee, verifyPayer } from './receipt.ts';
 import type { LedgerErrorCode } from './types.ts';
+import { followRotations, parseRotations, type KeyRotation } from './rotation.ts';
 
 export interface VerifiedLedger {
   owner: string;
@@ -30,13 +31,18 @@ export async function verifyExport(x: unknown): Promise<Result<VerifiedLedger, V
   if (typeof owner !== 'string' || !owner) return broken('', 0, 'malformed', 'owner is missing');
   if (!isBase64urlOf(x.ownerKey, 32)) return broken('', 0, 'malformed', 'ownerKey is not a base64url key');
   if (!isPlain(x.chains)) return broken('', 0, 'malformed', 'chains is not an object');
+  if (x.rotations !== undefined && !isPlain(x.rotations)) return broken('', 0, 'malformed', 'rotations is not an object');
+  // A key may change along a chain only where a rotation signed by the earlier key says so.
+  const rotations: Record<string, KeyRotation[]> = {};
+  for (const [jid, list] of Object.entries((x.rotations ?? {}) as Record<string, unknown>)) rotations[jid] = Array.isArray(list) ? parseRotations(list) : [];
+  const ownerKey = x.ownerKey;
   const balances: Record<string, number> = {};
   let receipts = 0;
   for (const [peer, chain] of Object.entries(x.chains)) {
     if (!Array.isArray(chain)) return broken(peer, 0, 'malformed', 'the chain is not a list');
     if (peer === owner) return broken(peer, 0, 'wrong-party', 'a chain with oneself');
     const pair = pairOf(owner, peer);
-    const keys: Record<string, string> = { [owner]: x.ownerKey };
+    const keys: Record<string, string> = {};
     let prev = '';
     let balance = 0;
     for (let i = 0; i < chain.length; i++) {
@@ -52,7 +58,12 @@ export async function verifyExport(x: unknown): Promise<Result<VerifiedLedger, V
         [b.payer, b.payerKey],
         [b.payee, b.payeeKey],
       ] as const) {
-        if ((keys[party] ??= k) !== k) return at('key-mismatch', `${party}'s key changed along the chain`);
+        const known = keys[party];
+        if (known === undefined && party === owner && k !== ownerKey && !(await followRotations(owner, k, rotations[owner] ?? [], ownerKey)))
+          return at('key-mismatch', `${party}'s key is not ownerKey, and no rotation signed by it leads to ownerKey`);
+        if (known !== undefined && known !== k && !(await followRotations(party, known, rotations[party] ?? [], k)))
+          return at('key-mismatch', `${party}'s key changed along the chain without a rotation signed by the earlier key`);
+        keys[party] = k;
       }
       if (!(await verifyPayer(r))) return at('bad-signature', "the payer's signature does not verify");
       if (!r.payeeSig || !(await verifyPayee(r))) return at('bad-signature', "the payee's signature is missing or does not verify");

@@ -19,6 +19,7 @@ import type { Bounty, BountyInput, Delivery, Refusal } from './bounty-state.ts';
 import { bountySkills } from './bounty-skills.ts';
 import { announce, awarded, BOUNTY_BID_NODE, BOUNTY_DELIVER_NODE, describeEvent, paidEvent, parseBountyEvent, type BountyEvent } from './bounty-wire.ts';
 import type { Skill } from '../skills/types.ts';
+import type { Budget } from './budget.ts';
 import type { ProblemReporter } from '../../core/errors.ts';
 import { asProblem, errorMessage } from '../../core/errors.ts';
 import type { ActionError } from '../../core/errors.ts';
@@ -52,6 +53,8 @@ export interface BountiesDeps {
   store: AgentStore;
   memory?: PeerMemory;
   judge?: BountyJudge;
+  /** The owner's spending budget: an award that would not fit is refused before anything is announced or paid. */
+  budget?: Pick<Budget, 'check'>;
   now?: () => number;
   hash?: (r: Receipt) => Promise<string>;
   problem?: ProblemReporter;
@@ -265,9 +268,18 @@ export async function createBounties(deps: BountiesDeps): Promise<Bounties> {
     },
     /** Poster: the winners of a single or split bounty; the reward is split in whole credits. */
     async award(id: string, bidders: string[]): Promise<Result<Bounty, BountyError>> {
-      const r = await step(mine(id), (b) =>
+      const b = mine(id);
+      const planned =
+        b &&
         S.awardTo(
           b,
+          bidders.map((j) => bareOf(j)),
+        );
+      const refused = planned?.ok ? deps.budget?.check(planned.value.awards.map((a) => a.amount)) : undefined;
+      if (refused) return fail(refused);
+      const r = await step(b, (x) =>
+        S.awardTo(
+          x,
           bidders.map((j) => bareOf(j)),
         ),
       );
@@ -295,6 +307,9 @@ export async function createBounties(deps: BountiesDeps): Promise<Bounties> {
     /** Poster (or the judge): the one winner of a competition, who alone is paid. */
     async pick(id: string, winner: string): Promise<Result<Receipt, BountyError>> {
       const w = bareOf(winner);
+      const planned = mine(id) && S.pickWinner(mine(id)!, w);
+      const refused = planned?.ok ? deps.budget?.check(planned.value.awards.map((a) => a.amount)) : undefined;
+      if (refused) return fail(refused);
       const r = await step(mine(id), (b) => S.pickWinner(b, w));
       if (!r.ok) return r;
       const sent = await post(r.value.room, awarded(r.value));

@@ -2,7 +2,7 @@
 // amount before anything is sent, so purchases running side by side cannot overspend together.
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { AgentStore } from '../../store/types.ts';
-import type { LedgerError } from '../ledger/types.ts';
+import type { LedgerError, Pay } from '../ledger/types.ts';
 import { persisted } from '../memory/persisted.ts';
 import { overBudget } from './errors.ts';
 import type { ProblemReporter } from '../../core/errors.ts';
@@ -46,6 +46,18 @@ export async function createBudget(deps: { store: AgentStore; now?: () => number
     void doc.flush();
   };
 
+  /** Why these payments, made today one after another, would be refused (undefined: they fit). */
+  function check(amounts: number[]): LedgerError | undefined {
+    const { perPayment, perDay } = doc.value().limits;
+    if (amounts.some((a) => !Number.isSafeInteger(a) || a <= 0))
+      return { kind: 'ledger', code: 'bad-amount', condition: 'bad-request', message: 'an amount is a whole number of credits above 0' };
+    const big = amounts.find((a) => a > perPayment);
+    if (big !== undefined) return overBudget(`${big} credits is more than the ${perPayment} allowed per payment`);
+    const total = amounts.reduce((sum, a) => sum + a, 0);
+    if (spentToday() + held + total > perDay) return overBudget(`${total} credits would pass today's budget (${spentToday() + held} of ${perDay} used)`);
+    return undefined;
+  }
+
   return {
     limits: (): BudgetLimits => doc.value().limits,
     /** Spent today plus what purchases in progress hold. */
@@ -57,13 +69,10 @@ export async function createBudget(deps: { store: AgentStore; now?: () => number
       await doc.flush();
       return ok(next);
     },
+    check,
     reserve(amount: number): Result<Reservation, LedgerError> {
-      const { perPayment, perDay } = doc.value().limits;
-      if (!Number.isSafeInteger(amount) || amount <= 0)
-        return fail({ kind: 'ledger', code: 'bad-amount', condition: 'bad-request', message: 'an amount is a whole number of credits above 0' });
-      if (amount > perPayment) return fail(overBudget(`${amount} credits is more than the ${perPayment} allowed per payment`));
-      if (spentToday() + held + amount > perDay)
-        return fail(overBudget(`${amount} credits would pass today's budget (${spentToday() + held} of ${perDay} used)`));
+      const refused = check([amount]);
+      if (refused) return fail(refused);
       held += amount;
       let open = true;
       const close = () => {
@@ -87,6 +96,25 @@ export interface Budget {
   /** Spent today plus what purchases in progress hold. */
   used(): number;
   setLimits(l: Partial<BudgetLimits>): Promise<Result<BudgetLimits, { kind: 'invalid'; message: string }>>;
+  /** Why these payments, made today one after another, would be refused; undefined when they fit. Reserves nothing. */
+  check(amounts: number[]): LedgerError | undefined;
   reserve(amount: number): Result<Reservation, LedgerError>;
   flush(): Promise<void>;
+}
+
+/**
+ * Every payment the agent makes counts against the owner's budget, as purchases do: the amount is reserved
+ * before anything is sent, refused (`over-budget`) when it does not fit, spent when the payment went
+ * through and given back when it did not. Purchases reserve for themselves (before the call they pay
+ * for) and so use the ledger's pay directly.
+ */
+export function budgetedPay(pay: Pay, budget: Pick<Budget, 'reserve'>): Pay {
+  return async (p) => {
+    const held = budget.reserve(p.amount);
+    if (!held.ok) return held;
+    const r = await pay(p);
+    if (r.ok) held.value.commit();
+    else held.value.release();
+    return r;
+  };
 }

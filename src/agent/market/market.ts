@@ -21,7 +21,10 @@ export interface MarketDeps {
   store: AgentStore;
   self: () => string;
   call: SkillCaller;
+  /** The ledger's pay, not a budgeted one: purchases reserve their amount before the call they pay for. */
   pay: Pay;
+  /** The owner's budget, when the node made it (every payment counts against it); else the market's own. */
+  budget?: Budget;
   /** The registry's price of our own skills. */
   priceOf: (node: string) => Price | undefined;
   /** The registry's `setCharges`: the market enforces prices from the moment it exists. */
@@ -45,7 +48,7 @@ export async function createMarket(deps: MarketDeps): Promise<Market> {
     now: deps.now,
     problem: deps.problem,
   });
-  const budget = await createBudget({ store: deps.store, now: deps.now, problem: deps.problem });
+  const budget = deps.budget ?? (await createBudget({ store: deps.store, now: deps.now, problem: deps.problem }));
   const purchases = await createPurchases({
     store: deps.store,
     call: deps.call,
@@ -68,6 +71,9 @@ export async function createMarket(deps: MarketDeps): Promise<Market> {
     priceOf: purchases.priceOf,
     catalog: purchases.catalog,
     credit: purchases.credit,
+    async flush() {
+      await Promise.all([sales.flush(), budget.flush(), purchases.flush()]);
+    },
     async stop() {
       await Promise.all([sales.stop(), budget.flush(), purchases.flush()]);
     },
@@ -84,5 +90,7 @@ export interface Market {
   priceOf(jid: string, node: string): Promise<Result<{ price: Price | null; info: PeerSkillInfo }, TidepoolError>>;
   catalog(jids: string[]): Promise<CatalogEntry[]>;
   credit(): Record<string, number>;
+  /** Writes pending changes now (before an export). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }

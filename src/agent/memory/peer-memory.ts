@@ -36,6 +36,10 @@ export interface MemoryEvents extends Record<string, unknown> {
   listenerError: unknown;
 }
 
+/** A record that holds nothing but friend requests counted: a stranger who only asked. */
+const onlyAsked = (r: PeerRecord) =>
+  !r.name && !r.skills && r.trust === 0 && r.notes.length === 0 && r.introducedBy.length === 0 && Object.keys(r.summary).every((k) => k === 'friend-request');
+
 export const MEMORY_LIMITS = { peers: 500, notes: 12, noteChars: 200, introducers: 8 } as const;
 const KEY = 'memory:peers';
 
@@ -46,17 +50,41 @@ export async function createPeerMemory(deps: { store: AgentStore; now?: () => nu
 
   const fresh = (jid: string): PeerRecord => ({ jid, firstSeen: now(), lastSeen: now(), trust: 0, introducedBy: [], notes: [], summary: {} });
 
+  // The document is changed in place (copying a map of hundreds of JID keys costs a millisecond, and this
+  // runs on every stanza of a flood); `byAge` holds the same records least recently seen first.
+  const byAge = new Map(
+    Object.values(doc.value())
+      .sort((a, b) => a.lastSeen - b.lastSeen)
+      .map((r) => [r.jid, r]),
+  );
+
+  /** Whom to forget: the least recently seen peer we have no bond with, one who only asked first. */
+  function victim(except: string): string | undefined {
+    let oldest: string | undefined;
+    for (const [jid, r] of byAge) {
+      if (r.bond || jid === except) continue;
+      if (onlyAsked(r)) return jid;
+      oldest ??= jid;
+    }
+    return oldest;
+  }
+
   function update(jid: string, change: (r: PeerRecord) => void): PeerRecord {
     const key = bareOf(jid);
-    const all = { ...doc.value() };
-    const rec: PeerRecord = structuredClone(all[key] ?? fresh(key));
+    const all = doc.value();
+    const before = all[key];
+    const rec: PeerRecord = structuredClone(before ?? fresh(key));
     change(rec);
     all[key] = rec;
-    // Forget the least recently seen peers we have no bond with; bonds are kept.
-    const keys = Object.keys(all);
-    if (keys.length > MEMORY_LIMITS.peers) {
-      const evictable = keys.filter((k) => !all[k]!.bond && k !== key).sort((a, b) => all[a]!.lastSeen - all[b]!.lastSeen);
-      for (const k of evictable.slice(0, keys.length - MEMORY_LIMITS.peers)) delete all[k];
+    if (!before || rec.lastSeen !== before.lastSeen) byAge.delete(key);
+    byAge.set(key, rec);
+    // Bonds are kept; peers we know only from a friend request go first, so a flood of strangers'
+    // requests cannot push out what we learnt of others.
+    while (byAge.size > MEMORY_LIMITS.peers) {
+      const v = victim(key);
+      if (!v) break;
+      byAge.delete(v);
+      delete all[v];
     }
     doc.set(all);
     events.emit('changed', rec);

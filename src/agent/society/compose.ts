@@ -188,12 +188,17 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     }
   });
 
+  // Each request is noted once, not again with every later change of the (bounded) list.
+  let noted = new Set<string>();
   d.contacts.events.on('requests', (list) => {
-    for (const r of list) memory.note(r.from, 'friend-request');
+    for (const r of list) if (!noted.has(r.from)) memory.note(r.from, 'friend-request');
+    noted = new Set(list.map((r) => r.from));
   });
   d.conversations.events.on('message', (m) => {
     if (m.direction === 'in' && !d.isOwnerChat?.(m.peer)) feed({ kind: 'message', from: m.peer, text: m.body, generated: !!m.generated });
   });
+
+  const flush = async () => void (await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]));
 
   return {
     memory,
@@ -224,9 +229,10 @@ export async function createSociety(d: SocietyDeps): Promise<Society> {
     attachEconomy(e: Economy) {
       economy = e;
     },
+    flush,
     async stop() {
       autonomy.stop();
-      await Promise.all([memory.flush(), log.flush(), goals.flush(), deciderKind.flush(), bonds.flush(), orgs.flush()]);
+      await flush();
     },
   };
 }
@@ -248,5 +254,7 @@ export interface Society {
   /** What the world and market saw (places, treasures, bounties, payments) reaches memory and the loop here. */
   observe(o: Observation): void;
   attachEconomy(e: Economy): void;
+  /** Writes pending changes now (before an export). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }

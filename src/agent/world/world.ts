@@ -314,6 +314,7 @@ export async function createWorld(d: WorldDeps): Promise<World> {
 
     /** Resolves once every event received so far is applied (tests, and callers that just posted). */
     settled: () => queue,
+    flush: () => own.flush(),
     async stop() {
       mover.cancel();
       await own.flush();
@@ -347,5 +348,7 @@ export interface World {
   interesting(limit?: number): Ranked[];
   /** Resolves once every event received so far is applied (tests, and callers that just posted). */
   settled(): Promise<void>;
+  /** Writes pending changes of what we own now (before an export). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }

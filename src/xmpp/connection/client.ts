@@ -15,6 +15,7 @@ import { scramMechanism, PlainMechanism, type ScramSession } from './scram.ts';
 import { chooseMechanism } from './sasl-policy.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { outgoingLimit, tooLarge } from './size-limit.ts';
+import { limitInbound } from './inbound-limit.ts';
 import { reconnectLoop, wakeableSleep } from './reconnect.ts';
 import { createIqCaller, type IqCaller } from '../iq/caller.ts';
 import { createIqRouter, type IqRouter } from '../iq/router.ts';
@@ -206,6 +207,7 @@ export function createConnection(o: ConnectOptions): XmppConnection {
     o.resource ?? `tidepool-${Math.random().toString(36).slice(2, 8)}`,
   );
 
+  limitInbound({ entity, middleware: mw }); // oversized inbound stanzas: counted by XEP-0198 above, answered, never parsed
   // 5. Our dispatcher, last: replies to our requests, then routed requests, then everything else.
   mw.use(async (ctx, next) => {
     const s = ctx.stanza;

@@ -44,9 +44,31 @@ const SHOWS = new Set(['chat', 'away', 'xa', 'dnd']);
 export const NS_NICK = 'http://jabber.org/protocol/nick';
 const SUBSCRIPTION_TYPES = /^(un)?subscribed?$/;
 
-export function createPresence({ connection }: { connection: XmppConnection }): Presence {
+/**
+ * Presence is kept per JID for at most `jids` JIDs and `resources` resources each: directed presence from
+ * many JIDs (or one JID with many resources) cannot grow memory. Past the bound the least recently heard
+ * JID goes first, except those `keep` names (our roster), which are never pushed out by strangers.
+ */
+export const PRESENCE_LIMITS = { jids: 5000, resources: 16 } as const;
+
+export function createPresence({ connection, keep }: { connection: XmppConnection; keep?: (bare: string) => boolean }): Presence {
   const events = new Emitter<PresenceEvents>();
   const peers = new Map<string, Map<string, ResourceState>>();
+
+  /** The JID's resources, moved to the most recently heard end; room made for a new JID if needed. */
+  function resourcesOf(bare: string): Map<string, ResourceState> {
+    const res = peers.get(bare) ?? new Map<string, ResourceState>();
+    peers.delete(bare);
+    peers.set(bare, res);
+    if (peers.size > PRESENCE_LIMITS.jids) {
+      for (const jid of peers.keys()) {
+        if (jid === bare || keep?.(jid)) continue;
+        peers.delete(jid);
+        break;
+      }
+    }
+    return res;
+  }
 
   function summary(bare: string): PeerPresence {
     const res = peers.get(bare);
@@ -73,10 +95,13 @@ export function createPresence({ connection }: { connection: XmppConnection }): 
       res?.delete(resourceOf(from));
       if (res && res.size === 0) peers.delete(bare);
     } else if (!type) {
-      if (!res) peers.set(bare, (res = new Map()));
+      res = resourcesOf(bare);
       const show = s.getChildText('show') ?? undefined;
       const priority = Number.parseInt(s.getChildText('priority') ?? '0', 10);
-      res.set(resourceOf(from), {
+      const resource = resourceOf(from);
+      res.delete(resource);
+      if (res.size >= PRESENCE_LIMITS.resources) res.delete(res.keys().next().value!);
+      res.set(resource, {
         show: show && SHOWS.has(show) ? (show as Show) : undefined,
         status: s.getChildText('status')?.slice(0, 1024) ?? undefined,
         priority: Number.isFinite(priority) ? priority : 0,
@@ -112,6 +137,7 @@ export function createPresence({ connection }: { connection: XmppConnection }): 
       const [resource] = [...res.entries()].sort((a, b) => b[1].priority - a[1].priority)[0]!;
       return resource ? `${bare}/${resource}` : bare;
     },
+    size: () => peers.size,
     /** Initial/updated presence, with our nick (XEP-0172); extra children carry caps and the like. */
     announce(opts: Announcement = {}) {
       return send(
@@ -143,6 +169,8 @@ export interface Presence {
   of(jid: string): PeerPresence;
   /** The full JID of a peer's highest-priority available resource. */
   bestResource(jid: string): string | undefined;
+  /** How many JIDs' presence is held (at most PRESENCE_LIMITS.jids plus the kept ones). */
+  size(): number;
   /** Initial/updated presence, with our nick (XEP-0172); extra children carry caps and the like. */
   announce(opts?: Announcement): Promise<Result<void, TidepoolError>>;
   /** Sends again the subscription changes an unresumable stream lost; call once the new session is up. */
