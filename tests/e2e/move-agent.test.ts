@@ -3,7 +3,9 @@
 // where its agent went and offers a new one); a second browser refuses a truncated file, another
 // Tidepool format, a wrong passphrase and a tampered ciphertext, each in its own words and with nothing
 // changed, shows an older identity file as identity only, then lists what the archive holds and, once
-// confirmed, is the same agent: same JID, same chain with Bob, and Bob's next payment is accepted on it.
+// confirmed, is the same agent: same JID, same chain with Bob, and Bob's next payment is accepted on it; its
+// bond with Bob and the organization it founded came along, and Bob finds, claims and is paid the treasure
+// it hid before the move (the secret travelled in the archive).
 // Then page → headless → page: the runner imports that tab's archive, is paid, exports it, and a page
 // imports it back, each step continuing the same chain.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -29,6 +31,10 @@ let annJid: string;
 let annPassword: string;
 let file: string;
 let second: Page;
+const room = `move-world-${stamp}@muc.${domain}`;
+let placeId: string;
+let treasureId: string;
+let orgRoom: string;
 const errors: string[] = [];
 
 /** Runs `code` against the tab's node (main.ts exposes it as globalThis.tidepool). */
@@ -57,6 +63,26 @@ beforeAll(async () => {
   if (!paid.ok) throw new Error(paid.error.message);
   const back = await inTab<{ ok: boolean }>(first, `return n.pay({ to: ${JSON.stringify(jidOf(bob))}, amount: 2, memo: 'back', ref: 'gift' })`);
   expect(back.ok).toBe(true);
+  // What else the agent owns: a place in the world with a hidden treasure, a bond, an organization it founded.
+  const bobJid = JSON.stringify(jidOf(bob));
+  expect((await bob.world.enter(room)).ok).toBe(true);
+  const owned = await inTab<{ place: string; treasure: string; org: string }>(
+    first,
+    `const e = await n.world.enter(${JSON.stringify(room)}); if (!e.ok) throw new Error(e.error.message);
+     const p = await n.world.createPlace({ name: 'Kelp Gate', description: 'A gap in the kelp.', tags: ['kelp'], x: 3, y: 4 });
+     if (!p.ok) throw new Error(p.error.message);
+     const t = await n.world.hideTreasure({ place: p.value.id, reward: 3, hint: 'under the gate', depth: 1 });
+     if (!t.ok) throw new Error(t.error.message);
+     const o = await n.society.orgs.found({ room: ${JSON.stringify(`reefers-${stamp}`)}, name: 'Reefers', purpose: 'We map reefs' });
+     if (!o.ok) throw new Error(o.error.message);
+     const b = await n.society.bonds.propose(${bobJid}, 'close-friend');
+     if (!b.ok) throw new Error(b.error.message);
+     return { place: p.value.id, treasure: t.value.id, org: o.value };`,
+  );
+  ({ place: placeId, treasure: treasureId, org: orgRoom } = owned);
+  await until(() => bob.society.bonds.pendingIn().length === 1, 10_000, 'the bond proposal reaches Bob');
+  expect((await bob.society.bonds.accept(annJid)).ok).toBe(true);
+  await until(async () => (await inTab(first, `return n.society.bonds.levelOf(${bobJid})`)) === 'close-friend', 10_000, 'the tab records the bond');
 }, 60_000);
 
 afterAll(async () => {
@@ -158,8 +184,18 @@ describe('Move this agent', () => {
     await expect.poll(() => inTab(p, `return [n.ledger.balance(${bobJid}), n.ledger.chain(${bobJid}).length]`)).toEqual([4, 3]);
     expect(bob.ledger.balance(annJid)).toBe(-4);
     expect(await inTab(p, 'return n.ledger.publicKey()')).toBe(bob.ledger.peerKey(annJid));
+    // The bond and the organization came along; so did the treasure's secret: Bob finds it, claims it, is paid.
+    expect(await inTab(p, `return n.society.bonds.levelOf(${bobJid})`)).toBe('close-friend');
+    expect(await inTab(p, `return n.society.orgs.get(${JSON.stringify(orgRoom)})?.name`)).toBe('Reefers');
+    expect(await inTab(p, `return (await n.world.enter(${JSON.stringify(room)})).ok`)).toBe(true);
+    const found = await bob.world.explore(annJid, placeId);
+    expect(found.ok && found.value.secret, !found.ok ? found.error.message : 'no secret after exploring').toEqual(expect.any(String));
+    const claimed = await bob.world.claim(annJid, treasureId);
+    expect(claimed.ok, !claimed.ok ? claimed.error.message : '').toBe(true);
+    await until(() => bob.ledger.chain(annJid).some((r) => r.body.ref === `treasure:${treasureId}`), 15_000, 'Bob is paid the reward');
+    expect(bob.ledger.balance(annJid)).toBe(-4 + 3);
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 
   test('page → headless → page: the runner imports the page archive and exports it back; the chain goes on at each step', async () => {
     const p = second;
@@ -178,7 +214,7 @@ describe('Move this agent', () => {
     expect(bare(await node.online).toLowerCase()).toBe(annJid);
     const paid = await bob.pay({ to: annJid, amount: 1, memo: 'to the node', ref: 'gift' });
     if (!paid.ok) throw new Error(paid.error.message);
-    expect(bob.ledger.chain(annJid).length).toBe(4);
+    expect(bob.ledger.chain(annJid).length).toBe(5); // gifts 5, 2, 1, the treasure's reward, this one
     node.child.kill('SIGTERM');
     expect(await node.exit).toBe(0);
     const fromNode = join(dir, 'from-node.json');
@@ -194,14 +230,14 @@ describe('Move this agent', () => {
     await p.getByTestId('import').setInputFiles(fromNode);
     await p.getByTestId('import-passphrase').fill(PASS);
     await p.getByTestId('import-open').click();
-    await expect.poll(() => p.getByTestId('import-contents').locator('[data-part="chains"]').textContent()).toMatch(/1 ledger chain with 4 receipts/);
+    await expect.poll(() => p.getByTestId('import-contents').locator('[data-part="chains"]').textContent()).toMatch(/1 ledger chain with 5 receipts/);
     await Promise.all([p.waitForEvent('load'), p.getByTestId('import-confirm').click()]);
     expect(bare(await waitOnline(p)).toLowerCase()).toBe(annJid);
-    expect(await inTab(p, `return [n.ledger.balance(${bobJid}), n.ledger.chain(${bobJid}).length]`)).toEqual([5, 4]);
+    expect(await inTab(p, `return [n.ledger.balance(${bobJid}), n.ledger.chain(${bobJid}).length]`)).toEqual([2, 5]);
     await until(() => !!bob.contacts.onlineResource(annJid), 15_000, 'Bob sees the agent back in a page');
     const again = await bob.pay({ to: annJid, amount: 1, memo: 'back in a page', ref: 'gift' });
     if (!again.ok) throw new Error(again.error.message);
-    await expect.poll(() => inTab(p, `return n.ledger.chain(${bobJid}).length`)).toBe(5);
+    await expect.poll(() => inTab(p, `return n.ledger.chain(${bobJid}).length`)).toBe(6);
     expect(errors).toEqual([]);
   }, 120_000);
 });
