@@ -5,7 +5,7 @@
 // servers and nodes would starve timing-sensitive tests.
 // Before anything, the Debian packages the suites use are installed (as root) or named with the exact
 // install line (otherwise), so that no suite fails or skips halfway because something is missing.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,17 @@ let failed = 0;
 let skipped = 0;
 let exitFailures = 0;
 
+// OpenClaw's one-time install (about a minute on a fresh clone, mostly the download) runs beside the type
+// checks and the unit tests instead of inside the openclaw project's setup, which waits for it here and
+// finds it done (the install takes a lock). If it fails, that setup tries again and fails with the reason.
+const openclawInstall = new Promise((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./tests/helpers/openclaw-install.ts').then((m) => m.ensureOpenClaw())"], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('error', resolve);
+  child.on('exit', resolve);
+});
+
 // Type checks and the formatter's check first: each counts as one check in the summary, passed or failed.
 for (const [name, cmd, args] of [
   ['prettier', 'npm', ['run', '-s', 'format:check']],
@@ -43,6 +54,7 @@ for (const [name, cmd, args] of [
 }
 
 for (const project of projects) {
+  if (project === 'openclaw') await openclawInstall;
   const report = join(dir, `${project}.json`);
   const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra];
   const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR } });
