@@ -14,6 +14,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'chromium', for: ['test'], why: 'the browser of the end-to-end tests (driven by playwright-core)' },
   { pkg: 'python3-slixmpp', for: ['test'], why: 'a third-party XMPP library the interoperability tests use' },
   { pkg: 'python3-venv', for: ['test'], why: "the virtual environment the Python MCP SDK's test installs `mcp` into" },
+  { pkg: 'bsdutils', for: ['test'], why: '`script`, the terminal (pty) the passphrase prompt is tested on (essential in Debian)' },
 ];
 
 /** True when dpkg has the package fully installed ("ii"). */
