@@ -175,6 +175,13 @@ describe('a GGUF entry in one click', () => {
     expect(await brainState(page)).toMatchObject({ status: 'ready', backend: 'wllama' });
   }, 90_000);
 
+  const watchStates = () =>
+    inTab(page, (w) => {
+      w.states = [];
+      if (!w.hooked) w.tidepool.brain.events.on('state', (s) => void w.states.push(s));
+      w.hooked = true;
+    });
+
   test('deleted from the cache, the next load downloads it again', async () => {
     await page.getByTestId('brain-button').click();
     const kept = page.locator(`[data-testid="cached-model"][data-key="${chosen}"]`);
@@ -184,21 +191,20 @@ describe('a GGUF entry in one click', () => {
     await expect.poll(() => kept.count()).toBe(0);
     expect((await opfsCache(page)).filter((n) => n.endsWith(fileOf(chosen)))).toEqual([]);
     const before = host.count(chosen);
+    // The deleted model is still loaded, so "ready" shows before the click too: wait for this load's own end.
+    await watchStates();
     await page
       .locator(`[data-testid="catalogue-entry"][data-id^="wllama:"][data-id$="/${fileOf(chosen)}"]`)
       .getByTestId('catalogue-use')
       .click();
-    await page.locator('[data-testid="brain-status"][data-status="ready"]').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => await inTab(page, (w) => w.states.map((s) => s.status).join(',')), { timeout: 60_000 }).toMatch(/loading.*ready$/);
+    await page.locator('[data-testid="brain-status"][data-status="ready"]').waitFor({ timeout: 10_000 });
     expect(host.count(chosen)).toBeGreaterThan(before);
   }, 90_000);
 
   const failsClearly = async (start: () => Promise<void>, kind: string, message: RegExp, file: string) => {
     // The brain may still show the last test's error: wait for this load's own end.
-    await inTab(page, (w) => {
-      w.states = [];
-      if (!w.hooked) w.tidepool.brain.events.on('state', (s) => void w.states.push(s));
-      w.hooked = true;
-    });
+    await watchStates();
     await start();
     await expect.poll(async () => await inTab(page, (w) => w.states.map((s) => s.status).join(',')), { timeout: 60_000 }).toMatch(/loading.*error$/);
     const s = await brainState(page);
