@@ -5,9 +5,10 @@ import { stdin, stderr } from 'node:process';
 export async function askPassphrase(given: string | undefined, prompt: string): Promise<string | undefined> {
   if (given) return given;
   if (!stdin.isTTY || !stderr.isTTY) return undefined;
-  stderr.write(prompt);
+  // Raw mode before the prompt: keys typed the moment it shows must not be echoed by the terminal.
   stdin.setRawMode(true);
   stdin.resume();
+  stderr.write(prompt);
   let typed = '';
   try {
     return await new Promise<string | undefined>((resolve) => {
