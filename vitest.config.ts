@@ -17,6 +17,7 @@ export default defineConfig({
           hookTimeout: 30_000,
           // Vitest's default on two cores is one file at a time; these files mostly wait on the server, and
           // two at a time halve the project's time on CI's two cores (about 290 s -> 145 s, measured here).
+          // Not more on bigger machines: one single-threaded Prosody serves every file, and two is what was tested.
           maxWorkers: 2,
         },
       },
