@@ -181,6 +181,8 @@ describe('a GGUF entry in one click', () => {
       if (!w.hooked) w.tidepool.brain.events.on('state', (s) => void w.states.push(s));
       w.hooked = true;
     });
+  /** The brain's statuses since `watchStates`, e.g. "loading,loading,ready". */
+  const statusTrail = () => inTab(page, (w) => w.states.map((s) => s.status).join(','));
 
   test('deleted from the cache, the next load downloads it again', async () => {
     await page.getByTestId('brain-button').click();
@@ -197,7 +199,7 @@ describe('a GGUF entry in one click', () => {
       .locator(`[data-testid="catalogue-entry"][data-id^="wllama:"][data-id$="/${fileOf(chosen)}"]`)
       .getByTestId('catalogue-use')
       .click();
-    await expect.poll(async () => await inTab(page, (w) => w.states.map((s) => s.status).join(',')), { timeout: 60_000 }).toMatch(/loading.*ready$/);
+    await expect.poll(statusTrail, { timeout: 60_000 }).toMatch(/loading.*ready$/);
     await page.locator('[data-testid="brain-status"][data-status="ready"]').waitFor({ timeout: 10_000 });
     expect(host.count(chosen)).toBeGreaterThan(before);
   }, 90_000);
@@ -206,7 +208,7 @@ describe('a GGUF entry in one click', () => {
     // The brain may still show the last test's error: wait for this load's own end.
     await watchStates();
     await start();
-    await expect.poll(async () => await inTab(page, (w) => w.states.map((s) => s.status).join(',')), { timeout: 60_000 }).toMatch(/loading.*error$/);
+    await expect.poll(statusTrail, { timeout: 60_000 }).toMatch(/loading.*error$/);
     const s = await brainState(page);
     expect(s).toMatchObject({ status: 'error', error: { kind } });
     expect(s.status === 'error' && s.error.message).toMatch(message);
